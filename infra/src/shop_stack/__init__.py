@@ -1,0 +1,1 @@
+"""The embedded local stack runner (see DESIGN.md section 4)."""

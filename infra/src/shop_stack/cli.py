@@ -1,0 +1,117 @@
+"""`python -m shop_stack up|down|status|start|stop|restart`: the operator's commands.
+
+python -m shop_stack up [--foreground] [--timeout 60]
+python -m shop_stack status            # exit 1 if any expected process is down
+python -m shop_stack restart payment-work
+python -m shop_stack down
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+from shop_stack.runner import StackError, StackRunner
+from shop_stack.supervisor import Supervisor, SupervisorError
+from shop_stack.topology import StackConfig, Topology, build_topology
+
+
+def _table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows)
+
+
+async def _status_rows(topology: Topology, sup: Supervisor) -> tuple[list[tuple[str, ...]], bool]:
+    rows: list[tuple[str, ...]] = [("PROCESS", "PID", "ALIVE", "URL", "HEALTH", "LOG")]
+    all_up = True
+    for spec in topology.processes:
+        state = sup.state(spec.name)
+        healthy = state.alive and (spec.ready is None or await spec.ready())
+        all_up &= healthy
+        rows.append((spec.name, str(state.pid or "-"), "yes" if state.alive else "no",
+                     spec.url or "-", "200" if healthy else "down",
+                     str(sup.log_file(spec.name))))  # fmt: skip
+    return rows, all_up
+
+
+async def _up(runner: StackRunner, within: float, foreground: bool) -> int:
+    await runner.up(within)
+    rows, _ = await _status_rows(runner.topology, runner.sup)
+    print(_table(rows))
+    if not foreground:
+        print("The stack runs in the background; stop it with: python -m shop_stack down")
+        return 0
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    print("Running in the foreground; Ctrl-C stops everything.")
+    await stop.wait()
+    print("Stopping...")
+    runner.down([s.name for s in runner.topology.processes])
+    return 0
+
+
+async def _run(args: argparse.Namespace) -> int:
+    config = StackConfig.from_env()
+    topology = build_topology(config)
+    sup = Supervisor(config.dirs)
+    runner = StackRunner(topology, sup)
+    if args.cmd == "up":
+        return await _up(runner, args.timeout, args.foreground)
+    if args.cmd == "down":
+        stopped = runner.down()
+        print("stopped: " + (", ".join(stopped) or "nothing was running"))
+        return 0
+    if args.cmd == "status":
+        rows, all_up = await _status_rows(topology, sup)
+        print(_table(rows))
+        return 0 if all_up else 1
+    topology.get(args.name)  # fail early on a typo
+    if args.cmd in ("stop", "restart"):
+        print(f"{args.name}: " + ("stopped" if sup.stop(args.name) else "was not running"))
+    if args.cmd in ("start", "restart"):
+        await runner.start(args.name, args.timeout)
+        print(f"{args.name}: running, pid {sup.pid(args.name)}")
+    return 0
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m shop_stack", description=__doc__)
+    sub = parser.add_subparsers(dest="cmd")
+    up = sub.add_parser("up", help="start the whole stack and wait until it is ready")
+    up.add_argument("--foreground", action="store_true", help="stay; Ctrl-C stops the stack")
+    sub.add_parser("down", help="stop every process we started")
+    sub.add_parser("status", help="pid, liveness and health of every process")
+    for cmd in ("start", "stop", "restart"):
+        one = sub.add_parser(cmd, help=f"{cmd} one process")
+        one.add_argument("name")
+    for p in (parser, up, *(sub.choices[c] for c in ("start", "restart"))):
+        p.add_argument("--timeout", type=float, default=60.0, help="readiness deadline, seconds")
+    args = parser.parse_args(argv)
+    args.cmd = args.cmd or "up"
+    args.foreground = getattr(args, "foreground", False)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    # A broker that is still starting makes aiokafka log every refused connection.
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+    try:
+        return asyncio.run(_run(args))
+    except (StackError, SupervisorError, KeyError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        with contextlib.suppress(Exception):
+            print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

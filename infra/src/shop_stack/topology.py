@@ -1,0 +1,180 @@
+"""The shape of the stack: which processes run, on which ports, with which settings.
+
+    topology = build_topology(StackConfig.from_env())
+
+A plain table: infrastructure first (in start order), then one `migrate` command and
+two long-running processes (`<svc>-serve`, `<svc>-work`) per service. Nothing here
+starts anything; tests pass their own `Topology` to the runner.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from shop_stack.broker import broker_spec
+from shop_stack.health import http_ready
+from shop_stack.paths import VarDirs
+from shop_stack.postgres import admin_url, postgres_spec
+from shop_stack.spec import ProcessSpec
+
+SERVICES: tuple[tuple[str, int], ...] = (
+    ("checkout", 8000),
+    ("pricing", 8001),
+    ("inventory", 8002),
+    ("payment", 8003),
+    ("fulfillment", 8004),
+    ("communications", 8005),
+    ("reconciliation", 8006),
+)
+WORKER_PORT_OFFSET = 100
+INFRA_STOP_ORDER = ("smtp", "broker", "postgres")
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """Ports and overrides, read once from the environment."""
+
+    dirs: VarDirs
+    python: str = sys.executable
+    postgres_port: int = 15432
+    broker_port: int = 9092
+    smtp_port: int = 1025
+    smtp_http_port: int = 8025
+    external_database_url: str | None = None
+    external_kafka: str | None = None
+    admin_token: str = "dev-admin-token"
+    services: tuple[tuple[str, int], ...] = SERVICES
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> StackConfig:
+        return cls(
+            dirs=VarDirs.from_env(env),
+            postgres_port=int(env.get("STACK_POSTGRES_PORT", 15432)),
+            broker_port=int(env.get("STACK_BROKER_PORT", 9092)),
+            smtp_port=int(env.get("STACK_SMTP_PORT", 1025)),
+            smtp_http_port=int(env.get("STACK_SMTP_HTTP_PORT", 8025)),
+            external_database_url=env.get("STACK_DATABASE_URL") or None,
+            external_kafka=env.get("KAFKA_BOOTSTRAP_SERVERS") or None,
+            admin_token=env.get("ADMIN_TOKEN", "dev-admin-token"),
+        )
+
+    @property
+    def admin_url(self) -> str:
+        return self.external_database_url or admin_url(self.postgres_port)
+
+    @property
+    def bootstrap(self) -> str:
+        return self.external_kafka or f"127.0.0.1:{self.broker_port}"
+
+
+@dataclass(frozen=True)
+class Topology:
+    """Everything the runner starts, in order, and what it prepares for them."""
+
+    infra: tuple[ProcessSpec, ...]
+    services: tuple[ProcessSpec, ...]
+    migrations: tuple[ProcessSpec, ...] = ()
+    databases: tuple[str, ...] = ()
+    admin_url: str | None = None
+    bootstrap: str | None = None
+    create_topics: bool = True
+
+    @property
+    def processes(self) -> tuple[ProcessSpec, ...]:
+        return self.infra + self.services
+
+    def get(self, name: str) -> ProcessSpec:
+        for spec in self.processes:
+            if spec.name == name:
+                return spec
+        known = ", ".join(s.name for s in self.processes)
+        raise KeyError(f"unknown process {name!r}; known: {known}")
+
+
+def database_url(admin: str, database: str) -> str:
+    """SQLAlchemy asyncpg URL of `database` on the server of admin URL `admin`."""
+    parts = urlsplit(admin)
+    return urlunsplit(("postgresql+asyncpg", parts.netloc, f"/{database}", parts.query, ""))
+
+
+def service_env(config: StackConfig, service: str, port: int) -> dict[str, str]:
+    """The env vars of one service's processes, all prefixed `<SERVICE>_`."""
+    p = service.upper()
+    env = {
+        f"{p}_DATABASE_URL": database_url(config.admin_url, f"shop_{service}"),
+        f"{p}_KAFKA_BOOTSTRAP_SERVERS": config.bootstrap,
+        # Tansu rejects InitProducerId; real Kafka gets the idempotent producer.
+        f"{p}_KAFKA_ENABLE_IDEMPOTENCE": "true" if config.external_kafka else "false",
+        f"{p}_PORT": str(port),
+        f"{p}_WORKER_PORT": str(port + WORKER_PORT_OFFSET),
+        f"{p}_ADMIN_TOKEN": config.admin_token,
+        f"{p}_LOG_FORMAT": "json",
+    }
+    for other, other_port in config.services:
+        if other != service:
+            env[f"{p}_{other.upper()}_URL"] = f"http://127.0.0.1:{other_port}"
+    if service == "communications":
+        env[f"{p}_SMTP_HOST"] = "127.0.0.1"
+        env[f"{p}_SMTP_PORT"] = str(config.smtp_port)
+    return env
+
+
+def smtp_spec(config: StackConfig) -> ProcessSpec:
+    argv: tuple[str, ...] = (
+        config.python,
+        "-m",
+        "shop_stack.smtp",
+        "--port",
+        str(config.smtp_port),
+    )
+    argv += ("--http-port", str(config.smtp_http_port), "--maildir", str(config.dirs.mail))
+    url = f"http://127.0.0.1:{config.smtp_http_port}"
+    return ProcessSpec(
+        name="smtp",
+        argv=argv,
+        ports=(config.smtp_port, config.smtp_http_port),
+        url=url,
+        ready=http_ready(f"{url}/api/v1/messages"),
+        kind="infra",
+    )
+
+
+def build_topology(config: StackConfig) -> Topology:
+    """The full stack of DESIGN.md sections 3 and 4."""
+    infra: list[ProcessSpec] = []
+    if config.external_database_url is None:
+        pg = config.dirs.pgdata
+        infra.append(postgres_spec(pg, config.postgres_port, config.dirs.root / "pgsocket"))
+    if config.external_kafka is None:
+        infra.append(broker_spec(config.broker_port))
+    infra.append(smtp_spec(config))
+    services: list[ProcessSpec] = []
+    migrations: list[ProcessSpec] = []
+    for service, port in config.services:
+        env = service_env(config, service, port)
+        run = (config.python, "-m", service)
+        migrations.append(ProcessSpec(f"{service}-migrate", (*run, "migrate"), env))
+        for role, role_port in (("serve", port), ("work", port + WORKER_PORT_OFFSET)):
+            url = f"http://127.0.0.1:{role_port}"
+            services.append(
+                ProcessSpec(
+                    name=f"{service}-{role}",
+                    argv=(*run, role),
+                    env=env,
+                    ports=(role_port,),
+                    url=url,
+                    ready=http_ready(f"{url}/health/ready"),
+                )
+            )
+    return Topology(
+        infra=tuple(infra),
+        services=tuple(services),
+        migrations=tuple(migrations),
+        databases=tuple(f"shop_{service}" for service, _ in config.services),
+        admin_url=config.admin_url,
+        bootstrap=config.bootstrap,
+    )

@@ -1,0 +1,170 @@
+"""Every event the shop publishes, grouped by topic (DESIGN.md section 6).
+
+Payloads carry what consumers need and no more; never card data.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import AwareDatetime, Field
+
+from . import topics
+from ._base import Event, Id, Money, Reason, Sku, Value
+
+
+class OrderLine(Value):
+    sku: Sku
+    quantity: int = Field(gt=0)
+    unit_price: Money
+
+
+class ShipmentLine(Value):
+    sku: Sku
+    quantity: int = Field(gt=0)
+
+
+class Address(Value):
+    name: str = Field(min_length=1, max_length=200)
+    line1: str = Field(min_length=1, max_length=200)
+    city: str = Field(min_length=1, max_length=100)
+    postal_code: str = Field(min_length=1, max_length=20)
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+
+
+# -- checkout.orders ---------------------------------------------------------------------
+
+
+class OrderConfirmed(Event):
+    event_type: ClassVar[str] = "shop.checkout.OrderConfirmed.v1"
+    topic: ClassVar[str] = topics.ORDERS
+
+    order_id: Id
+    customer_id: Id
+    customer_email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=254)
+    lines: tuple[OrderLine, ...] = Field(min_length=1)
+    total: Money
+    reservation_id: Id
+    authorization_id: Id
+    shipping_address: Address
+    confirmed_at: AwareDatetime
+
+
+class OrderCancelled(Event):
+    event_type: ClassVar[str] = "shop.checkout.OrderCancelled.v1"
+    topic: ClassVar[str] = topics.ORDERS
+
+    order_id: Id
+    reason: Reason
+    reservation_id: Id | None = None
+    authorization_id: Id | None = None
+
+
+# -- fulfillment.shipments ---------------------------------------------------------------
+
+
+class ShipmentCreated(Event):
+    event_type: ClassVar[str] = "shop.fulfillment.ShipmentCreated.v1"
+    topic: ClassVar[str] = topics.SHIPMENTS
+
+    order_id: Id
+    shipment_id: Id
+    warehouse_id: Id
+    lines: tuple[ShipmentLine, ...] = Field(min_length=1)
+
+
+class BackorderDeclared(Event):
+    event_type: ClassVar[str] = "shop.fulfillment.BackorderDeclared.v1"
+    topic: ClassVar[str] = topics.SHIPMENTS
+
+    order_id: Id
+    skus_short: tuple[Sku, ...] = Field(min_length=1)
+
+
+class ShipmentDispatched(Event):
+    event_type: ClassVar[str] = "shop.fulfillment.ShipmentDispatched.v1"
+    topic: ClassVar[str] = topics.SHIPMENTS
+
+    order_id: Id
+    shipment_id: Id
+    carrier: str | None = None
+    tracking: str | None = None
+
+
+# -- inventory.stock ---------------------------------------------------------------------
+
+
+class ReservationCommitted(Event):
+    event_type: ClassVar[str] = "shop.inventory.ReservationCommitted.v1"
+    topic: ClassVar[str] = topics.STOCK
+
+    order_id: Id
+    reservation_id: Id
+
+
+class ReservationReleased(Event):
+    event_type: ClassVar[str] = "shop.inventory.ReservationReleased.v1"
+    topic: ClassVar[str] = topics.STOCK
+
+    order_id: Id
+    reservation_id: Id
+    reason: Reason
+
+
+class StockReplenished(Event):
+    event_type: ClassVar[str] = "shop.inventory.StockReplenished.v1"
+    topic: ClassVar[str] = topics.STOCK
+
+    sku: Sku
+    quantity: int = Field(gt=0)
+    available: int = Field(ge=0)
+
+    @property
+    def subject(self) -> str:
+        # Not about an order: keyed by SKU so one SKU's replenishments stay in order.
+        return self.sku
+
+
+# -- payment.payments --------------------------------------------------------------------
+
+
+class PaymentCaptured(Event):
+    event_type: ClassVar[str] = "shop.payment.PaymentCaptured.v1"
+    topic: ClassVar[str] = topics.PAYMENTS
+
+    order_id: Id
+    authorization_id: Id
+    amount: Money
+
+
+class PaymentVoided(Event):
+    event_type: ClassVar[str] = "shop.payment.PaymentVoided.v1"
+    topic: ClassVar[str] = topics.PAYMENTS
+
+    order_id: Id
+    authorization_id: Id
+    amount: Money
+    reason: Reason
+
+
+class PaymentCaptureFailed(Event):
+    event_type: ClassVar[str] = "shop.payment.PaymentCaptureFailed.v1"
+    topic: ClassVar[str] = topics.PAYMENTS
+
+    order_id: Id
+    authorization_id: Id
+    amount: Money
+    reason: Reason
+
+
+# -- communications.notifications --------------------------------------------------------
+
+
+class CustomerNotified(Event):
+    event_type: ClassVar[str] = "shop.communications.CustomerNotified.v1"
+    topic: ClassVar[str] = topics.NOTIFICATIONS
+
+    order_id: Id
+    notification_id: Id
+    kind: str = Field(min_length=1, max_length=64)
+    about_event_id: Id

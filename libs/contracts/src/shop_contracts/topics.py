@@ -1,0 +1,26 @@
+"""Kafka topic names: one topic per producing bounded context.
+
+    from shop_contracts import topics
+    consumer.subscribe([topics.ORDERS, topics.SHIPMENTS])
+
+Which event types travel on which topic is recorded on each event class
+(`OrderConfirmed.topic`) and summarised by `shop_contracts.TOPIC_EVENT_TYPES`.
+"""
+
+from typing import Final
+
+ORDERS: Final = "checkout.orders"
+SHIPMENTS: Final = "fulfillment.shipments"
+STOCK: Final = "inventory.stock"
+PAYMENTS: Final = "payment.payments"
+NOTIFICATIONS: Final = "communications.notifications"
+
+ALL: Final = (ORDERS, SHIPMENTS, STOCK, PAYMENTS, NOTIFICATIONS)
+
+
+def dlq(consumer_group: str) -> str:
+    """The dead-letter topic of a consumer group.
+
+    topics.dlq("fulfillment")  # -> "fulfillment.dlq"
+    """
+    return f"{consumer_group}.dlq"

@@ -1,0 +1,66 @@
+"""Reliable events for the shop's services: outbox, relay, inbox, consumer runner, DLQ.
+
+    from shop_messaging import ConsumerRunner, KafkaPublisher, Outbox, OutboxRelay
+
+    # In a use case, in the same transaction as the state change:
+    async with session.begin():
+        session.add(order)
+        await outbox.add(session, OrderConfirmed(...))
+
+    # In the worker process:
+    async with KafkaPublisher(bootstrap, enable_idempotence=False) as publisher:
+        relay = OutboxRelay(engine, publisher)
+        runner = ConsumerRunner("fulfillment", [topics.ORDERS], {OrderConfirmed: allocate},
+                                session_factory, bootstrap_servers=bootstrap,
+                                publisher=publisher)
+        await asyncio.gather(relay.run(), runner.run())
+
+The schema: `add_messaging_tables(metadata)` for the ORM and tests,
+`create_messaging_tables(op)` in the service's first Alembic migration.
+
+Delivery is at least once from the outbox and exactly once into each handler's
+transaction, thanks to the inbox. Decoding errors are `shop_contracts` exceptions:
+
+    ContractError
+     +-- PoisonEvent          -> dead-lettered at once
+     +-- UnknownEventType     -> skipped
+"""
+
+from ._consumer import ConsumerRunner, Handler
+from ._context import correlation_id, current_traceparent
+from ._inbox import claim
+from ._outbox import NOTIFY_CHANNEL, Outbox
+from ._publisher import KafkaPublisher, Publisher, Record, ensure_topics
+from ._relay import OutboxRelay
+from ._replay import REPLAY_COUNT_HEADER, replay_dlq
+from ._tables import (
+    INBOX,
+    OUTBOX,
+    MessagingTables,
+    add_messaging_tables,
+    create_messaging_tables,
+    drop_messaging_tables,
+)
+
+__all__ = [
+    "INBOX",
+    "NOTIFY_CHANNEL",
+    "OUTBOX",
+    "REPLAY_COUNT_HEADER",
+    "ConsumerRunner",
+    "Handler",
+    "KafkaPublisher",
+    "MessagingTables",
+    "Outbox",
+    "OutboxRelay",
+    "Publisher",
+    "Record",
+    "add_messaging_tables",
+    "claim",
+    "correlation_id",
+    "create_messaging_tables",
+    "current_traceparent",
+    "drop_messaging_tables",
+    "ensure_topics",
+    "replay_dlq",
+]

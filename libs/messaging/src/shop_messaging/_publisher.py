@@ -1,0 +1,125 @@
+"""Publishing raw records to Kafka: the only place a producer is built.
+
+Services never call this directly: events reach Kafka through the outbox relay, and
+dead letters through the consumer runner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Protocol
+
+from aiokafka import AIOKafkaProducer  # type: ignore[import-untyped, unused-ignore]
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # type: ignore[import-untyped, unused-ignore]
+
+log = logging.getLogger(__name__)
+
+_TOPIC_ALREADY_EXISTS = 36
+
+
+@dataclass(frozen=True)
+class Record:
+    """One Kafka record, already encoded."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: Sequence[tuple[str, bytes]] = ()
+
+
+class Publisher(Protocol):
+    """What the relay, the runner and replay need from a producer (fake it in unit tests)."""
+
+    async def publish(self, records: Sequence[Record]) -> None:
+        """Send records in order; return once the broker acknowledged every one."""
+
+
+class KafkaPublisher:
+    """An aiokafka producer with `acks="all"`.
+
+        async with KafkaPublisher("127.0.0.1:9092", enable_idempotence=False) as publisher:
+            await publisher.publish([Record("checkout.orders", b"ord_1", b"{}")])
+
+    `enable_idempotence` must be False against the embedded Tansu broker (its
+    InitProducerId fails) and should be True against a real Kafka.
+    """
+
+    def __init__(
+        self,
+        bootstrap_servers: str,
+        *,
+        enable_idempotence: bool = False,
+        client_id: str = "shop-messaging",
+        request_timeout_ms: int = 10_000,
+        **producer_options: Any,
+    ) -> None:
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=bootstrap_servers,
+            client_id=client_id,
+            acks="all",
+            enable_idempotence=enable_idempotence,
+            request_timeout_ms=request_timeout_ms,
+            **producer_options,
+        )
+
+    async def start(self) -> None:
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        await self._producer.stop()
+
+    async def __aenter__(self) -> KafkaPublisher:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()
+
+    async def publish(self, records: Sequence[Record]) -> None:
+        """Send every record, then wait for all acknowledgements.
+
+        Records are queued in order; aiokafka keeps one batch in flight per partition, so
+        records with the same key reach the broker in the order given.
+        """
+        pending: list[asyncio.Future[Any]] = []
+        for record in records:
+            pending.append(
+                await self._producer.send(
+                    record.topic, record.value, key=record.key, headers=list(record.headers)
+                )
+            )
+        await asyncio.gather(*pending)
+
+
+async def ensure_topics(
+    bootstrap_servers: str,
+    names: Iterable[str],
+    *,
+    partitions: int = 1,
+    replication_factor: int = 1,
+) -> None:
+    """Create topics that do not exist yet; existing ones are left alone.
+
+    await ensure_topics("127.0.0.1:9092", topics.ALL, partitions=3)
+    """
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        response = await admin.create_topics(
+            [NewTopic(name, partitions, replication_factor) for name in names]
+        )
+    finally:
+        await admin.close()
+    for entry in getattr(response, "topic_errors", ()):
+        name, code = entry[0], entry[1]
+        if code not in (0, _TOPIC_ALREADY_EXISTS):
+            raise RuntimeError(f"could not create topic {name!r}: error code {code}")

@@ -1,0 +1,172 @@
+"""The outbox relay: publishes committed outbox rows to Kafka, in order, at least once.
+
+A row is marked published only after the broker acknowledged it, in the same transaction
+that locked it; if anything fails the transaction rolls back and the row is sent again on
+the next pass (consumers' inboxes make the duplicate harmless).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+from collections.abc import AsyncIterator
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ._metrics import EVENTS_PUBLISHED, RELAY_ERRORS, RELAY_LAG
+from ._outbox import NOTIFY_CHANNEL
+from ._publisher import Publisher, Record
+from ._tables import outbox_table
+
+log = logging.getLogger(__name__)
+
+# One relay publishes at a time per database. SKIP LOCKED alone stops double sends, but two
+# relays taking consecutive batches could publish them out of order and break per-key order.
+_RELAY_LOCK_KEY = 0x5_0B_0C_7E1A
+
+
+class OutboxRelay:
+    """Publishes the `outbox` table of one database to Kafka.
+
+        relay = OutboxRelay(engine, publisher)
+        task = asyncio.create_task(relay.run())   # the worker process
+        ...
+        relay.stop(); await task
+
+        await relay.publish_once()                # tests: one pass, returns rows sent
+
+    It wakes on the outbox's NOTIFY and otherwise polls every `poll_interval` seconds;
+    while the broker or database is down it retries with capped exponential backoff.
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        publisher: Publisher,
+        *,
+        batch_size: int = 100,
+        poll_interval: float = 1.0,
+        max_backoff: float = 30.0,
+        notify_channel: str | None = NOTIFY_CHANNEL,
+    ) -> None:
+        self._engine = engine
+        self._publisher = publisher
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._max_backoff = max_backoff
+        self._notify_channel = notify_channel
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    async def publish_once(self) -> int:
+        """Publish up to one batch of unpublished rows; return how many were published."""
+        async with self._engine.begin() as conn:
+            locked = await conn.scalar(
+                sa.select(sa.func.pg_try_advisory_xact_lock(_RELAY_LOCK_KEY))
+            )
+            if not locked:
+                return 0  # another relay is mid-batch; it will take these rows too
+            rows = (
+                await conn.execute(
+                    sa.select(
+                        outbox_table.c.id,
+                        outbox_table.c.topic,
+                        outbox_table.c.key,
+                        outbox_table.c.headers,
+                        outbox_table.c.payload,
+                        sa.extract("epoch", sa.func.clock_timestamp() - outbox_table.c.created_at),
+                    )
+                    .where(outbox_table.c.published_at.is_(None))
+                    .order_by(outbox_table.c.id)
+                    .limit(self._batch_size)
+                    .with_for_update(skip_locked=True)
+                )
+            ).all()
+            RELAY_LAG.set(float(rows[0][5]) if rows else 0.0)
+            if not rows:
+                return 0
+            await self._publisher.publish([_record(row) for row in rows])
+            await conn.execute(
+                sa.update(outbox_table)
+                .where(outbox_table.c.id.in_([row.id for row in rows]))
+                .values(published_at=sa.func.now())
+            )
+        for row in rows:
+            EVENTS_PUBLISHED.labels(row.topic).inc()
+        return len(rows)
+
+    async def run(self) -> None:
+        """Publish until `stop()` is called or the task is cancelled."""
+        self._stopping = False
+        failures = 0
+        async with self._listening():
+            while not self._stopping:
+                self._wake.clear()
+                try:
+                    published = await self.publish_once()
+                except Exception:
+                    failures += 1
+                    RELAY_ERRORS.inc()
+                    delay = min(self._max_backoff, self._poll_interval * 2**failures)
+                    log.warning("outbox relay pass failed; retrying in %.1fs", delay, exc_info=True)
+                    await self._sleep(delay * random.uniform(0.5, 1.0))
+                    continue
+                failures = 0
+                if published < self._batch_size:
+                    await self._sleep(self._poll_interval)
+
+    def stop(self) -> None:
+        """Ask `run()` to return after the current pass."""
+        self._stopping = True
+        self._wake.set()
+
+    async def _sleep(self, seconds: float) -> None:
+        # Interrupted by a NOTIFY or stop().
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+
+    @contextlib.asynccontextmanager
+    async def _listening(self) -> AsyncIterator[None]:
+        """LISTEN on a dedicated connection; any failure just leaves the relay polling."""
+        if self._notify_channel is None:
+            yield
+            return
+        try:
+            conn = await self._engine.connect()
+        except Exception:
+            log.warning("outbox relay cannot LISTEN; polling only", exc_info=True)
+            yield
+            return
+        driver: Any = None
+        try:
+            driver = (await conn.get_raw_connection()).driver_connection
+            await driver.add_listener(self._notify_channel, self._on_notify)
+        except Exception:
+            driver = None
+            log.warning("outbox relay cannot LISTEN; polling only", exc_info=True)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(Exception):
+                if driver is not None:
+                    # The connection goes back to the pool; it must not keep waking us.
+                    await driver.remove_listener(self._notify_channel, self._on_notify)
+                await conn.close()
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
+
+
+def _record(row: Any) -> Record:
+    headers: list[list[str]] = row.headers
+    return Record(
+        topic=row.topic,
+        key=row.key.encode() if row.key is not None else None,
+        value=json.dumps(row.payload, separators=(",", ":")).encode(),
+        headers=[(name, value.encode()) for name, value in headers],
+    )

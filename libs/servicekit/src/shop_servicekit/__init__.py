@@ -1,0 +1,37 @@
+"""What every service is built from, and the first thing a forking team reads.
+
+    from shop_servicekit import Database, Problem, ServiceSettings, create_app, kafka_check
+
+- `ServiceSettings`: pydantic-settings base; one subclass per service, env-prefixed.
+- `create_app`: FastAPI with problem+json errors, request ids, metrics, health, faults.
+- `Problem`: the one exception routes raise; rendered as RFC 9457 problem+json.
+- `Database`: the async engine and session factory of the service's own PostgreSQL.
+- `process.main`: the `serve | work | migrate` commands of every service process.
+"""
+
+from shop_servicekit.admin import admin_guard
+from shop_servicekit.app import create_app
+from shop_servicekit.database import Database
+from shop_servicekit.health import ReadinessCheck, kafka_check
+from shop_servicekit.ids import new_id
+from shop_servicekit.problems import PROBLEM_BASE, PROBLEM_JSON, Problem
+from shop_servicekit.process import ServiceCommands, Worker, main
+from shop_servicekit.settings import ServiceSettings, embedded_database_url, service_url
+
+__all__ = [
+    "PROBLEM_BASE",
+    "PROBLEM_JSON",
+    "Database",
+    "Problem",
+    "ReadinessCheck",
+    "ServiceCommands",
+    "ServiceSettings",
+    "Worker",
+    "admin_guard",
+    "create_app",
+    "embedded_database_url",
+    "kafka_check",
+    "main",
+    "new_id",
+    "service_url",
+]

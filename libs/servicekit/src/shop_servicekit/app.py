@@ -1,0 +1,66 @@
+"""The app factory every service's API is built with.
+
+    app = create_app(
+        settings,
+        title="Pricing",
+        routers=[quotes_router(...), products_router(...)],
+        checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
+        registry=registry,
+        lifespan=lifespan,
+    )
+
+It adds what every service has in common: problem+json errors, request/correlation ids,
+HTTP metrics, fault injection, /health/live, /health/ready, /metrics and /admin/faults.
+It builds nothing else: the service's bootstrap passes in what it owns.
+"""
+
+from collections.abc import Iterable, Mapping
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Protocol
+
+from fastapi import APIRouter, FastAPI
+from prometheus_client import CollectorRegistry
+from shop_telemetry import instrument_app
+
+from shop_servicekit.admin import admin_guard
+from shop_servicekit.faults import FaultInjectionMiddleware, Faults, faults_router
+from shop_servicekit.health import ReadinessCheck, health_router
+from shop_servicekit.metrics import HttpMetrics, HttpMetricsMiddleware, metrics_router
+from shop_servicekit.problems import install_problem_handlers
+from shop_servicekit.requestcontext import RequestContextMiddleware
+from shop_servicekit.settings import ServiceSettings
+
+
+class Lifespan(Protocol):
+    def __call__(self, app: FastAPI) -> AbstractAsyncContextManager[None]: ...
+
+
+def create_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    routers: Iterable[APIRouter],
+    checks: Mapping[str, ReadinessCheck],
+    registry: CollectorRegistry,
+    lifespan: Lifespan | None = None,
+    **fastapi_kwargs: Any,
+) -> FastAPI:
+    app = FastAPI(title=title, lifespan=lifespan, **fastapi_kwargs)
+    install_problem_handlers(app)
+
+    faults = Faults(settings.fault_latency_ms, settings.fault_error_rate, settings.fault_refuse)
+    app.state.faults = faults
+    app.state.registry = registry
+
+    # Added innermost first: requests pass context -> metrics -> faults -> routes.
+    app.add_middleware(FaultInjectionMiddleware, faults=faults)
+    app.add_middleware(HttpMetricsMiddleware, metrics=HttpMetrics(registry))
+    app.add_middleware(RequestContextMiddleware)
+
+    app.include_router(health_router(checks))
+    app.include_router(metrics_router(registry))
+    app.include_router(faults_router(faults, admin_guard(settings.admin_token)))
+    for router in routers:
+        app.include_router(router)
+    instrument_app(app)
+    return app

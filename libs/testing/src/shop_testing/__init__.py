@@ -1,0 +1,1 @@
+"""Test-only fixtures: embedded PostgreSQL and broker, per-test databases, eventually()."""

@@ -1,0 +1,1 @@
+"""Inventory: owns stock on hand and the reservations (holds with a TTL) taken against it."""

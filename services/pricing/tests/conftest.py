@@ -1,0 +1,26 @@
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from pricing.bootstrap import ALEMBIC_INI, build_app
+from pricing.settings import PricingSettings
+from shop_testing.migrated import DatabaseFactory, MigratedDatabases
+
+
+@pytest.fixture(scope="session")
+def pricing_databases(database_factory: DatabaseFactory) -> MigratedDatabases:
+    return MigratedDatabases(database_factory, ALEMBIC_INI, prefix="pricing")
+
+
+@pytest.fixture
+def settings(pricing_databases: MigratedDatabases) -> PricingSettings:
+    return PricingSettings(database_url=pricing_databases.create())
+
+
+@pytest.fixture
+async def client(settings: PricingSettings) -> AsyncIterator[httpx.AsyncClient]:
+    app = build_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://pricing") as client:
+            yield client
