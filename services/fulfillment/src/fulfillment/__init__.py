@@ -1,0 +1,1 @@
+"""Fulfillment: owns warehouses and their bin stock, shipments and backorders."""

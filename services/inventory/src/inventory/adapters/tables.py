@@ -1,0 +1,51 @@
+"""Inventory's tables. The migrations create them; the repository reads and writes them."""
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
+from shop_messaging import add_messaging_tables
+
+metadata = MetaData()
+
+stock_items = Table(
+    "stock_items",
+    metadata,
+    Column("sku", String(64), primary_key=True),
+    Column("on_hand", Integer, nullable=False),
+    Column("reserved", Integer, nullable=False, server_default="0"),
+    CheckConstraint("on_hand >= 0", name="stock_items_on_hand_not_negative"),
+    CheckConstraint("reserved >= 0", name="stock_items_reserved_not_negative"),
+    CheckConstraint("reserved <= on_hand", name="stock_items_reserved_within_on_hand"),
+)
+
+reservations = Table(
+    "reservations",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("order_id", String(64), nullable=False, unique=True),
+    Column("status", String(16), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("released_at", DateTime(timezone=True), nullable=True),
+    Column("committed_at", DateTime(timezone=True), nullable=True),
+    Column("release_reason", String(500), nullable=True),
+)
+
+reservation_lines = Table(
+    "reservation_lines",
+    metadata,
+    Column("reservation_id", String(40), ForeignKey("reservations.id"), primary_key=True),
+    Column("sku", String(64), ForeignKey("stock_items.sku"), primary_key=True),
+    Column("quantity", BigInteger, nullable=False),
+    CheckConstraint("quantity > 0", name="reservation_lines_quantity_positive"),
+)
+
+messaging = add_messaging_tables(metadata)
