@@ -104,8 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     try:
         return asyncio.run(_run(args))
-    except (StackError, SupervisorError, KeyError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (StackError, SupervisorError, KeyError, ValueError) as exc:
+        print(f"error: {str(exc).splitlines()[0] if exc.args else exc!r}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         with contextlib.suppress(Exception):

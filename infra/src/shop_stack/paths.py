@@ -34,7 +34,7 @@ class VarDirs:
         return self.root / "mail"
 
     def ensure(self) -> VarDirs:
-        for path in (self.log, self.run, self.mail):
+        for path in (self.log, self.run):
             path.mkdir(parents=True, exist_ok=True)
         return self
 

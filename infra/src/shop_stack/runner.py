@@ -46,6 +46,7 @@ class StackRunner:
             if self.topology.admin_url and self.topology.databases:
                 await create_databases(self.topology.admin_url, self.topology.databases)
             if self.topology.bootstrap and self.topology.create_topics:
+                # An external broker; the embedded one creates them in its after_ready.
                 await create_topics(self.topology.bootstrap)
             await self.migrate(deadline)
             for spec in self.topology.services:
@@ -53,6 +54,7 @@ class StackRunner:
             await self._wait_ready(list(self.topology.services), deadline)
         except (SupervisorError, StackError, OSError) as exc:
             self.say(f"stack: {exc}")
+            self.say(f"stack: start failed, stopping what this run started: {self.started}")
             self.rollback()
             raise StackError(str(exc)) from exc
 
@@ -65,7 +67,10 @@ class StackRunner:
     def rollback(self) -> None:
         """Stop what this runner started, newest first."""
         for name in reversed(self.started):
-            self.sup.stop(name)
+            try:
+                self.sup.stop(name)
+            except SupervisorError as exc:  # keep stopping the others
+                self.say(f"stack: {exc}")
         self.started.clear()
 
     def down(self, names: Iterable[str] | None = None) -> list[str]:
@@ -132,6 +137,8 @@ class StackRunner:
                     )
                 if spec.ready is None or await spec.ready():
                     pending.remove(spec)
+                    if spec.after_ready is not None:
+                        await spec.after_ready()
             if pending and time.monotonic() >= deadline:
                 names = ", ".join(s.name for s in pending)
                 tails = "\n".join(

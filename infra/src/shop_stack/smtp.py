@@ -38,7 +38,7 @@ class MaildirSink:
     """aiosmtpd handler: each accepted message becomes one Maildir file."""
 
     def __init__(self, maildir: Path) -> None:
-        self.box = mailbox.Maildir(maildir, create=True)
+        self.box = open_maildir(maildir)
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or envelope.content or b""
@@ -49,6 +49,13 @@ class MaildirSink:
         head = f"Return-Path: <{envelope.mail_from}>\r\nX-Envelope-To: {recipients}\r\n"
         self.box.add(head.encode() + content)
         return "250 Message accepted for delivery"
+
+
+def open_maildir(path: Path) -> mailbox.Maildir:
+    """The Maildir at `path`, creating cur/new/tmp even if `path` already exists."""
+    for sub in ("cur", "new", "tmp"):
+        (path / sub).mkdir(parents=True, exist_ok=True)
+    return mailbox.Maildir(path, create=False)
 
 
 def _addresses(msg: EmailMessage, header: str) -> list[dict[str, str]]:
@@ -87,7 +94,7 @@ def _body(msg: EmailMessage, subtype: str) -> str:
 
 def build_app(maildir: Path) -> Starlette:
     """The Mailpit-compatible read API over `maildir`."""
-    box = mailbox.Maildir(maildir, create=True)
+    box = open_maildir(maildir)
 
     def all_summaries() -> list[dict[str, Any]]:
         items = [summary(key, box[key]) for key in box.keys()]  # noqa: SIM118  (a Maildir, not a dict)

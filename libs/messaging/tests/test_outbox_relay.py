@@ -12,7 +12,7 @@ from shop_messaging._tables import outbox_table
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from .conftest import wait_for
-from .kafka import end_offset, read
+from .kafka import end_offsets, read
 
 
 class FakePublisher:
@@ -58,7 +58,7 @@ async def test_outbox_rows_are_published_in_order_and_marked_published(
     session_factory: async_sessionmaker[AsyncSession],
     kafka_bootstrap_servers: str,
 ) -> None:
-    start = await end_offset(kafka_bootstrap_servers, topics.ORDERS)
+    start = await end_offsets(kafka_bootstrap_servers, topics.ORDERS)
     ids = await add_events(session_factory, 5, order_id="ord_relay")
 
     async with KafkaPublisher(kafka_bootstrap_servers) as publisher:
@@ -139,7 +139,7 @@ async def test_relay_keeps_rows_while_the_broker_is_down_and_sends_them_later(
     task = asyncio.create_task(relay.run())
     try:
         await wait_for(lambda: publisher.event_ids() == ids)
-        await wait_for(lambda: unpublished(engine).__await__ and _zero(engine))
+        await wait_for(lambda: _zero(engine))
     finally:
         relay.stop()
         await task
@@ -158,9 +158,12 @@ async def test_running_relay_wakes_on_notify_rather_than_waiting_for_its_poll(
     relay = OutboxRelay(engine, publisher, poll_interval=60)
     task = asyncio.create_task(relay.run())
     try:
-        await asyncio.sleep(0.2)  # let it LISTEN and go idle (not a correctness wait)
-        ids = await add_events(session_factory, 2)
-        await wait_for(lambda: publisher.event_ids() == ids, timeout=5)
+        # The first event is found by the start-up pass; after it the relay is LISTENing
+        # and idle for a minute, so only the NOTIFY can bring the next ones out quickly.
+        first = await add_events(session_factory, 1)
+        await wait_for(lambda: publisher.event_ids() == first, timeout=5)
+        more = await add_events(session_factory, 2)
+        await wait_for(lambda: publisher.event_ids() == first + more, timeout=5)
     finally:
         relay.stop()
         await asyncio.wait_for(task, 5)

@@ -78,7 +78,9 @@ async def test_refuse_fault_fails_business_routes_but_never_health_or_admin(
     healthy: httpx.AsyncClient,
 ) -> None:
     assert (await healthy.put("/admin/faults", json={"refuse": True})).status_code == 401
-    assert (await healthy.put("/admin/faults", json={"refuse": True}, headers=ADMIN)).status_code == 200
+    assert (
+        await healthy.put("/admin/faults", json={"refuse": True}, headers=ADMIN)
+    ).status_code == 200
 
     refused = await healthy.get("/v1/things")
     assert refused.status_code == 503

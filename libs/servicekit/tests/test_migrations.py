@@ -13,7 +13,9 @@ def tables(url: str) -> set[str]:
     async def query() -> set[str]:
         connection = await asyncpg.connect(url)
         try:
-            rows = await connection.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            rows = await connection.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+            )
         finally:
             await connection.close()
         return {row["tablename"] for row in rows}

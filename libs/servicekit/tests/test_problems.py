@@ -32,7 +32,9 @@ def app_with_routes() -> httpx.AsyncClient:
     async def boom() -> None:
         raise RuntimeError("secret internals")
 
-    app = create_app(Settings(), title="t", routers=[router], checks={}, registry=CollectorRegistry())
+    app = create_app(
+        Settings(), title="t", routers=[router], checks={}, registry=CollectorRegistry()
+    )
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     return httpx.AsyncClient(transport=transport, base_url="http://t")
 
@@ -57,7 +59,10 @@ async def test_validation_errors_are_problems_listing_each_field() -> None:
     assert response.status_code == 422
     body = response.json()
     assert body["type"] == PROBLEM_BASE + "validation-error"
-    assert {tuple(e["location"]) for e in body["errors"]} == {("body", "quantity"), ("body", "extra")}
+    assert {tuple(e["location"]) for e in body["errors"]} == {
+        ("body", "quantity"),
+        ("body", "extra"),
+    }
 
 
 async def test_unknown_routes_and_crashes_are_problems_too_and_hide_internals() -> None:

@@ -6,7 +6,6 @@ import time
 
 import asyncpg
 import pytest
-
 from shop_testing.databases import DatabaseFactory, unique_name
 
 

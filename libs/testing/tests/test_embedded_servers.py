@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-
 from shop_testing.databases import unique_name
 
 
@@ -20,9 +19,7 @@ async def test_broker_round_trips_a_message_with_manual_commit(
     kafka_bootstrap_servers: str,
 ) -> None:
     topic, group = unique_name("topic"), unique_name("group")
-    producer = AIOKafkaProducer(
-        bootstrap_servers=kafka_bootstrap_servers, enable_idempotence=False
-    )
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap_servers, enable_idempotence=False)
     await producer.start()
     try:
         await producer.send_and_wait(topic, b"hello", key=b"order-1", headers=[("h", b"v")])
@@ -34,6 +31,9 @@ async def test_broker_round_trips_a_message_with_manual_commit(
         group_id=group,
         enable_auto_commit=False,
         auto_offset_reset="earliest",
+        # Tansu holds a first JoinGroup for about half the session timeout (10 s default).
+        session_timeout_ms=2000,
+        heartbeat_interval_ms=200,
     )
     await consumer.start()
     try:

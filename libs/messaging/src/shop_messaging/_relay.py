@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import random
+import zlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 
 # One relay publishes at a time per database. SKIP LOCKED alone stops double sends, but two
 # relays taking consecutive batches could publish them out of order and break per-key order.
-_RELAY_LOCK_KEY = 0x5_0B_0C_7E1A
+_RELAY_LOCK_KEY = zlib.crc32(b"shop_messaging.outbox_relay")
 
 
 class OutboxRelay:

@@ -58,11 +58,8 @@ async def _replay(
     )
     await consumer.start()
     try:
+        await consumer.topics()  # refresh metadata without auto-creating the DLQ topic
         partitions = consumer.partitions_for_topic(dlq) or set()
-        if not partitions:
-            # Metadata is fetched lazily; ask once for this topic explicitly.
-            await consumer._client._wait_on_metadata(dlq)
-            partitions = consumer.partitions_for_topic(dlq) or set()
         assigned = [TopicPartition(dlq, p) for p in sorted(partitions)]
         if not assigned:
             return 0

@@ -1,6 +1,6 @@
 """The guard on admin and internal endpoints: `Authorization: Bearer <ADMIN_TOKEN>`.
 
-    router = APIRouter(dependencies=[Depends(admin_guard(settings.admin_token))])
+router = APIRouter(dependencies=[Depends(admin_guard(settings.admin_token))])
 """
 
 import secrets

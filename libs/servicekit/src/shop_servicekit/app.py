@@ -14,9 +14,9 @@ HTTP metrics, fault injection, /health/live, /health/ready, /metrics and /admin/
 It builds nothing else: the service's bootstrap passes in what it owns.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from prometheus_client import CollectorRegistry
@@ -30,9 +30,7 @@ from shop_servicekit.problems import install_problem_handlers
 from shop_servicekit.requestcontext import RequestContextMiddleware
 from shop_servicekit.settings import ServiceSettings
 
-
-class Lifespan(Protocol):
-    def __call__(self, app: FastAPI) -> AbstractAsyncContextManager[None]: ...
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
 def create_app(

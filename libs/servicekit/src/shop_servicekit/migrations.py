@@ -1,12 +1,12 @@
 """Alembic, driven from code: `upgrade(...)` for the runner and tests, `run_env(...)` for env.py.
 
-    # services/pricing/migrations/env.py
-    from shop_servicekit.migrations import run_env
-    from pricing.adapters.tables import metadata
-    run_env(metadata)
+# services/pricing/migrations/env.py
+from shop_servicekit.migrations import run_env
+from pricing.adapters.tables import metadata
+run_env(metadata)
 
-    # anywhere (not inside a running event loop: env.py runs its own)
-    upgrade(Path("services/pricing/alembic.ini"), "postgresql+asyncpg://...")
+# anywhere (not inside a running event loop: env.py runs its own)
+upgrade(Path("services/pricing/alembic.ini"), "postgresql+asyncpg://...")
 """
 
 import asyncio

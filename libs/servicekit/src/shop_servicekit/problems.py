@@ -89,9 +89,7 @@ async def _on_validation_error(request: Request, exc: Exception) -> JSONResponse
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     slug = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-    problem = Problem(
-        exc.status_code, slug, str(exc.detail), headers=dict(exc.headers or {})
-    )
+    problem = Problem(exc.status_code, slug, str(exc.detail), headers=dict(exc.headers or {}))
     return problem_response(problem, request.url.path)
 
 

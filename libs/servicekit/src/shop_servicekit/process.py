@@ -24,9 +24,8 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 from shop_telemetry import configure_logging, configure_tracing, instrument_httpx
 
-from shop_servicekit.health import ReadinessCheck
+from shop_servicekit.health import ReadinessCheck, health_router
 from shop_servicekit.metrics import metrics_router
-from shop_servicekit.health import health_router
 from shop_servicekit.migrations import upgrade
 from shop_servicekit.problems import install_problem_handlers
 from shop_servicekit.settings import ServiceSettings

@@ -1,11 +1,11 @@
 """Observability set-up shared by every process: JSON logs and OpenTelemetry traces.
 
-    from shop_telemetry import configure_logging, configure_tracing, log_context
+from shop_telemetry import configure_logging, configure_tracing, log_context
 
-    configure_logging(service="pricing", level="INFO", json_format=True)
-    configure_tracing(service="pricing", otlp_endpoint=None)
-    with log_context(order_id="ord_123"):
-        log.info("reserved stock")   # the JSON line carries order_id, trace_id, correlation_id
+configure_logging(service="pricing", level="INFO", json_format=True)
+configure_tracing(service="pricing", otlp_endpoint=None)
+with log_context(order_id="ord_123"):
+    log.info("reserved stock")   # the JSON line carries order_id, trace_id, correlation_id
 """
 
 from shop_telemetry.context import correlation_id, current_context, log_context

@@ -4,19 +4,23 @@ Context variables follow asyncio tasks, so a value set by the request middleware
 consumer for one event never leaks into another request handled concurrently.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from types import MappingProxyType
 
-_context: ContextVar[dict[str, str]] = ContextVar("shop_log_context", default={})
+# An immutable default: log_context() always sets a new mapping, never mutates one in place.
+_context: ContextVar[Mapping[str, str]] = ContextVar(
+    "shop_log_context", default=MappingProxyType({})
+)
 
 
 @contextmanager
 def log_context(**values: str | None) -> Iterator[None]:
     """Add values (correlation_id, order_id, ...) to every log line inside the block.
 
-        with log_context(correlation_id="c-1", order_id="ord_1"):
-            log.info("captured")
+    with log_context(correlation_id="c-1", order_id="ord_1"):
+        log.info("captured")
     """
     merged = {**_context.get(), **{k: v for k, v in values.items() if v is not None}}
     token = _context.set(merged)

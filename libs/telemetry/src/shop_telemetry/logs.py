@@ -50,7 +50,7 @@ class JsonFormatter(logging.Formatter):
 def configure_logging(*, service: str, level: str = "INFO", json_format: bool = True) -> None:
     """Route every logger to stdout, as JSON lines or as plain text for a terminal.
 
-        configure_logging(service="checkout", level="DEBUG", json_format=False)
+    configure_logging(service="checkout", level="DEBUG", json_format=False)
     """
     handler = logging.StreamHandler(sys.stdout)
     if json_format:

@@ -18,7 +18,7 @@ _HEALTH_AND_METRICS = "health/.*,metrics"
 def configure_tracing(*, service: str, otlp_endpoint: str | None) -> TracerProvider:
     """Install the process-wide tracer provider (call once, at process start).
 
-        configure_tracing(service="checkout", otlp_endpoint="http://127.0.0.1:4318")
+    configure_tracing(service="checkout", otlp_endpoint="http://127.0.0.1:4318")
     """
     provider = TracerProvider(resource=Resource.create({"service.name": service}))
     if otlp_endpoint:

@@ -18,7 +18,7 @@ def build_app(settings: FulfillmentSettings) -> FastAPI:
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         await db.dispose()
 

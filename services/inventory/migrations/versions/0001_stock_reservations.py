@@ -61,7 +61,9 @@ def upgrade() -> None:
     )
     op.create_table(
         "reservation_lines",
-        sa.Column("reservation_id", sa.String(40), sa.ForeignKey("reservations.id"), primary_key=True),
+        sa.Column(
+            "reservation_id", sa.String(40), sa.ForeignKey("reservations.id"), primary_key=True
+        ),
         sa.Column("sku", sa.String(64), sa.ForeignKey("stock_items.sku"), primary_key=True),
         sa.Column("quantity", sa.BigInteger, nullable=False),
         sa.CheckConstraint("quantity > 0", name="reservation_lines_quantity_positive"),

@@ -38,10 +38,22 @@ async def test_unknown_sku_is_a_404_problem_naming_it(client: httpx.AsyncClient)
 async def test_invalid_quote_requests_are_specific_problems(client: httpx.AsyncClient) -> None:
     cases = [
         ({"items": [], "currency": "EUR", "country": "DE"}, "validation-error"),
-        ({"items": [{"sku": "SKU-MUG-01", "quantity": 0}], "currency": "EUR", "country": "DE"}, "validation-error"),
-        ({"items": [{"sku": "SKU-MUG-01", "quantity": 1}], "currency": "eur", "country": "DE"}, "validation-error"),
-        ({"items": [{"sku": "SKU-MUG-01", "quantity": 1}], "currency": "JPY", "country": "DE"}, "unsupported-currency"),
-        ({"items": [{"sku": "SKU-MUG-01", "quantity": 1}], "currency": "EUR", "country": "ZZ"}, "unsupported-country"),
+        (
+            {"items": [{"sku": "SKU-MUG-01", "quantity": 0}], "currency": "EUR", "country": "DE"},
+            "validation-error",
+        ),
+        (
+            {"items": [{"sku": "SKU-MUG-01", "quantity": 1}], "currency": "eur", "country": "DE"},
+            "validation-error",
+        ),
+        (
+            {"items": [{"sku": "SKU-MUG-01", "quantity": 1}], "currency": "JPY", "country": "DE"},
+            "unsupported-currency",
+        ),
+        (
+            {"items": [{"sku": "SKU-MUG-01", "quantity": 1}], "currency": "EUR", "country": "ZZ"},
+            "unsupported-country",
+        ),
     ]
     for body, problem_type in cases:
         response = await client.post("/v1/quotes", json=body)

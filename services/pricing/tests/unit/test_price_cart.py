@@ -18,8 +18,13 @@ PRICES = {
 
 def quote(items: list[tuple[str, int]], currency: str = "EUR", country: str = "DE"):  # type: ignore[no-untyped-def]
     return price_cart(
-        quote_id="qt_1", items=items, prices=PRICES, currency=currency, country=country,
-        now=NOW, ttl=timedelta(minutes=15),
+        quote_id="qt_1",
+        items=items,
+        prices=PRICES,
+        currency=currency,
+        country=country,
+        now=NOW,
+        ttl=timedelta(minutes=15),
     )
 
 

@@ -1,16 +1,18 @@
 """Fulfillment's tables. The migrations create them; repositories read and write them."""
 
+from shop_messaging import add_messaging_tables
 from sqlalchemy import (
     JSON,
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
+    text,
 )
-from shop_messaging import add_messaging_tables
 
 metadata = MetaData()
 
@@ -63,5 +65,6 @@ backorders = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("released_at", DateTime(timezone=True), nullable=True),
 )
+Index("ix_backorders_open", backorders.c.created_at, postgresql_where=text("status = 'OPEN'"))
 
 messaging = add_messaging_tables(metadata)

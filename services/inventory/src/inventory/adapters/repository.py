@@ -91,7 +91,8 @@ async def lock_expired(session: AsyncSession, now: datetime, limit: int) -> list
     """Up to `limit` HELD reservations past their deadline that no one else has locked."""
     return await _load(
         session,
-        (reservations.c.status == ReservationStatus.HELD.value) & (reservations.c.expires_at <= now),
+        (reservations.c.status == ReservationStatus.HELD.value)
+        & (reservations.c.expires_at <= now),
         lock=True,
         skip_locked=True,
         limit=limit,

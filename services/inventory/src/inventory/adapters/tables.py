@@ -1,5 +1,6 @@
 """Inventory's tables. The migrations create them; the repository reads and writes them."""
 
+from shop_messaging import add_messaging_tables
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -11,7 +12,6 @@ from sqlalchemy import (
     String,
     Table,
 )
-from shop_messaging import add_messaging_tables
 
 metadata = MetaData()
 

@@ -54,7 +54,9 @@ class ReservationConflict(InventoryError):
     """The order already holds a reservation for other items."""
 
     def __init__(self, order_id: str, reservation_id: str) -> None:
-        super().__init__(f"order {order_id} already has reservation {reservation_id} for other items")
+        super().__init__(
+            f"order {order_id} already has reservation {reservation_id} for other items"
+        )
         self.order_id = order_id
         self.reservation_id = reservation_id
 

@@ -9,7 +9,9 @@ from pricing.adapters.tables import prices, products, quotes
 from pricing.domain.quotes import CatalogPrice, Quote, QuoteLine
 
 
-async def prices_for(session: AsyncSession, skus: list[str], currency: str) -> dict[str, CatalogPrice]:
+async def prices_for(
+    session: AsyncSession, skus: list[str], currency: str
+) -> dict[str, CatalogPrice]:
     rows = await session.execute(
         select(products.c.sku, products.c.name, prices.c.amount)
         .join(prices, prices.c.sku == products.c.sku)
@@ -20,7 +22,13 @@ async def prices_for(session: AsyncSession, skus: list[str], currency: str) -> d
 
 async def list_products(session: AsyncSession) -> list[dict[str, Any]]:
     rows = await session.execute(
-        select(products.c.sku, products.c.name, products.c.description, prices.c.currency, prices.c.amount)
+        select(
+            products.c.sku,
+            products.c.name,
+            products.c.description,
+            prices.c.currency,
+            prices.c.amount,
+        )
         .join(prices, prices.c.sku == products.c.sku)
         .where(products.c.active)
         .order_by(products.c.sku, prices.c.currency)
@@ -28,7 +36,8 @@ async def list_products(session: AsyncSession) -> list[dict[str, Any]]:
     catalog: dict[str, dict[str, Any]] = {}
     for row in rows:
         entry = catalog.setdefault(
-            row.sku, {"sku": row.sku, "name": row.name, "description": row.description, "prices": []}
+            row.sku,
+            {"sku": row.sku, "name": row.name, "description": row.description, "prices": []},
         )
         entry["prices"].append({"amount": row.amount, "currency": row.currency})
     return list(catalog.values())
@@ -41,8 +50,13 @@ async def add_quote(session: AsyncSession, quote: Quote) -> None:
             currency=quote.currency,
             country=quote.country,
             lines=[
-                {"sku": l.sku, "name": l.name, "quantity": l.quantity, "unit_price": l.unit_price}
-                for l in quote.lines
+                {
+                    "sku": line.sku,
+                    "name": line.name,
+                    "quantity": line.quantity,
+                    "unit_price": line.unit_price,
+                }
+                for line in quote.lines
             ],
             subtotal=quote.subtotal,
             shipping=quote.shipping,

@@ -4,8 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shop_servicekit import new_id
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pricing.adapters import catalog
 from pricing.domain.quotes import Quote, price_cart

@@ -9,8 +9,15 @@ from datetime import datetime, timedelta
 
 # Basis points (1900 = 19 %). A real system would load these per jurisdiction and date.
 TAX_RATES_BP: dict[str, int] = {
-    "DE": 1900, "FR": 2000, "NL": 2100, "BE": 2100, "ES": 2100, "IT": 2200,
-    "AT": 2000, "GB": 2000, "US": 0,
+    "DE": 1900,
+    "FR": 2000,
+    "NL": 2100,
+    "BE": 2100,
+    "ES": 2100,
+    "IT": 2200,
+    "AT": 2000,
+    "GB": 2000,
+    "US": 0,
 }
 FLAT_SHIPPING: dict[str, int] = {"EUR": 499, "USD": 599, "GBP": 449}
 FREE_SHIPPING_FROM: dict[str, int] = {"EUR": 5000, "USD": 6000, "GBP": 4500}

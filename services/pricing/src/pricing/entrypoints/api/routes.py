@@ -4,8 +4,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shop_servicekit import Problem
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pricing.adapters import catalog
 from pricing.application.quotes import CreateQuote, create_quote
@@ -34,14 +34,24 @@ def pricing_router(
         try:
             created = await create_quote(sessions, command, ttl=quote_ttl, now=now)
         except UnknownSkus as exc:
-            raise Problem(404, "unknown-sku", "Unknown SKU", detail=str(exc), skus=exc.skus) from exc
+            raise Problem(
+                404, "unknown-sku", "Unknown SKU", detail=str(exc), skus=exc.skus
+            ) from exc
         except UnsupportedCurrency as exc:
             raise Problem(
-                422, "unsupported-currency", "Unsupported currency", detail=str(exc), currency=exc.currency
+                422,
+                "unsupported-currency",
+                "Unsupported currency",
+                detail=str(exc),
+                currency=exc.currency,
             ) from exc
         except UnsupportedCountry as exc:
             raise Problem(
-                422, "unsupported-country", "Unsupported destination", detail=str(exc), country=exc.country
+                422,
+                "unsupported-country",
+                "Unsupported destination",
+                detail=str(exc),
+                country=exc.country,
             ) from exc
         return QuoteOut.of(created)
 

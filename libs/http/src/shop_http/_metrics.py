@@ -1,0 +1,38 @@
+"""Prometheus metrics of every dependency call and breaker, on the app's own registry."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge
+
+STATES = ("closed", "half-open", "open")
+
+
+class DependencyMetrics:
+    """Created once per registry and shared by every `Dependency` of the process.
+
+    metrics = DependencyMetrics(registry)
+    """
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.breaker_state = Gauge(
+            "dependency_breaker_state",
+            "1 for the breaker's current state, 0 for the others",
+            ["dependency", "state"],
+            registry=registry,
+        )
+        self.transitions = Counter(
+            "dependency_breaker_transitions_total",
+            "Breaker state changes",
+            ["dependency", "from_state", "to_state"],
+            registry=registry,
+        )
+        self.calls = Counter(
+            "dependency_calls_total",
+            "Attempts to call a dependency, by outcome",
+            ["dependency", "outcome"],
+            registry=registry,
+        )
+
+    def show_state(self, dependency: str, state: str) -> None:
+        for candidate in STATES:
+            self.breaker_state.labels(dependency, candidate).set(1 if candidate == state else 0)

@@ -1,0 +1,1 @@
+"""Checkout: owns orders, their timeline and idempotency keys; coordinates the checkout."""

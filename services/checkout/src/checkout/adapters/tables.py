@@ -1,0 +1,81 @@
+"""Checkout's tables. The migrations create them; the store reads and writes them."""
+
+from shop_messaging import add_messaging_tables
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
+
+metadata = MetaData()
+messaging = add_messaging_tables(metadata)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("reject_reason", String(200)),
+    Column("customer_id", String(64), nullable=False),
+    Column("customer_email", String(254), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("subtotal", BigInteger, nullable=False),
+    Column("shipping", BigInteger, nullable=False),
+    Column("tax", BigInteger, nullable=False),
+    Column("total", BigInteger, nullable=False),
+    Column("quote_id", String(64)),
+    Column("reservation_id", String(64)),
+    Column("authorization_id", String(64)),
+    Column("shipping_address", JSON, nullable=False),
+    Column("fulfillment_status", String(16), nullable=False),
+    Column("payment_status", String(16), nullable=False),
+    Column("notification_status", String(16), nullable=False),
+    # NONE, PENDING (undo calls running), DONE or FAILED (reconciliation must repair).
+    Column("compensation_status", String(16), nullable=False),
+    Column("compensation_failures", JSON),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("order_id", String(40), ForeignKey("orders.id"), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("sku", String(64), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price", BigInteger, nullable=False),
+    Column("line_total", BigInteger, nullable=False),
+)
+
+order_timeline = Table(
+    "order_timeline",
+    metadata,
+    Column("id", BigInteger, Identity(always=False), primary_key=True),
+    Column("order_id", String(40), ForeignKey("orders.id"), nullable=False, index=True),
+    Column("type", String(64), nullable=False),
+    Column("source", String(32), nullable=False),
+    Column("occurred_at", DateTime(timezone=True), nullable=False),
+    Column("detail", JSON, nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("order_id", String(40)),
+    Column("response_status", Integer),
+    Column("response_body", JSON),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("locked_until", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,138 @@
+"""The one place Checkout is wired together, for production and for tests alike."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+from shop_http import Dependency, DependencyMetrics
+from shop_messaging import KafkaPublisher, Outbox, OutboxRelay
+from shop_servicekit import Database, ReadinessCheck, Worker, create_app, kafka_check
+
+from checkout.adapters.inventory import HttpInventory
+from checkout.adapters.payment import HttpPayment
+from checkout.adapters.pricing import HttpPricing
+from checkout.adapters.store import SqlStore
+from checkout.application.checkouts import BackgroundTasks, CheckoutDeps
+from checkout.application.coordination import Coordination
+from checkout.entrypoints.api.answers import RENDERER
+from checkout.entrypoints.api.routes import checkout_router, default_order_id
+from checkout.settings import CheckoutSettings
+
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_dependencies(
+    settings: CheckoutSettings, metrics: DependencyMetrics
+) -> dict[str, Dependency]:
+    urls = {
+        "pricing": settings.pricing_url,
+        "inventory": settings.inventory_url,
+        "payment": settings.payment_url,
+    }
+    return {
+        name: Dependency(
+            name,
+            httpx.AsyncClient(base_url=url, limits=httpx.Limits(max_connections=100)),
+            fail_max=settings.breaker_fail_max,
+            reset_timeout=settings.breaker_reset_timeout_s,
+            retries=settings.retry_attempts,
+            metrics=metrics,
+        )
+        for name, url in urls.items()
+    }
+
+
+def breaker_checks(dependencies: Mapping[str, Dependency]) -> dict[str, ReadinessCheck]:
+    """Readiness shows each breaker's state but never fails on it: an open breaker is the
+    service protecting itself, and taking it out of rotation would only spread the outage."""
+
+    def check(dependency: Dependency) -> ReadinessCheck:
+        async def details() -> Mapping[str, Any]:
+            return dependency.breaker.details()
+
+        return details
+
+    return {f"breaker_{name}": check(dep) for name, dep in dependencies.items()}
+
+
+def build_app(settings: CheckoutSettings) -> FastAPI:
+    db = Database(settings.database_url, pool_size=settings.database_pool_size)
+    registry = CollectorRegistry()
+    dependencies = build_dependencies(settings, DependencyMetrics(registry))
+    background = BackgroundTasks()
+    compensation_seconds = settings.compensation_budget_ms / 1000
+    deps = CheckoutDeps(
+        coordination=Coordination(
+            pricing=HttpPricing(dependencies["pricing"]),
+            inventory=HttpInventory(
+                dependencies["inventory"], ttl_seconds=settings.reservation_ttl_seconds
+            ),
+            payment=HttpPayment(dependencies["payment"]),
+            budget_seconds=settings.checkout_budget_ms / 1000,
+            now=utc_now,
+        ),
+        store=SqlStore(
+            db.sessions,
+            outbox=Outbox(),
+            lock=timedelta(seconds=settings.idempotency_lock_seconds),
+            now=utc_now,
+        ),
+        render=RENDERER,
+        spawn=background.spawn,
+        compensation_budget_seconds=compensation_seconds,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        # Undo calls still running must finish before their clients close.
+        await background.drain(timeout=compensation_seconds * (1 + settings.retry_attempts))
+        for dependency in dependencies.values():
+            await dependency.aclose()
+        await db.dispose()
+
+    app = create_app(
+        settings,
+        title="Checkout",
+        routers=[checkout_router(deps, db.sessions, new_order_id=default_order_id)],
+        checks={"database": db.ping, **breaker_checks(dependencies)},
+        registry=registry,
+        lifespan=lifespan,
+    )
+    app.state.background = background
+    app.state.dependencies = dependencies
+    return app
+
+
+def build_worker(settings: CheckoutSettings) -> Worker:
+    # No consumers yet (issue 4); the worker relays the outbox to Kafka.
+    db = Database(settings.database_url, pool_size=2)
+    publisher = KafkaPublisher(
+        settings.kafka_bootstrap_servers,
+        enable_idempotence=settings.kafka_enable_idempotence,
+        client_id="checkout-relay",
+    )
+
+    async def relay() -> None:
+        async with publisher:
+            await OutboxRelay(
+                db.engine, publisher, poll_interval=settings.outbox_poll_interval_s
+            ).run()
+
+    return Worker(
+        tasks=[relay],
+        checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
+        registry=CollectorRegistry(),
+        close=db.dispose,
+    )

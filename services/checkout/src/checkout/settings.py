@@ -1,0 +1,27 @@
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+from shop_servicekit import ServiceSettings, embedded_database_url, service_url
+
+
+class CheckoutSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="CHECKOUT_")
+
+    port: int = 8000
+    worker_port: int = 8100
+    database_url: str = embedded_database_url("checkout")
+
+    pricing_url: str = service_url(8001)
+    inventory_url: str = service_url(8002)
+    payment_url: str = service_url(8003)
+
+    # One budget for the three coordinated calls (DESIGN.md section 5).
+    checkout_budget_ms: int = Field(default=2000, ge=50)
+    # Compensation gets its own budget: the checkout's is spent by the time it runs.
+    compensation_budget_ms: int = Field(default=3000, ge=50)
+    breaker_fail_max: int = Field(default=5, ge=1)
+    breaker_reset_timeout_s: float = Field(default=10.0, gt=0)
+    retry_attempts: int = Field(default=2, ge=0, le=5)
+    reservation_ttl_seconds: int = Field(default=900, ge=60)
+    # An IN_PROGRESS key older than this belongs to a crashed process and may be taken over.
+    idempotency_lock_seconds: int = Field(default=30, ge=1)
+    outbox_poll_interval_s: float = Field(default=1.0, gt=0)

@@ -1,0 +1,143 @@
+"""Fakes of the checkout's ports: they record every call in one shared journal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from checkout.application.ports import (
+    Claim,
+    Claimed,
+    InProgress,
+    Items,
+    KeyReused,
+    Replay,
+    StoredResponse,
+)
+from checkout.domain.orders import Order, OrderLine, PricedCart
+from shop_http import Budget
+
+
+@dataclass
+class Journal:
+    calls: list[str] = field(default_factory=list)
+
+
+class FakePricing:
+    def __init__(self, journal: Journal, error: Exception | None = None) -> None:
+        self.journal, self.error, self.open = journal, error, None
+
+    def ensure_available(self) -> None:
+        if self.open:
+            raise self.open
+
+    async def quote(self, items: Items, currency: str, country: str, budget: Budget) -> PricedCart:
+        self.journal.calls.append("quote")
+        if self.error:
+            raise self.error
+        lines = tuple(OrderLine(sku, sku.title(), qty, 1000) for sku, qty in items)
+        subtotal = sum(line.line_total for line in lines)
+        return PricedCart("qt_1", lines, subtotal, 499, 100, subtotal + 599)
+
+
+class FakeInventory:
+    def __init__(self, journal: Journal, error: Exception | None = None) -> None:
+        self.journal, self.error, self.open = journal, error, None
+        self.release_error: Exception | None = None
+
+    def ensure_available(self) -> None:
+        if self.open:
+            raise self.open
+
+    async def reserve(self, order_id: str, items: Items, budget: Budget) -> str:
+        self.journal.calls.append("reserve")
+        if self.error:
+            raise self.error
+        return "res_1"
+
+    async def release(self, order_id: str, reservation_id: str | None, budget: Budget) -> None:
+        self.journal.calls.append(f"release:{reservation_id or 'by-order'}")
+        if self.release_error:
+            raise self.release_error
+
+
+class FakePayment:
+    def __init__(self, journal: Journal, error: Exception | None = None) -> None:
+        self.journal, self.error, self.open = journal, error, None
+        self.void_error: Exception | None = None
+
+    def ensure_available(self) -> None:
+        if self.open:
+            raise self.open
+
+    async def authorize(
+        self, order_id: str, customer_id: str, amount: int, currency: str, token: str,
+        budget: Budget,
+    ) -> str:
+        self.journal.calls.append("authorize")
+        if self.error:
+            raise self.error
+        return "auth_1"
+
+    async def void(self, order_id: str, budget: Budget) -> None:
+        self.journal.calls.append("void")
+        if self.void_error:
+            raise self.void_error
+
+
+class FakeStore:
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        self.keys: dict[str, tuple[str, StoredResponse | None]] = {}
+        self.orders: dict[str, Order] = {}
+        self.compensation: dict[str, list[str]] = {}
+
+    async def claim(self, key: str, fingerprint: str) -> Claim:
+        if key not in self.keys:
+            self.keys[key] = (fingerprint, None)
+            return Claimed()
+        stored_fingerprint, response = self.keys[key]
+        if stored_fingerprint != fingerprint:
+            return KeyReused()
+        return InProgress() if response is None else Replay(response)
+
+    async def confirm(self, order: Order, key: str, response: StoredResponse) -> None:
+        self.journal.calls.append("store:confirmed")
+        self.orders[order.id] = order
+        self.keys[key] = (self.keys[key][0], response)
+
+    async def reject(
+        self, order: Order, key: str, response: StoredResponse | None, *, compensating: bool
+    ) -> None:
+        self.journal.calls.append(f"store:rejected:{'kept' if response else 'released'}")
+        self.orders[order.id] = order
+        if response is None:
+            del self.keys[key]
+        else:
+            self.keys[key] = (self.keys[key][0], response)
+
+    async def release(self, key: str) -> None:
+        self.keys.pop(key, None)
+
+    async def record_compensation(self, order_id: str, failures: list[str]) -> None:
+        self.journal.calls.append("store:compensation")
+        self.compensation[order_id] = failures
+
+
+@dataclass
+class World:
+    journal: Journal
+    pricing: FakePricing
+    inventory: FakeInventory
+    payment: FakePayment
+    store: FakeStore
+
+
+@pytest.fixture
+def world() -> World:
+    journal = Journal()
+    return World(
+        journal, FakePricing(journal), FakeInventory(journal), FakePayment(journal),
+        FakeStore(journal),
+    )

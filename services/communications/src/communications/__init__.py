@@ -1,0 +1,1 @@
+"""Communications: owns the notifications sent to customers (one per event), by email."""

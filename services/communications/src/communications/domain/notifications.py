@@ -1,0 +1,100 @@
+"""What a notification is, and the emails we send, in the business's words. Stdlib only.
+
+One notification per event (`about_event_id`): the event id is the idempotency key and
+also names the email (its Message-ID), so a resend is recognisable as the same message.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class NotificationKind(StrEnum):
+    ORDER_CONFIRMED = "ORDER_CONFIRMED"
+    SHIPMENT_CREATED = "SHIPMENT_CREATED"
+    BACKORDER_DECLARED = "BACKORDER_DECLARED"
+
+
+class NotificationStatus(StrEnum):
+    SENT = "SENT"
+    FAILED = "FAILED"
+
+
+@dataclass(frozen=True)
+class Email:
+    recipient: str
+    subject: str
+    body: str
+    message_id: str
+
+
+@dataclass(frozen=True)
+class Notification:
+    id: str
+    order_id: str
+    kind: NotificationKind
+    about_event_id: str
+    recipient: str
+    subject: str
+    status: NotificationStatus
+    created_at: datetime
+    smtp_message_id: str | None = None
+    sent_at: datetime | None = None
+
+
+_TEMPLATES: Mapping[NotificationKind, tuple[str, str]] = {
+    NotificationKind.ORDER_CONFIRMED: (
+        "Your order {order_id} is confirmed",
+        "Thank you for your order.\n\n"
+        "Order {order_id} is confirmed{total_phrase}. We are getting it ready to ship and will\n"
+        "write again as soon as it is on its way.\n",
+    ),
+    NotificationKind.SHIPMENT_CREATED: (
+        "Your order {order_id} is being packed",
+        "Good news: order {order_id} is being packed at our warehouse and will leave shortly.\n",
+    ),
+    NotificationKind.BACKORDER_DECLARED: (
+        "Your order {order_id} is delayed",
+        "We are sorry: some items of order {order_id} are waiting for new stock\n"
+        "({skus}). Your order is safe and we will ship it as soon as they arrive;\n"
+        "you will not be charged until it ships.\n",
+    ),
+}
+_SIGNATURE = "\nThe Shop team\n"
+
+
+def message_id_for(about_event_id: str, mail_from: str) -> str:
+    """`<evt_123@shop.example>`: the same event always gives the same Message-ID."""
+    domain = mail_from.rsplit("@", 1)[1].rstrip(">").strip()
+    return f"<{about_event_id}@{domain}>"
+
+
+def compose(
+    kind: NotificationKind,
+    *,
+    order_id: str,
+    recipient: str,
+    about_event_id: str,
+    mail_from: str,
+    facts: Mapping[str, str] | None = None,
+) -> Email:
+    """The email for one event. `facts` fill the template (`total`, `skus`); all optional."""
+    facts = facts or {}
+    subject, body = _TEMPLATES[kind]
+    values = {
+        "order_id": order_id,
+        "total_phrase": f" (total {facts['total']})" if facts.get("total") else "",
+        "skus": facts.get("skus") or "some items",
+    }
+    return Email(
+        recipient=recipient,
+        subject=subject.format(**values),
+        body=body.format(**values) + _SIGNATURE,
+        message_id=message_id_for(about_event_id, mail_from),
+    )
+
+
+def format_money(amount: int, currency: str) -> str:
+    """1234, "EUR" -> "12.34 EUR" (minor units of two-decimal currencies)."""
+    return f"{amount // 100}.{amount % 100:02d} {currency}"

@@ -1,0 +1,43 @@
+"""Communications' HTTP response models (they belong to this service alone)."""
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Query
+from pydantic import BaseModel
+
+from communications.domain.notifications import Notification
+
+OrderIdQuery = Annotated[str, Query(min_length=1, max_length=64)]
+
+
+class NotificationOut(BaseModel):
+    notification_id: str
+    order_id: str
+    kind: str
+    about_event_id: str
+    recipient: str
+    subject: str
+    status: str
+    smtp_message_id: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+    @classmethod
+    def of(cls, notification: Notification) -> "NotificationOut":
+        return cls(
+            notification_id=notification.id,
+            order_id=notification.order_id,
+            kind=notification.kind.value,
+            about_event_id=notification.about_event_id,
+            recipient=notification.recipient,
+            subject=notification.subject,
+            status=notification.status.value,
+            smtp_message_id=notification.smtp_message_id,
+            created_at=notification.created_at,
+            sent_at=notification.sent_at,
+        )
+
+
+class NotificationList(BaseModel):
+    notifications: list[NotificationOut]

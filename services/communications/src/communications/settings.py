@@ -1,0 +1,16 @@
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+from shop_servicekit import ServiceSettings, embedded_database_url
+
+
+class CommunicationsSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="COMMUNICATIONS_")
+
+    port: int = 8005
+    worker_port: int = 8105
+    database_url: str = embedded_database_url("communications")
+    # The embedded stack's aiosmtpd (Mailpit under docker compose).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=1025, ge=1, le=65535)
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    mail_from: str = Field(default="Shop <orders@shop.example>", pattern=r"@[^@\s>]+>?$")

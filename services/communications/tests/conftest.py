@@ -1,0 +1,63 @@
+from collections.abc import AsyncIterator, Iterator
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+import httpx
+import pytest
+from aiosmtpd.controller import Controller
+from communications.bootstrap import ALEMBIC_INI, build_app
+from communications.settings import CommunicationsSettings
+from shop_servicekit import Database
+from shop_testing.migrated import DatabaseFactory, MigratedDatabases
+from shop_testing.ports import free_port
+
+
+class CapturingHandler:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[CapturingHandler, int]]:
+    """A real SMTP server on a free port, for this test only: (handler, port)."""
+    handler = CapturingHandler()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield handler, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def communications_databases(database_factory: DatabaseFactory) -> MigratedDatabases:
+    return MigratedDatabases(database_factory, ALEMBIC_INI, prefix="communications")
+
+
+@pytest.fixture
+def settings(communications_databases: MigratedDatabases) -> CommunicationsSettings:
+    return CommunicationsSettings(database_url=communications_databases.create())
+
+
+@pytest.fixture
+async def db(settings: CommunicationsSettings) -> AsyncIterator[Database]:
+    database = Database(settings.database_url, pool_size=2)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def client(settings: CommunicationsSettings) -> AsyncIterator[httpx.AsyncClient]:
+    app = build_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://communications") as c:
+            yield c

@@ -1,0 +1,102 @@
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+from communications.adapters.smtp import SmtpMailer
+from communications.application.notify import Notified, NotifyCustomer, notify_customer
+from communications.domain.notifications import NotificationKind, NotificationStatus
+from shop_messaging import Outbox
+from shop_servicekit import Database
+from shop_testing.ports import free_port
+from sqlalchemy import text
+
+MAIL_FROM = "Shop <orders@shop.example>"
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+
+
+def command(event_id: str = "evt_1", order_id: str = "ord_1") -> NotifyCustomer:
+    return NotifyCustomer(
+        order_id=order_id,
+        kind=NotificationKind.ORDER_CONFIRMED,
+        about_event_id=event_id,
+        recipient="ada@example.com",
+        facts={"total": "59.00 EUR"},
+    )
+
+
+async def notify(db: Database, port: int, cmd: NotifyCustomer) -> Notified:
+    mailer = SmtpMailer("127.0.0.1", port, mail_from=MAIL_FROM, timeout=5)
+    async with db.sessions.begin() as session:
+        return await notify_customer(
+            session, cmd, mailer=mailer, outbox=Outbox(), mail_from=MAIL_FROM, now=lambda: NOW
+        )
+
+
+async def outbox_types(db: Database) -> list[Any]:
+    async with db.sessions() as session:
+        rows = await session.execute(text("SELECT type, key FROM outbox ORDER BY id"))
+        return [tuple(row) for row in rows]
+
+
+async def test_the_customer_gets_one_email_whose_message_id_names_the_event(
+    db: Database, smtp: Any
+) -> None:
+    handler, port = smtp
+    result = await notify(db, port, command())
+
+    assert result.sent_now
+    assert result.notification.status is NotificationStatus.SENT
+    assert result.notification.smtp_message_id == "<evt_1@shop.example>"
+    assert result.notification.id.startswith("ntf_")
+    [message] = handler.messages
+    assert message["Message-ID"] == "<evt_1@shop.example>"
+    assert message["To"] == "ada@example.com"
+    assert message["Subject"] == "Your order ord_1 is confirmed"
+    assert "59.00 EUR" in message.get_payload()
+
+
+async def test_the_same_event_twice_sends_one_email_and_keeps_one_notification(
+    db: Database, smtp: Any
+) -> None:
+    handler, port = smtp
+    first = await notify(db, port, command())
+    second = await notify(db, port, command())
+
+    assert not second.sent_now
+    assert second.notification == first.notification
+    assert len(handler.messages) == 1
+    assert await outbox_types(db) == [("shop.communications.CustomerNotified.v1", "ord_1")]
+
+
+async def test_racing_duplicates_of_one_event_send_one_email(db: Database, smtp: Any) -> None:
+    handler, port = smtp
+    results = await asyncio.gather(notify(db, port, command()), notify(db, port, command()))
+
+    assert sorted(r.sent_now for r in results) == [False, True]
+    assert len(handler.messages) == 1
+
+
+async def test_different_events_of_one_order_each_get_their_email(db: Database, smtp: Any) -> None:
+    handler, port = smtp
+    await notify(db, port, command("evt_1"))
+    await notify(db, port, command("evt_2"))
+    assert [m["Message-ID"] for m in handler.messages] == [
+        "<evt_1@shop.example>",
+        "<evt_2@shop.example>",
+    ]
+
+
+async def test_an_unreachable_mail_server_leaves_a_failed_notification_that_a_retry_sends(
+    db: Database, smtp: Any
+) -> None:
+    handler, port = smtp
+    failed = await notify(db, free_port(), command())
+    assert not failed.sent_now
+    assert failed.notification.status is NotificationStatus.FAILED
+    assert await outbox_types(db) == []
+
+    retried = await notify(db, port, command())
+    assert retried.sent_now
+    assert retried.notification.id == failed.notification.id
+    assert retried.notification.status is NotificationStatus.SENT
+    assert len(handler.messages) == 1

@@ -1,0 +1,35 @@
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fulfillment.bootstrap import ALEMBIC_INI, build_app
+from fulfillment.settings import FulfillmentSettings
+from shop_servicekit import Database
+from shop_testing.migrated import DatabaseFactory, MigratedDatabases
+
+
+@pytest.fixture(scope="session")
+def fulfillment_databases(database_factory: DatabaseFactory) -> MigratedDatabases:
+    return MigratedDatabases(database_factory, ALEMBIC_INI, prefix="fulfillment")
+
+
+@pytest.fixture
+def settings(fulfillment_databases: MigratedDatabases) -> FulfillmentSettings:
+    return FulfillmentSettings(database_url=fulfillment_databases.create())
+
+
+@pytest.fixture
+async def db(settings: FulfillmentSettings) -> AsyncIterator[Database]:
+    """The test's own handle on the service's database, to arrange rows the API reads."""
+    database = Database(settings.database_url, pool_size=1)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def client(settings: FulfillmentSettings) -> AsyncIterator[httpx.AsyncClient]:
+    app = build_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://fulfillment") as client:
+            yield client

@@ -1,0 +1,127 @@
+"""Thin routes: HTTP in, a use case called, HTTP out; domain errors become problems."""
+
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, Response
+from shop_messaging import Outbox
+from shop_servicekit import Problem
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from inventory.adapters import repository
+from inventory.application.reservations import (
+    ReserveStock,
+    release_order_reservation,
+    release_reservation,
+    reserve_stock,
+)
+from inventory.domain.reservations import (
+    AlreadyCommitted,
+    OutOfStock,
+    Reservation,
+    ReservationConflict,
+    UnknownSkus,
+)
+from inventory.entrypoints.api.budget import budget_guard
+from inventory.entrypoints.api.schemas import ReservationOut, ReservationRequest, StockOut
+
+
+def inventory_router(
+    sessions: async_sessionmaker[AsyncSession],
+    outbox: Outbox,
+    *,
+    default_ttl: timedelta,
+    min_budget_ms: int,
+    now: Callable[[], datetime],
+) -> APIRouter:
+    router = APIRouter(
+        prefix="/v1", tags=["inventory"], dependencies=[Depends(budget_guard(min_budget_ms))]
+    )
+
+    @router.get("/stock/{sku}")
+    async def stock(sku: str) -> StockOut:
+        async with sessions() as session:
+            found = await repository.get_stock(session, sku)
+        if found is None:
+            raise Problem(
+                404, "unknown-sku", "Unknown SKU", detail=f"no stock item {sku}", skus=[sku]
+            )
+        return StockOut.of(found)
+
+    @router.post("/reservations", status_code=201)
+    async def reserve(body: ReservationRequest, response: Response) -> ReservationOut:
+        ttl = timedelta(seconds=body.ttl_seconds) if body.ttl_seconds else default_ttl
+        command = ReserveStock(
+            order_id=body.order_id,
+            items=[(item.sku, item.quantity) for item in body.items],
+            ttl=ttl,
+        )
+        try:
+            reservation, created = await reserve_stock(sessions, command, now=now)
+        except UnknownSkus as exc:
+            raise Problem(
+                404, "unknown-sku", "Unknown SKU", detail=str(exc), skus=exc.skus
+            ) from exc
+        except OutOfStock as exc:
+            raise Problem(
+                409,
+                "out-of-stock",
+                "Not enough stock",
+                detail=str(exc),
+                skus=[s.sku for s in exc.shortages],
+                shortages=[asdict(s) for s in exc.shortages],
+            ) from exc
+        except ReservationConflict as exc:
+            raise Problem(
+                409,
+                "reservation-conflict",
+                "The order already holds other items",
+                detail=str(exc),
+                order_id=exc.order_id,
+                reservation_id=exc.reservation_id,
+            ) from exc
+        if not created:
+            response.status_code = 200
+        return ReservationOut.of(reservation)
+
+    @router.get("/reservations/{reservation_id}")
+    async def get_reservation(reservation_id: str) -> ReservationOut:
+        async with sessions() as session:
+            found = await repository.get_reservation(session, reservation_id)
+        return ReservationOut.of(_found(found, reservation_id=reservation_id))
+
+    @router.delete("/reservations/{reservation_id}")
+    async def release(reservation_id: str) -> ReservationOut:
+        try:
+            released = await release_reservation(sessions, outbox, reservation_id, now=now())
+        except AlreadyCommitted as exc:
+            raise _committed(exc) from exc
+        return ReservationOut.of(_found(released, reservation_id=reservation_id))
+
+    @router.post("/reservations/by-order/{order_id}/release")
+    async def release_by_order(order_id: str) -> ReservationOut:
+        try:
+            released = await release_order_reservation(sessions, outbox, order_id, now=now())
+        except AlreadyCommitted as exc:
+            raise _committed(exc) from exc
+        return ReservationOut.of(_found(released, order_id=order_id))
+
+    return router
+
+
+def _found(reservation: Reservation | None, **looked_up: Any) -> Reservation:
+    if reservation is None:
+        raise Problem(404, "reservation-not-found", "No such reservation", **looked_up)
+    return reservation
+
+
+def _committed(exc: AlreadyCommitted) -> Problem:
+    return Problem(
+        409,
+        "reservation-committed",
+        "The reservation is committed",
+        detail=str(exc),
+        reservation_id=exc.reservation_id,
+    )

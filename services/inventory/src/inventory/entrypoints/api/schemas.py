@@ -1,0 +1,70 @@
+"""Inventory's HTTP request and response models (they belong to this service alone)."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from inventory.domain.reservations import Reservation, StockLevel
+
+Sku = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,63}$")]
+OrderId = Annotated[str, Field(pattern=r"^ord_[A-Za-z0-9_-]{1,60}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReservationItem(Strict):
+    sku: Sku
+    quantity: int = Field(ge=1, le=1000)
+
+
+class ReservationRequest(Strict):
+    order_id: OrderId
+    items: list[ReservationItem] = Field(min_length=1, max_length=50)
+    ttl_seconds: int | None = Field(default=None, ge=1, le=86_400)
+
+
+class ReservationItemOut(BaseModel):
+    sku: str
+    quantity: int
+
+
+class ReservationOut(BaseModel):
+    reservation_id: str
+    order_id: str
+    status: str
+    items: list[ReservationItemOut]
+    created_at: datetime
+    expires_at: datetime
+    released_at: datetime | None
+    committed_at: datetime | None
+    release_reason: str | None
+
+    @classmethod
+    def of(cls, reservation: Reservation) -> "ReservationOut":
+        return cls(
+            reservation_id=reservation.id,
+            order_id=reservation.order_id,
+            status=reservation.status.value,
+            items=[ReservationItemOut(sku=s, quantity=q) for s, q in reservation.lines],
+            created_at=reservation.created_at,
+            expires_at=reservation.expires_at,
+            released_at=reservation.released_at,
+            committed_at=reservation.committed_at,
+            release_reason=reservation.release_reason,
+        )
+
+
+class StockOut(BaseModel):
+    sku: str
+    on_hand: int
+    reserved: int
+    available: int
+
+    @classmethod
+    def of(cls, stock: StockLevel) -> "StockOut":
+        return cls(
+            sku=stock.sku, on_hand=stock.on_hand, reserved=stock.reserved, available=stock.available
+        )

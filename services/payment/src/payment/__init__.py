@@ -1,0 +1,1 @@
+"""Payment: owns authorizations, their voids and captures, and the fraud rules."""

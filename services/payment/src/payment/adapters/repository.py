@@ -1,0 +1,92 @@
+"""Reads and writes of authorizations, in the caller's session (its transaction)."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from payment.adapters.tables import authorizations
+from payment.domain.authorizations import Authorization, AuthorizationStatus
+
+_LIVE = authorizations.c.status != AuthorizationStatus.DECLINED.value
+
+
+async def lock_customer(session: AsyncSession, customer_id: str) -> None:
+    """Serialise one customer's attempts until the transaction ends (the velocity rule
+    counts them, and two racing attempts must not both see the count before either)."""
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(customer_id))))
+
+
+async def count_attempts_since(session: AsyncSession, customer_id: str, since: datetime) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(authorizations)
+        .where(authorizations.c.customer_id == customer_id, authorizations.c.created_at >= since)
+    )
+    return int(count or 0)
+
+
+async def add(session: AsyncSession, authorization: Authorization) -> None:
+    await session.execute(
+        authorizations.insert().values(
+            id=authorization.id,
+            order_id=authorization.order_id,
+            customer_id=authorization.customer_id,
+            amount=authorization.amount,
+            currency=authorization.currency,
+            status=authorization.status.value,
+            decline_reason=authorization.decline_reason,
+            token_last=authorization.token,
+            created_at=authorization.created_at,
+        )
+    )
+
+
+async def save_status(session: AsyncSession, authorization: Authorization) -> None:
+    await session.execute(
+        update(authorizations)
+        .where(authorizations.c.id == authorization.id)
+        .values(
+            status=authorization.status.value,
+            voided_at=authorization.voided_at,
+            captured_at=authorization.captured_at,
+        )
+    )
+
+
+async def get(
+    session: AsyncSession, authorization_id: str, *, lock: bool = False
+) -> Authorization | None:
+    return await _one(session, authorizations.c.id == authorization_id, lock)
+
+
+async def get_live_for_order(
+    session: AsyncSession, order_id: str, *, lock: bool = False
+) -> Authorization | None:
+    """The order's authorization that is not a declined attempt, if any."""
+    return await _one(session, (authorizations.c.order_id == order_id) & _LIVE, lock)
+
+
+async def _one(session: AsyncSession, where: Any, lock: bool) -> Authorization | None:
+    query = select(authorizations).where(where)
+    if lock:
+        query = query.with_for_update()
+    row = (await session.execute(query)).one_or_none()
+    return None if row is None else _authorization(row)
+
+
+def _authorization(row: Any) -> Authorization:
+    return Authorization(
+        id=row.id,
+        order_id=row.order_id,
+        customer_id=row.customer_id,
+        amount=row.amount,
+        currency=row.currency,
+        status=AuthorizationStatus(row.status),
+        token=row.token_last,
+        created_at=row.created_at,
+        decline_reason=row.decline_reason,
+        voided_at=row.voided_at,
+        captured_at=row.captured_at,
+    )

@@ -1,0 +1,56 @@
+"""Payment's tables. The migrations create them; the repository reads and writes them."""
+
+from shop_messaging import add_messaging_tables
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Table,
+    text,
+)
+
+metadata = MetaData()
+
+authorizations = Table(
+    "authorizations",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("order_id", String(64), nullable=False),
+    Column("customer_id", String(64), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("decline_reason", String(100), nullable=True),
+    # The test token's name only: never card data.
+    Column("token_last", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("voided_at", DateTime(timezone=True), nullable=True),
+    Column("captured_at", DateTime(timezone=True), nullable=True),
+    CheckConstraint("amount > 0", name="authorizations_amount_positive"),
+)
+# One live authorization per order; declined attempts sit beside it for audit.
+Index(
+    "uq_authorizations_live_order",
+    authorizations.c.order_id,
+    unique=True,
+    postgresql_where=text("status <> 'DECLINED'"),
+)
+Index(
+    "ix_authorizations_customer_created", authorizations.c.customer_id, authorizations.c.created_at
+)
+
+captures = Table(
+    "captures",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("authorization_id", String(40), ForeignKey("authorizations.id"), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+messaging = add_messaging_tables(metadata)

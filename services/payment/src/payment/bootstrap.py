@@ -1,0 +1,74 @@
+"""The one place Payment is wired together, for production and for tests alike."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+from shop_messaging import Outbox
+from shop_servicekit import Database, Worker, create_app, kafka_check
+
+from payment.domain.fraud import FraudRules
+from payment.entrypoints.api.routes import payment_router
+from payment.entrypoints.worker import relay_outbox
+from payment.settings import PaymentSettings
+
+ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def fraud_rules(settings: PaymentSettings) -> FraudRules:
+    return FraudRules(
+        amount_limit=settings.fraud_amount_limit,
+        velocity_max=settings.fraud_velocity_max,
+        velocity_window=timedelta(seconds=settings.fraud_velocity_window_seconds),
+    )
+
+
+def build_app(settings: PaymentSettings) -> FastAPI:
+    db = Database(settings.database_url, pool_size=settings.database_pool_size)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await db.dispose()
+
+    router = payment_router(
+        db.sessions,
+        Outbox(),
+        rules=fraud_rules(settings),
+        min_budget_ms=settings.min_budget_ms,
+        now=utc_now,
+    )
+    return create_app(
+        settings,
+        title="Payment",
+        routers=[router],
+        checks={"database": db.ping},
+        registry=CollectorRegistry(),
+        lifespan=lifespan,
+    )
+
+
+def build_worker(settings: PaymentSettings) -> Worker:
+    db = Database(settings.database_url, pool_size=1)
+
+    # A named function, not a partial: the worker names its tasks after them.
+    async def outbox_relay() -> None:
+        await relay_outbox(
+            db.engine,
+            settings.kafka_bootstrap_servers,
+            idempotence=settings.kafka_enable_idempotence,
+        )
+
+    return Worker(
+        tasks=[outbox_relay],
+        checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
+        registry=CollectorRegistry(),
+        close=db.dispose,
+    )

@@ -1,0 +1,1 @@
+"""Reconciliation: owns each order's coordination state, reconciliation runs and their findings."""

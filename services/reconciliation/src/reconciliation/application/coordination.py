@@ -1,0 +1,100 @@
+"""Use cases: observe an event into an order's coordination state; find the stuck orders.
+
+`observe_event` runs in the caller's transaction (the consumer's, next to its inbox
+claim). The event log dedupes by event id; the row lock serialises two events of one
+order arriving from different topics at once; the domain makes their order irrelevant.
+"""
+
+from collections.abc import Mapping
+from contextlib import aclosing
+from dataclasses import dataclass
+from datetime import datetime
+
+from shop_contracts import (
+    BackorderDeclared,
+    CustomerNotified,
+    OrderCancelled,
+    OrderConfirmed,
+    PaymentCaptured,
+    ReservationCommitted,
+    ShipmentCreated,
+)
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from reconciliation.adapters import coordination
+from reconciliation.domain.coordination import (
+    Deadlines,
+    Fact,
+    LateStep,
+    OrderCoordination,
+    apply,
+    stuck_steps,
+)
+
+# The events that move an order through COMPLETE_ORDER; other types are not tracked here.
+FACT_OF_EVENT_TYPE: Mapping[str, Fact] = {
+    OrderConfirmed.event_type: Fact.CONFIRMED,
+    ShipmentCreated.event_type: Fact.ALLOCATED,
+    BackorderDeclared.event_type: Fact.BACKORDERED,
+    ReservationCommitted.event_type: Fact.RESERVATION_COMMITTED,
+    PaymentCaptured.event_type: Fact.PAYMENT_CAPTURED,
+    CustomerNotified.event_type: Fact.CUSTOMER_NOTIFIED,
+    OrderCancelled.event_type: Fact.CANCELLED,
+}
+
+
+@dataclass(frozen=True)
+class ObservedEvent:
+    event_id: str
+    type: str
+    order_id: str
+    occurred_at: datetime
+
+
+async def observe_event(
+    session: AsyncSession, event: ObservedEvent, *, now: datetime
+) -> OrderCoordination | None:
+    """Apply one event; None when it is untracked or a duplicate (then nothing changes)."""
+    fact = FACT_OF_EVENT_TYPE.get(event.type)
+    if fact is None:
+        return None
+    is_new = await coordination.record_event(
+        session,
+        event_id=event.event_id,
+        order_id=event.order_id,
+        type_=event.type,
+        occurred_at=event.occurred_at,
+        received_at=now,
+    )
+    if not is_new:
+        return None
+    state = apply(
+        await coordination.lock_state(session, event.order_id, now), fact, event.occurred_at
+    )
+    await coordination.save_state(session, state, now)
+    return state
+
+
+@dataclass(frozen=True)
+class StuckOrder:
+    state: OrderCoordination
+    late: list[LateStep]
+
+
+async def find_stuck(
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    now: datetime,
+    deadlines: Deadlines,
+    limit: int,
+) -> list[StuckOrder]:
+    """Up to `limit` orders with a late step, oldest confirmation first."""
+    stuck: list[StuckOrder] = []
+    async with sessions() as session, aclosing(coordination.open_orders(session)) as states:
+        async for state in states:
+            late = stuck_steps(state, now, deadlines)
+            if late:
+                stuck.append(StuckOrder(state, late))
+                if len(stuck) >= limit:
+                    break
+    return stuck
