@@ -11,6 +11,7 @@
 
 from shop_servicekit.admin import admin_guard
 from shop_servicekit.app import create_app
+from shop_servicekit.budget import BUDGET_HEADER, budget_guard
 from shop_servicekit.database import Database
 from shop_servicekit.health import ReadinessCheck, kafka_check
 from shop_servicekit.ids import new_id
@@ -19,6 +20,7 @@ from shop_servicekit.process import ServiceCommands, Worker, main
 from shop_servicekit.settings import ServiceSettings, embedded_database_url, service_url
 
 __all__ = [
+    "BUDGET_HEADER",
     "PROBLEM_BASE",
     "PROBLEM_JSON",
     "Database",
@@ -28,6 +30,7 @@ __all__ = [
     "ServiceSettings",
     "Worker",
     "admin_guard",
+    "budget_guard",
     "create_app",
     "embedded_database_url",
     "kafka_check",

@@ -68,7 +68,10 @@ def worker_health_app(worker: Worker) -> FastAPI:
 async def run_worker(worker: Worker, host: str, port: int) -> None:
     """Run the worker's tasks until the health server is told to exit, then cancel them."""
     server = uvicorn.Server(_uvicorn_config(worker_health_app(worker), host, port))
-    tasks = [asyncio.create_task(make(), name=make.__name__) for make in worker.tasks]
+    tasks = [
+        asyncio.create_task(make(), name=getattr(make, "__name__", repr(make)))
+        for make in worker.tasks
+    ]
 
     def _on_task_done(task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Response
 from shop_messaging import Outbox
-from shop_servicekit import Problem
+from shop_servicekit import Problem, budget_guard
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory.adapters import repository
@@ -24,7 +24,6 @@ from inventory.domain.reservations import (
     ReservationConflict,
     UnknownSkus,
 )
-from inventory.entrypoints.api.budget import budget_guard
 from inventory.entrypoints.api.schemas import ReservationOut, ReservationRequest, StockOut
 
 

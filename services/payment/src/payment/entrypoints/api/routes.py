@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Response
 from shop_messaging import Outbox
-from shop_servicekit import Problem
+from shop_servicekit import Problem, budget_guard
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from payment.adapters import repository
@@ -24,7 +24,6 @@ from payment.domain.authorizations import (
     InvalidToken,
 )
 from payment.domain.fraud import FraudRules
-from payment.entrypoints.api.budget import budget_guard
 from payment.entrypoints.api.schemas import AuthorizationOut, AuthorizationRequest
 
 

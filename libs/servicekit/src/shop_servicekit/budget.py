@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Header
-from shop_servicekit import Problem
+
+from shop_servicekit.problems import Problem
 
 BUDGET_HEADER = "X-Budget-Remaining-Ms"
 
