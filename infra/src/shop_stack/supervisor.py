@@ -190,8 +190,11 @@ class Supervisor:
             meta = self._meta(name)
             started, cmdline = proc.create_time(), proc.cmdline()
             seen = f"started at {started}, running {cmdline}"
-            same_start = abs(started - float(str(meta.get("create_time", 0)))) < 1.0
-            if same_start and cmdline == meta.get("argv"):
+            # Start times come from the same kernel clock ticks, so "same" is exact.
+            same_start = abs(started - float(str(meta.get("create_time", 0)))) < 0.02
+            # Right after exec the kernel may show an empty cmdline for a moment
+            # (measured here: Popen returned, /proc/<pid>/cmdline still empty).
+            if same_start and cmdline in (meta.get("argv"), []):
                 return proc
         except (psutil.NoSuchProcess, psutil.ZombieProcess):
             return None

@@ -1,0 +1,45 @@
+"""The stack's table: names, ports and each service's prefixed settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from shop_stack.paths import VarDirs
+from shop_stack.topology import StackConfig, build_topology, service_env
+
+
+def test_every_service_has_a_serve_and_a_work_process_after_the_infrastructure() -> None:
+    topology = build_topology(StackConfig(VarDirs(Path("/tmp/x"))))
+
+    names = [s.name for s in topology.processes]
+    assert names[:3] == ["postgres", "broker", "smtp"]
+    assert {"payment-serve", "payment-work"} <= set(names)
+    assert topology.get("reconciliation-work").url == "http://127.0.0.1:8106"
+    assert len(topology.migrations) == 7
+
+
+def test_service_env_is_prefixed_and_points_at_the_embedded_stack() -> None:
+    env = service_env(StackConfig(VarDirs(Path("/tmp/x"))), "checkout", 8000)
+
+    assert env["CHECKOUT_DATABASE_URL"] == (
+        "postgresql+asyncpg://postgres@127.0.0.1:15432/shop_checkout"
+    )
+    assert env["CHECKOUT_KAFKA_ENABLE_IDEMPOTENCE"] == "false"
+    assert env["CHECKOUT_PRICING_URL"] == "http://127.0.0.1:8001"
+    assert env["CHECKOUT_WORKER_PORT"] == "8100"
+    assert "CHECKOUT_CHECKOUT_URL" not in env
+
+
+def test_external_servers_replace_the_embedded_ones() -> None:
+    config = StackConfig.from_env(
+        {
+            "STACK_DATABASE_URL": "postgresql://app:pw@db:5432/postgres",
+            "KAFKA_BOOTSTRAP_SERVERS": "kafka:9092",
+        }
+    )
+    topology = build_topology(config)
+    env = service_env(config, "payment", 8003)
+
+    assert [s.name for s in topology.infra] == ["smtp"]
+    assert env["PAYMENT_DATABASE_URL"] == "postgresql+asyncpg://app:pw@db:5432/shop_payment"
+    assert env["PAYMENT_KAFKA_ENABLE_IDEMPOTENCE"] == "true"
