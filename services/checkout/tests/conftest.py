@@ -43,7 +43,11 @@ async def services(
     inventory_service: ServiceProcess,
     payment_service: ServiceProcess,
 ) -> AsyncIterator[dict[str, ServiceProcess]]:
-    running = {"pricing": pricing_service, "inventory": inventory_service, "payment": payment_service}
+    running = {
+        "pricing": pricing_service,
+        "inventory": inventory_service,
+        "payment": payment_service,
+    }
     yield running
     # Faults a test injected must not outlive it.
     async with httpx.AsyncClient() as client:
@@ -53,10 +57,13 @@ async def services(
 
 @pytest.fixture
 def settings(
-    checkout_databases: MigratedDatabases, services: dict[str, ServiceProcess]
+    checkout_databases: MigratedDatabases,
+    services: dict[str, ServiceProcess],
+    kafka_bootstrap_servers: str,
 ) -> CheckoutSettings:
     return CheckoutSettings(
         database_url=checkout_databases.create(),
+        kafka_bootstrap_servers=kafka_bootstrap_servers,
         pricing_url=services["pricing"].url,
         inventory_url=services["inventory"].url,
         payment_url=services["payment"].url,

@@ -16,8 +16,11 @@ def body(*items: tuple[str, int], token: str = "tok_visa", currency: str = "EUR"
         "customer": {"id": f"cus_{uuid.uuid4().hex[:12]}", "email": "ada@example.com"},
         "items": [{"sku": sku, "quantity": qty} for sku, qty in (items or [("SKU-MUG-01", 2)])],
         "shipping_address": {
-            "name": "Ada Lovelace", "line1": "1 Main St", "city": "Berlin",
-            "postal_code": "10115", "country": "DE",
+            "name": "Ada Lovelace",
+            "line1": "1 Main St",
+            "city": "Berlin",
+            "postal_code": "10115",
+            "country": "DE",
         },
         "payment": {"token": token},
         "currency": currency,
@@ -77,8 +80,12 @@ async def test_out_of_stock_is_a_409_naming_the_sku_and_holds_nothing(
     assert problem["skus"] == ["SKU-PRINT-01"]
     assert await shop.stock("SKU-PRINT-01") == before
     order_id = problem["order_id"]
-    assert await shop.peek("payment", "SELECT count(*) FROM authorizations WHERE order_id = $1",
-                           order_id) == 0
+    assert (
+        await shop.peek(
+            "payment", "SELECT count(*) FROM authorizations WHERE order_id = $1", order_id
+        )
+        == 0
+    )
     status, reason = await checkout_db.fetchrow(
         "SELECT status, reject_reason FROM orders WHERE id = $1", order_id
     )
@@ -97,8 +104,8 @@ async def test_declined_and_fraud_are_402s_and_the_reservation_is_released(
         assert response.json()["type"] == PROBLEMS + slug
         order_id = response.json()["order_id"]
 
-        async def released() -> bool:
-            return (await shop.stock("SKU-CAP-01"))["reserved"] == before["reserved"]
+        async def released(reserved: int = before["reserved"]) -> bool:
+            return (await shop.stock("SKU-CAP-01"))["reserved"] == reserved
 
         await eventually(released, timeout=5)
         status = await shop.peek(
@@ -136,9 +143,10 @@ async def test_a_dependency_that_times_out_is_a_504_within_the_budget_and_nothin
     # The late authorization lands about 3 s in; the void, queued behind the same fault
     # latency, lands after it.
     await eventually(nothing_held, timeout=15)
-    assert await checkout_db.fetchval(
-        "SELECT reject_reason FROM orders WHERE id = $1", order_id
-    ) == "dependency-timeout:payment"
+    assert (
+        await checkout_db.fetchval("SELECT reject_reason FROM orders WHERE id = $1", order_id)
+        == "dependency-timeout:payment"
+    )
 
 
 async def test_a_dependency_that_is_down_opens_the_breaker_then_a_probe_closes_it(
@@ -176,8 +184,10 @@ async def test_a_dependency_that_is_down_opens_the_breaker_then_a_probe_closes_i
     await eventually(confirmed_again, timeout=5, interval=0.2)
     assert await breaker(client, "payment") == "closed"
     metrics = (await client.get("/metrics")).text
-    assert 'dependency_breaker_transitions_total{dependency="payment",from_state="half-open",' \
-           'to_state="closed"} 1.0' in metrics
+    assert (
+        'dependency_breaker_transitions_total{dependency="payment",from_state="half-open",'
+        'to_state="closed"} 1.0' in metrics
+    )
 
 
 async def breaker(client: httpx.AsyncClient, dependency: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pytest
-
 from checkout.application.ports import (
     Claim,
     Claimed,
@@ -72,7 +71,12 @@ class FakePayment:
             raise self.open
 
     async def authorize(
-        self, order_id: str, customer_id: str, amount: int, currency: str, token: str,
+        self,
+        order_id: str,
+        customer_id: str,
+        amount: int,
+        currency: str,
+        token: str,
         budget: Budget,
     ) -> str:
         self.journal.calls.append("authorize")
@@ -138,6 +142,9 @@ class World:
 def world() -> World:
     journal = Journal()
     return World(
-        journal, FakePricing(journal), FakeInventory(journal), FakePayment(journal),
+        journal,
+        FakePricing(journal),
+        FakeInventory(journal),
+        FakePayment(journal),
         FakeStore(journal),
     )

@@ -52,7 +52,9 @@ async def test_a_checkout_prices_reserves_and_authorizes_in_that_order(world: An
     assert world.journal.calls == ["quote", "reserve", "authorize"]
     order = outcome.order
     assert (order.status, order.reservation_id, order.authorization_id) == (
-        OrderStatus.CONFIRMED, "res_1", "auth_1"
+        OrderStatus.CONFIRMED,
+        "res_1",
+        "auth_1",
     )
     assert [(e.type, e.source) for e in order.timeline] == [
         ("priced", "pricing"),
@@ -98,7 +100,10 @@ async def test_every_failure_undoes_exactly_what_may_be_held(
 
 async def test_compensation_voids_before_it_releases(world: Any) -> None:
     failures = await compensate(
-        "ord_1", Undo(True, "res_1", True), inventory=world.inventory, payment=world.payment,
+        "ord_1",
+        Undo(True, "res_1", True),
+        inventory=world.inventory,
+        payment=world.payment,
         budget_seconds=1.0,
     )
     assert failures == []
@@ -107,7 +112,10 @@ async def test_compensation_voids_before_it_releases(world: Any) -> None:
 
 async def test_a_hold_whose_id_never_came_back_is_released_by_order_id(world: Any) -> None:
     await compensate(
-        "ord_1", Undo(True, None, False), inventory=world.inventory, payment=world.payment,
+        "ord_1",
+        Undo(True, None, False),
+        inventory=world.inventory,
+        payment=world.payment,
         budget_seconds=1.0,
     )
     assert world.journal.calls == ["release:by-order"]
@@ -116,7 +124,10 @@ async def test_a_hold_whose_id_never_came_back_is_released_by_order_id(world: An
 async def test_compensation_that_fails_is_reported_and_the_rest_still_runs(world: Any) -> None:
     world.payment.void_error = DependencyUnavailable("payment", "answered 503")
     failures = await compensate(
-        "ord_1", Undo(True, "res_1", True), inventory=world.inventory, payment=world.payment,
+        "ord_1",
+        Undo(True, "res_1", True),
+        inventory=world.inventory,
+        payment=world.payment,
         budget_seconds=1.0,
     )
     assert world.journal.calls == ["void", "release:res_1"]
@@ -150,7 +161,12 @@ def request(key: str = "key-00000001", fingerprint: str = "fp1") -> CheckoutRequ
         ("inventory", OutOfStock(["SKU-MUG-01"]), 409, "out-of-stock"),
         ("payment", PaymentDeclined(), 402, "payment-declined"),
         ("payment", FraudSuspected(), 402, "fraud-suspected"),
-        ("payment", DependencyUnavailable("payment", "answered 500"), 503, "dependency-unavailable"),
+        (
+            "payment",
+            DependencyUnavailable("payment", "answered 500"),
+            503,
+            "dependency-unavailable",
+        ),
         ("payment", DependencyTimeout("payment"), 504, "checkout-timeout"),
     ],
 )
