@@ -30,9 +30,9 @@ SCENARIOS = (
 )
 
 
-def checkout_body(items: list[tuple[str, int]], token: str) -> dict[str, Any]:
+def checkout_body(items: list[tuple[str, int]], token: str, customer: str) -> dict[str, Any]:
     return {
-        "customer": {"id": "cus_demo", "email": "ada@example.com"},
+        "customer": {"id": customer, "email": "ada@example.com"},
         "items": [{"sku": sku, "quantity": quantity} for sku, quantity in items],
         "shipping_address": ADDRESS,
         "payment": {"token": token},
@@ -43,7 +43,16 @@ def checkout_body(items: list[tuple[str, int]], token: str) -> dict[str, Any]:
 def show(title: str, response: httpx.Response) -> dict[str, Any]:
     body: dict[str, Any] = response.json()
     print(f"\n== {title}: HTTP {response.status_code}")
-    print(json.dumps(body, indent=2))
+    if response.is_success:
+        lines = ", ".join(f"{line['quantity']} x {line['sku']}" for line in body["lines"])
+        total = body["total"]
+        amount = f"{total['amount']} {total['currency']}"
+        print(f"   {body['order_id']} {body['status']}: {lines}, total {amount}")
+        print(f"   fulfillment {body['fulfillment_status']}")
+    else:
+        extras = {k: v for k, v in body.items() if k not in ("type", "title", "status", "instance")}
+        print(f"   {body['type']}")
+        print(f"   {body['title']}: {json.dumps(extras)}")
     return body
 
 
@@ -63,10 +72,12 @@ def run(urls: argparse.Namespace) -> int:
             print(stock_line(client, urls.inventory, sku))
 
         confirmed = None
+        # A new customer per run: payment's velocity rule would flag a demo run many times.
+        customer = f"cus_demo_{uuid.uuid4().hex[:8]}"
         for title, items, token in SCENARIOS:
             response = client.post(
                 f"{urls.checkout}/v1/checkouts",
-                json=checkout_body(items, token),
+                json=checkout_body(items, token, customer),
                 headers={"Idempotency-Key": f"demo-{uuid.uuid4()}"},
             )
             body = show(title, response)

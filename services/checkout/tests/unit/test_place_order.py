@@ -206,7 +206,16 @@ async def test_definitive_refusals_are_kept_for_the_key_but_transient_ones_relea
     assert "store:rejected:released" in world.journal.calls
 
 
-async def test_compensation_runs_after_the_answer_and_is_recorded_on_the_order(
+async def test_a_definitive_refusal_is_compensated_before_the_answer(world: Any) -> None:
+    world.payment.error = PaymentDeclined()
+    spawned: list[Any] = []
+    await checkout(request(), deps(world, spawned))
+    assert spawned == []
+    assert world.journal.calls[-2:] == ["release:res_1", "store:compensation"]
+    assert world.store.compensation == {"ord_1": []}
+
+
+async def test_after_a_timeout_compensation_runs_after_the_answer_and_is_recorded(
     world: Any,
 ) -> None:
     world.payment.error = DependencyTimeout("payment")

@@ -107,11 +107,23 @@ async def _save_refused(
     await deps.store.reject(outcome.order, request.key, kept, compensating=bool(outcome.undo))
     log.info("order %s rejected: %s", outcome.order.id, outcome.order.reject_reason)
     if outcome.undo:
-        _undo(outcome.order.id, outcome.undo, deps, record=True)
+        job = _undo_job(outcome.order.id, outcome.undo, deps, record=True)
+        if response.status == 504:
+            # The customer is already past the budget: answer now, finish undoing after.
+            deps.spawn(job)
+        else:
+            # Undo before answering, so a client that sees the error finds nothing held.
+            await job
     return response
 
 
 def _undo(order_id: str, undo: Undo, deps: CheckoutDeps, *, record: bool) -> None:
+    deps.spawn(_undo_job(order_id, undo, deps, record=record))
+
+
+def _undo_job(
+    order_id: str, undo: Undo, deps: CheckoutDeps, *, record: bool
+) -> Coroutine[Any, Any, None]:
     async def run() -> None:
         with log_context(order_id=order_id):
             failures = await compensate(
@@ -126,7 +138,7 @@ def _undo(order_id: str, undo: Undo, deps: CheckoutDeps, *, record: bool) -> Non
             if record:
                 await deps.store.record_compensation(order_id, failures)
 
-    deps.spawn(run())
+    return run()
 
 
 async def _quietly(step: Awaitable[None]) -> None:
@@ -137,7 +149,7 @@ async def _quietly(step: Awaitable[None]) -> None:
 
 
 class BackgroundTasks:
-    """Runs compensations after the answer; `drain` waits for them at shutdown.
+    """Runs compensations that finish after the answer; `drain` waits for them at shutdown.
 
     tasks = BackgroundTasks()
     tasks.spawn(coro)

@@ -90,6 +90,8 @@ class OrderOut(BaseModel):
     fulfillment_status: str
     payment_status: str
     notification_status: str
+    reservation_id: str | None
+    authorization_id: str | None
     created_at: datetime
     timeline: list[TimelineOut]
 
@@ -112,6 +114,8 @@ class OrderOut(BaseModel):
             fulfillment_status=order.fulfillment_status,
             payment_status=order.payment_status,
             notification_status=order.notification_status,
+            reservation_id=order.reservation_id,
+            authorization_id=order.authorization_id,
             created_at=order.created_at,
             timeline=[
                 TimelineOut(
