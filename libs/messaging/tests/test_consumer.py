@@ -10,9 +10,10 @@ from opentelemetry import trace
 from shop_contracts import CloudEvent, OrderCancelled, to_kafka
 from shop_messaging import ConsumerRunner, Handler, KafkaPublisher, correlation_id, replay_dlq
 from shop_messaging._tables import inbox_table
+from shop_testing.eventually import eventually
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from .conftest import effects, wait_for
+from .conftest import effects
 from .kafka import produce, read
 
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
@@ -82,7 +83,7 @@ async def test_redelivered_event_is_handled_once(
     record = encoded()
     async with running(kafka_bootstrap_servers, session_factory, record_effect) as (runner, topic):
         await produce(kafka_bootstrap_servers, topic, record, record)
-        await wait_for(lambda: caught_up(runner, 2))
+        await eventually(lambda: caught_up(runner, 2))
 
     assert await effect_count(session_factory) == 1
     async with session_factory() as session:
@@ -102,7 +103,7 @@ async def test_handler_runs_with_the_event_trace_and_correlation_context(
         await produce(
             kafka_bootstrap_servers, topic, encoded(correlation_id="req_7", traceparent=TRACEPARENT)
         )
-        await wait_for(lambda: seen)
+        await eventually(lambda: seen)
 
     assert seen == [(0x0AF7651916CD43DD8448EB211C80319C, "req_7")]
 
@@ -121,7 +122,7 @@ async def test_transient_handler_failure_is_retried_then_succeeds(
 
     async with running(kafka_bootstrap_servers, session_factory, flaky) as (runner, topic):
         await produce(kafka_bootstrap_servers, topic, encoded())
-        await wait_for(lambda: caught_up(runner, 1))
+        await eventually(lambda: caught_up(runner, 1))
 
     assert attempts == 3
     assert await effect_count(session_factory) == 1
@@ -133,7 +134,7 @@ async def test_poison_goes_to_the_dlq_and_the_next_event_is_processed(
     key, _, headers = encoded()
     async with running(kafka_bootstrap_servers, session_factory, record_effect) as (runner, topic):
         await produce(kafka_bootstrap_servers, topic, (key, b"{oops", headers), encoded())
-        await wait_for(lambda: effect_count(session_factory))
+        await eventually(lambda: effect_count(session_factory))
         [dead] = await read(kafka_bootstrap_servers, runner.dlq_topic, 1)
 
     info = dict(dead.headers)
@@ -152,7 +153,7 @@ async def test_unknown_event_types_are_skipped(
     future = [(n, b"shop.checkout.OrderAmended.v9" if n == "ce_type" else v) for n, v in headers]
     async with running(kafka_bootstrap_servers, session_factory, record_effect) as (runner, topic):
         await produce(kafka_bootstrap_servers, topic, (key, value, future), encoded())
-        await wait_for(lambda: caught_up(runner, 2))
+        await eventually(lambda: caught_up(runner, 2))
     assert await effect_count(session_factory) == 1
 
 
@@ -173,11 +174,11 @@ async def test_exhausted_retries_dead_letter_and_replay_republishes(
         await produce(kafka_bootstrap_servers, topic, encoded())
         [dead] = await read(kafka_bootstrap_servers, runner.dlq_topic, 1)
         assert dict(dead.headers)["dlq_error"] == b"RuntimeError: downstream bug"
-        await wait_for(lambda: caught_up(runner, 1))  # it moved on
+        await eventually(lambda: caught_up(runner, 1))  # it moved on
 
         broken = False  # the fix is deployed
         assert await replay_dlq(runner.group_id, kafka_bootstrap_servers) == 1
-        await wait_for(lambda: effect_count(session_factory))
+        await eventually(lambda: effect_count(session_factory))
         assert await replay_dlq(runner.group_id, kafka_bootstrap_servers) == 0
 
     [_, replayed] = await read(kafka_bootstrap_servers, topic, 2)

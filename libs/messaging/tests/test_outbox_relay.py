@@ -9,9 +9,9 @@ from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
 from shop_contracts import OrderCancelled, from_kafka, topics
 from shop_messaging import KafkaPublisher, Outbox, OutboxRelay, Record, correlation_id
 from shop_messaging._tables import outbox_table
+from shop_testing.eventually import eventually
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from .conftest import wait_for
 from .kafka import end_offsets, read
 
 
@@ -138,8 +138,8 @@ async def test_relay_keeps_rows_while_the_broker_is_down_and_sends_them_later(
 
     task = asyncio.create_task(relay.run())
     try:
-        await wait_for(lambda: publisher.event_ids() == ids)
-        await wait_for(lambda: _zero(engine))
+        await eventually(lambda: publisher.event_ids() == ids)
+        await eventually(lambda: _zero(engine))
     finally:
         relay.stop()
         await task
@@ -161,9 +161,9 @@ async def test_running_relay_wakes_on_notify_rather_than_waiting_for_its_poll(
         # The first event is found by the start-up pass; after it the relay is LISTENing
         # and idle for a minute, so only the NOTIFY can bring the next ones out quickly.
         first = await add_events(session_factory, 1)
-        await wait_for(lambda: publisher.event_ids() == first, timeout=5)
+        await eventually(lambda: publisher.event_ids() == first, timeout=5)
         more = await add_events(session_factory, 2)
-        await wait_for(lambda: publisher.event_ids() == first + more, timeout=5)
+        await eventually(lambda: publisher.event_ids() == first + more, timeout=5)
     finally:
         relay.stop()
         await asyncio.wait_for(task, 5)

@@ -41,6 +41,7 @@ from ._tables import (
     create_messaging_tables,
     drop_messaging_tables,
 )
+from ._worker import MessagingWorker
 
 __all__ = [
     "INBOX",
@@ -51,6 +52,7 @@ __all__ = [
     "Handler",
     "KafkaPublisher",
     "MessagingTables",
+    "MessagingWorker",
     "Outbox",
     "OutboxRelay",
     "Publisher",

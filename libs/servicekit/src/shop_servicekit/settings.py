@@ -40,6 +40,10 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     # Off for the embedded Tansu broker (its InitProducerId fails), on for real Kafka.
     kafka_enable_idempotence: bool = False
+    # Kafka's broker minimum is 6 s. Tansu admits a member after about half the session
+    # timeout, so the embedded stack lowers it to join in about a second.
+    kafka_session_timeout_ms: int = Field(default=6000, ge=500)
+    kafka_heartbeat_interval_ms: int = Field(default=1000, ge=100)
     admin_token: SecretStr = SecretStr(DEV_ADMIN_TOKEN)
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
@@ -48,6 +52,13 @@ class ServiceSettings(BaseSettings):
     fault_latency_ms: int = Field(default=0, ge=0)
     fault_error_rate: float = Field(default=0.0, ge=0.0, le=1.0)
     fault_refuse: bool = False
+
+    @property
+    def kafka_consumer_options(self) -> dict[str, int]:
+        return {
+            "session_timeout_ms": self.kafka_session_timeout_ms,
+            "heartbeat_interval_ms": self.kafka_heartbeat_interval_ms,
+        }
 
     @model_validator(mode="after")
     def _refuse_dev_secrets_outside_local(self) -> Self:
