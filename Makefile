@@ -24,7 +24,6 @@ $(VENV)/.installed: constraints.txt requirements-dev.in $(PYPROJECTS)
 demo: install
 	$(STACK) up
 	$(BIN)/python -m shop_stack.demo
-	@$(STACK) status
 	@echo "The stack keeps running. Explore it, then stop it with: make down"
 
 ## up / down / status: the embedded stack (var/log/<process>.log, var/run/<process>.pid)

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from checkout.bootstrap import ALEMBIC_INI, build_app
 from checkout.settings import CheckoutSettings
+from shop_servicekit import Database
 from shop_testing.databases import DatabaseFactory
 from shop_testing.migrated import MigratedDatabases
 from shop_testing.service_process import ServiceProcess, service_process
@@ -14,6 +15,14 @@ from shop_testing.service_process import ServiceProcess, service_process
 @pytest.fixture(scope="session")
 def checkout_databases(database_factory: DatabaseFactory) -> MigratedDatabases:
     return MigratedDatabases(database_factory, ALEMBIC_INI, prefix="checkout")
+
+
+@pytest.fixture
+async def database(checkout_databases: MigratedDatabases) -> AsyncIterator[Database]:
+    """A fresh migrated checkout database, for tests that need no other service."""
+    db = Database(checkout_databases.create(), pool_size=4)
+    yield db
+    await db.dispose()
 
 
 # The three dependencies run as real processes, once per session, each on its own fresh

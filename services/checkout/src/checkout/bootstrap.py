@@ -5,24 +5,27 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from prometheus_client import CollectorRegistry
+from prometheus_client import REGISTRY, CollectorRegistry
 from shop_http import Dependency, DependencyMetrics
-from shop_messaging import KafkaPublisher, Outbox, OutboxRelay
+from shop_messaging import MessagingWorker, Outbox
 from shop_servicekit import Database, ReadinessCheck, Worker, create_app, kafka_check
 
 from checkout.adapters.inventory import HttpInventory
 from checkout.adapters.payment import HttpPayment
 from checkout.adapters.pricing import HttpPricing
 from checkout.adapters.store import SqlStore
+from checkout.application.cancellation import cancel_order
 from checkout.application.checkouts import BackgroundTasks, CheckoutDeps
 from checkout.application.coordination import Coordination
 from checkout.entrypoints.api.answers import RENDERER
 from checkout.entrypoints.api.routes import checkout_router, default_order_id
+from checkout.entrypoints.worker import GROUP_ID, SUBSCRIPTIONS, TOPICS
 from checkout.settings import CheckoutSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
@@ -120,7 +123,14 @@ def build_app(settings: CheckoutSettings) -> FastAPI:
     app = create_app(
         settings,
         title="Checkout",
-        routers=[checkout_router(deps, db.sessions, new_order_id=default_order_id)],
+        routers=[
+            checkout_router(
+                deps,
+                db.sessions,
+                new_order_id=default_order_id,
+                cancel=partial(cancel_order, db.sessions, outbox=Outbox(), now=utc_now),
+            )
+        ],
         checks={
             "database": db.ping,
             "broker": broker_report(settings.kafka_bootstrap_servers),
@@ -135,23 +145,29 @@ def build_app(settings: CheckoutSettings) -> FastAPI:
 
 
 def build_worker(settings: CheckoutSettings) -> Worker:
-    # No consumers yet (issue 4); the worker relays the outbox to Kafka.
+    """The outbox relay (OrderConfirmed, OrderCancelled) and the consumer of every topic
+    that tells checkout what became of its orders."""
     db = Database(settings.database_url, pool_size=2)
-    publisher = KafkaPublisher(
-        settings.kafka_bootstrap_servers,
+    messaging = MessagingWorker(
+        GROUP_ID,
+        db.engine,
+        db.sessions,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
         enable_idempotence=settings.kafka_enable_idempotence,
-        client_id="checkout-relay",
+        consumer_options=settings.kafka_consumer_options,
     )
 
-    async def relay() -> None:
-        async with publisher:
-            await OutboxRelay(
-                db.engine, publisher, poll_interval=settings.outbox_poll_interval_s
-            ).run()
+    async def close() -> None:
+        await messaging.close()
+        await db.dispose()
 
     return Worker(
-        tasks=[relay],
+        tasks=[
+            messaging.relay(poll_interval=settings.outbox_poll_interval_s),
+            messaging.consumer(GROUP_ID, TOPICS, SUBSCRIPTIONS),
+        ],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
-        registry=CollectorRegistry(),
-        close=db.dispose,
+        # The process-wide registry: the messaging metrics register there.
+        registry=REGISTRY,
+        close=close,
     )

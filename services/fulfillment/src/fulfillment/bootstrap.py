@@ -2,16 +2,24 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
-from prometheus_client import CollectorRegistry
+from prometheus_client import REGISTRY, CollectorRegistry
+from shop_messaging import MessagingWorker, Outbox
 from shop_servicekit import Database, Worker, create_app, kafka_check
 
+from fulfillment.application.dispatch import dispatch_shipments
 from fulfillment.entrypoints.api.routes import fulfillment_router
+from fulfillment.entrypoints.worker import GROUP, dispatch_due, subscriptions, topics_of
 from fulfillment.settings import FulfillmentSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def build_app(settings: FulfillmentSettings) -> FastAPI:
@@ -33,12 +41,49 @@ def build_app(settings: FulfillmentSettings) -> FastAPI:
 
 
 def build_worker(settings: FulfillmentSettings) -> Worker:
-    # The OrderConfirmed / StockReplenished consumers and the outbox relay arrive with the
-    # next issue; until then the worker only reports its health.
-    db = Database(settings.database_url, pool_size=1)
+    db = Database(settings.database_url, pool_size=4)
+    outbox = Outbox()
+    messaging = MessagingWorker(
+        GROUP,
+        db.engine,
+        db.sessions,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        enable_idempotence=settings.kafka_enable_idempotence,
+        consumer_options=settings.kafka_consumer_options,
+    )
+    table = subscriptions(
+        outbox, receiving_warehouse_id=settings.receiving_warehouse_id, now=utc_now
+    )
+
+    async def dispatch_once() -> int:
+        return await dispatch_shipments(
+            db.sessions,
+            outbox,
+            now=utc_now(),
+            delay=timedelta(seconds=settings.dispatch_delay_seconds),
+            limit=settings.dispatch_batch_size,
+        )
+
+    # A named function, not a partial: the worker names its tasks after them.
+    async def dispatch_loop() -> None:
+        await dispatch_due(
+            dispatch_once,
+            interval=settings.dispatch_interval_seconds,
+            batch=settings.dispatch_batch_size,
+        )
+
+    async def close() -> None:
+        await messaging.close()
+        await db.dispose()
+
     return Worker(
-        tasks=[],
+        tasks=[
+            messaging.relay(),
+            messaging.consumer(GROUP, topics_of(table), table),
+            dispatch_loop,
+        ],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
-        registry=CollectorRegistry(),
-        close=db.dispose,
+        # The default registry: the messaging metrics (consumed, retries, relay) live there.
+        registry=REGISTRY,
+        close=close,
     )

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from checkout.adapters.tables import order_lines, order_timeline, orders
@@ -18,6 +19,7 @@ from checkout.domain.orders import (
     PricedCart,
     TimelineEntry,
 )
+from checkout.domain.progress import Fact, Progress, Statuses
 
 
 async def add_order(session: AsyncSession, order: Order, *, compensation_status: str) -> None:
@@ -78,6 +80,61 @@ async def add_timeline_entry(session: AsyncSession, order_id: str, entry: Timeli
     )
 
 
+async def add_fact_entry(
+    session: AsyncSession, order_id: str, entry: TimelineEntry, fact: str
+) -> bool:
+    """Add the entry unless the order's timeline already records `fact`; True if added."""
+    added = await session.execute(
+        insert(order_timeline)
+        .values(
+            order_id=order_id,
+            type=entry.type,
+            source=entry.source,
+            occurred_at=entry.occurred_at,
+            detail=entry.detail,
+            fact=fact,
+        )
+        .on_conflict_do_nothing(
+            index_elements=[order_timeline.c.order_id, order_timeline.c.fact],
+            index_where=order_timeline.c.fact.is_not(None),
+        )
+        .returning(order_timeline.c.id)
+    )
+    return added.first() is not None
+
+
+async def lock_progress(session: AsyncSession, order_id: str) -> tuple[Order, Progress] | None:
+    """The order (without lines or timeline) and its progress, row-locked until commit.
+
+    The lock queues the consumer and a cancel request for the same order one behind the
+    other, so each derives its statuses from every fact committed before it.
+    """
+    row = (
+        await session.execute(select(orders).where(orders.c.id == order_id).with_for_update())
+    ).one_or_none()
+    if row is None:
+        return None
+    progress = Progress(**{fact.value: getattr(row, f"{fact.value}_at") for fact in Fact})
+    return _order_of(row, cart=None, timeline=()), progress
+
+
+async def save_progress(
+    session: AsyncSession, order_id: str, progress: Progress, statuses: Statuses, now: datetime
+) -> None:
+    await session.execute(
+        update(orders)
+        .where(orders.c.id == order_id)
+        .values(
+            status=statuses.status.value,
+            fulfillment_status=statuses.fulfillment,
+            payment_status=statuses.payment,
+            notification_status=statuses.notification,
+            updated_at=now,
+            **progress.as_columns(),
+        )
+    )
+
+
 async def set_compensation(
     session: AsyncSession, order_id: str, status: str, failures: list[str], now: datetime
 ) -> None:
@@ -111,7 +168,18 @@ async def get_order(session: AsyncSession, order_id: str) -> tuple[Order, dict[s
         tax=row.tax,
         total=row.total,
     )
-    order = Order(
+    timeline = tuple(TimelineEntry(e.type, e.source, e.occurred_at, e.detail) for e in events)
+    order = _order_of(row, cart=cart, timeline=timeline)
+    extras = {
+        "compensation_status": row.compensation_status,
+        "compensation_failures": row.compensation_failures or [],
+        "updated_at": row.updated_at,
+    }
+    return order, extras
+
+
+def _order_of(row: Any, *, cart: PricedCart | None, timeline: tuple[TimelineEntry, ...]) -> Order:
+    return Order(
         id=row.id,
         status=OrderStatus(row.status),
         customer_id=row.customer_id,
@@ -126,11 +194,5 @@ async def get_order(session: AsyncSession, order_id: str) -> tuple[Order, dict[s
         fulfillment_status=row.fulfillment_status,
         payment_status=row.payment_status,
         notification_status=row.notification_status,
-        timeline=tuple(TimelineEntry(e.type, e.source, e.occurred_at, e.detail) for e in events),
+        timeline=timeline,
     )
-    extras = {
-        "compensation_status": row.compensation_status,
-        "compensation_failures": row.compensation_failures or [],
-        "updated_at": row.updated_at,
-    }
-    return order, extras

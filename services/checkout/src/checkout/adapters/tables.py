@@ -8,11 +8,15 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Identity,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
+    text,
 )
+
+from checkout.domain.progress import Fact
 
 metadata = MetaData()
 messaging = add_messaging_tables(metadata)
@@ -40,6 +44,8 @@ orders = Table(
     # NONE, PENDING (undo calls running), DONE or FAILED (reconciliation must repair).
     Column("compensation_status", String(16), nullable=False),
     Column("compensation_failures", JSON),
+    # Progress facts (domain/progress.py): when each was first learned, from events or cancel.
+    *(Column(f"{fact.value}_at", DateTime(timezone=True)) for fact in Fact),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
@@ -65,6 +71,15 @@ order_timeline = Table(
     Column("source", String(32), nullable=False),
     Column("occurred_at", DateTime(timezone=True), nullable=False),
     Column("detail", JSON, nullable=False),
+    # "ShipmentCreated:shp_1": unique per order, so one business fact is one entry.
+    Column("fact", String(200)),
+    Index(
+        "ux_order_timeline_fact",
+        "order_id",
+        "fact",
+        unique=True,
+        postgresql_where=text("fact IS NOT NULL"),
+    ),
 )
 
 idempotency_keys = Table(

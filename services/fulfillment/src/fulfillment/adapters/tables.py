@@ -45,6 +45,7 @@ shipments = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("dispatched_at", DateTime(timezone=True), nullable=True),
 )
+Index("ix_shipments_created", shipments.c.created_at, postgresql_where=text("status = 'CREATED'"))
 
 shipment_lines = Table(
     "shipment_lines",
@@ -64,6 +65,7 @@ backorders = Table(
     Column("lines", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("released_at", DateTime(timezone=True), nullable=True),
+    Column("cancelled_at", DateTime(timezone=True), nullable=True),
 )
 Index("ix_backorders_open", backorders.c.created_at, postgresql_where=text("status = 'OPEN'"))
 

@@ -7,7 +7,7 @@ replenishment of exactly those SKUs there releases it.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,17 @@ class Warehouse:
     def shortfalls(self, lines: Iterable[Line]) -> list[str]:
         """The SKUs of `lines` this warehouse cannot pick in full, sorted."""
         return sorted(line.sku for line in lines if self.on_hand.get(line.sku, 0) < line.quantity)
+
+    def picked(self, lines: Iterable[Line]) -> "Warehouse":
+        """This warehouse after `lines` left its bins."""
+        on_hand = dict(self.on_hand)
+        for line in lines:
+            on_hand[line.sku] = on_hand.get(line.sku, 0) - line.quantity
+        return replace(self, on_hand=on_hand)
+
+    def received(self, sku: str, quantity: int) -> "Warehouse":
+        """This warehouse after `quantity` of `sku` arrived."""
+        return replace(self, on_hand={**self.on_hand, sku: self.on_hand.get(sku, 0) + quantity})
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,12 @@
-"""What Fulfillment records about an order once allocated: a shipment or a backorder."""
+"""What Fulfillment records about an order once allocated: a shipment or a backorder.
 
-from dataclasses import dataclass
+A shipment is CREATED (picked from one warehouse's bins) and then DISPATCHED (handed to a
+carrier). A backorder is OPEN until a replenishment lets it ship (RELEASED, and a shipment
+exists) or the order is cancelled first (CANCELLED). Transitions from any other state
+return the record unchanged, so replaying a command never changes the outcome.
+"""
+
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -15,6 +21,7 @@ class ShipmentStatus(StrEnum):
 class BackorderStatus(StrEnum):
     OPEN = "OPEN"
     RELEASED = "RELEASED"
+    CANCELLED = "CANCELLED"
 
 
 @dataclass(frozen=True)
@@ -39,3 +46,31 @@ class Backorder:
     lines: tuple[Line, ...]
     created_at: datetime
     released_at: datetime | None = None
+    cancelled_at: datetime | None = None
+
+
+def dispatch(shipment: Shipment, *, carrier: str, tracking: str, now: datetime) -> Shipment:
+    """The shipment handed to `carrier`; unchanged if it already left."""
+    if shipment.status is not ShipmentStatus.CREATED:
+        return shipment
+    return replace(
+        shipment,
+        status=ShipmentStatus.DISPATCHED,
+        carrier=carrier,
+        tracking=tracking,
+        dispatched_at=now,
+    )
+
+
+def release(backorder: Backorder, *, now: datetime) -> Backorder:
+    """The backorder released (it ships now); unchanged unless it was OPEN."""
+    if backorder.status is not BackorderStatus.OPEN:
+        return backorder
+    return replace(backorder, status=BackorderStatus.RELEASED, released_at=now)
+
+
+def cancel(backorder: Backorder, *, now: datetime) -> Backorder:
+    """The backorder cancelled with its order; unchanged unless it was OPEN."""
+    if backorder.status is not BackorderStatus.OPEN:
+        return backorder
+    return replace(backorder, status=BackorderStatus.CANCELLED, cancelled_at=now)

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header
+from fastapi import APIRouter, Body, Depends, Header
 from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter, ValidationError
 from shop_servicekit import PROBLEM_JSON, Problem, new_id
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from checkout.adapters import orders
+from checkout.application.cancellation import CancelOrder
 from checkout.application.checkouts import CheckoutDeps, StoreFailed, checkout
 from checkout.application.checkouts import CheckoutRequest as Command
 from checkout.application.coordination import PlaceOrder
 from checkout.application.ports import InProgress, KeyReused, Replay, StoredResponse
-from checkout.domain.orders import Address
-from checkout.entrypoints.api.schemas import CheckoutRequest, IdempotencyKey, OrderOut
+from checkout.domain.orders import Address, Order
+from checkout.domain.progress import OrderNotCancellable, OrderNotFound
+from checkout.entrypoints.api.schemas import (
+    CancelRequest,
+    CheckoutRequest,
+    IdempotencyKey,
+    OrderOut,
+)
+
+Cancel = Callable[[CancelOrder], Awaitable[Order]]
 
 _KEY = TypeAdapter(IdempotencyKey)
 
@@ -48,6 +57,7 @@ def checkout_router(
     sessions: async_sessionmaker[AsyncSession],
     *,
     new_order_id: Callable[[], str],
+    cancel: Cancel,
 ) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["checkout"])
 
@@ -91,6 +101,29 @@ def checkout_router(
         if found is None:
             raise Problem(404, "order-not-found", "No such order", order_id=order_id)
         return OrderOut.of(found[0])
+
+    @router.post("/orders/{order_id}/cancel")
+    async def cancel_order(
+        order_id: str, body: Annotated[CancelRequest | None, Body()] = None
+    ) -> OrderOut:
+        # No Idempotency-Key needed: cancelling a cancelled order returns it unchanged.
+        command = (
+            CancelOrder(order_id, body.reason) if body and body.reason else CancelOrder(order_id)
+        )
+        try:
+            order = await cancel(command)
+        except OrderNotCancellable as refused:
+            raise Problem(
+                409,
+                "order-not-cancellable",
+                "The order can no longer be cancelled",
+                detail=str(refused),
+                order_id=order_id,
+                order_status=refused.status.value,
+            ) from refused
+        except OrderNotFound as missing:
+            raise Problem(404, "order-not-found", "No such order", order_id=order_id) from missing
+        return OrderOut.of(order)
 
     return router
 

@@ -58,6 +58,10 @@ class CheckoutRequest(Strict):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+class CancelRequest(Strict):
+    reason: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+
+
 class Money(BaseModel):
     amount: int
     currency: str

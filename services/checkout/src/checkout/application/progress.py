@@ -1,0 +1,141 @@
+"""Event handlers: what the other services did with an order, recorded on the order.
+
+    SUBSCRIPTIONS = {ShipmentCreated: record_shipment, ...}   # in entrypoints/worker.py
+
+Each handler runs inside the consumer's inbox transaction and never commits. It locks the
+order, adds one timeline entry per business fact (a redelivery, or a republish with a new
+event id, finds the entry and changes nothing), records the fact and derives every status
+again from all the facts (domain/progress.py), so arrival order does not matter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from shop_contracts import (
+    BackorderDeclared,
+    CloudEvent,
+    CustomerNotified,
+    PaymentCaptured,
+    PaymentCaptureFailed,
+    PaymentVoided,
+    ReservationCommitted,
+    ReservationReleased,
+    ShipmentCreated,
+    ShipmentDispatched,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from checkout.adapters import orders
+from checkout.domain.orders import OrderStatus, TimelineEntry
+from checkout.domain.progress import Fact, UnknownOrder, statuses_of
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def record_backorder(
+    session: AsyncSession, event: CloudEvent[BackorderDeclared], now: Clock = utc_now
+) -> None:
+    skus = sorted(event.data.skus_short)
+    await _record(session, event, Fact.BACKORDERED, ",".join(skus), {"skus_short": skus}, now)
+
+
+async def record_shipment(
+    session: AsyncSession, event: CloudEvent[ShipmentCreated], now: Clock = utc_now
+) -> None:
+    data = event.data
+    detail = {"shipment_id": data.shipment_id, "warehouse_id": data.warehouse_id}
+    await _record(session, event, Fact.SHIPPED, data.shipment_id, detail, now)
+
+
+async def record_dispatch(
+    session: AsyncSession, event: CloudEvent[ShipmentDispatched], now: Clock = utc_now
+) -> None:
+    data = event.data
+    detail = {"shipment_id": data.shipment_id, "carrier": data.carrier, "tracking": data.tracking}
+    await _record(session, event, Fact.DISPATCHED, data.shipment_id, detail, now)
+
+
+async def record_reservation_commit(
+    session: AsyncSession, event: CloudEvent[ReservationCommitted], now: Clock = utc_now
+) -> None:
+    reservation_id = event.data.reservation_id
+    detail = {"reservation_id": reservation_id}
+    await _record(session, event, Fact.RESERVATION_COMMITTED, reservation_id, detail, now)
+
+
+async def record_reservation_release(
+    session: AsyncSession, event: CloudEvent[ReservationReleased], now: Clock = utc_now
+) -> None:
+    data = event.data
+    detail = {"reservation_id": data.reservation_id, "reason": data.reason}
+    # The timeline shows it; no status depends on it (a cancel or an expiry already did).
+    await _record(session, event, None, data.reservation_id, detail, now)
+
+
+async def record_capture(
+    session: AsyncSession, event: CloudEvent[PaymentCaptured], now: Clock = utc_now
+) -> None:
+    data = event.data
+    detail = {"authorization_id": data.authorization_id, "amount": data.amount.model_dump()}
+    await _record(session, event, Fact.CAPTURED, data.authorization_id, detail, now)
+
+
+async def record_capture_failure(
+    session: AsyncSession, event: CloudEvent[PaymentCaptureFailed], now: Clock = utc_now
+) -> None:
+    data = event.data
+    detail = {"authorization_id": data.authorization_id, "reason": data.reason}
+    key = f"{data.authorization_id}:{data.reason}"
+    await _record(session, event, Fact.CAPTURE_FAILED, key, detail, now)
+
+
+async def record_void(
+    session: AsyncSession, event: CloudEvent[PaymentVoided], now: Clock = utc_now
+) -> None:
+    data = event.data
+    detail = {"authorization_id": data.authorization_id, "reason": data.reason}
+    await _record(session, event, Fact.VOIDED, data.authorization_id, detail, now)
+
+
+async def record_notification(
+    session: AsyncSession, event: CloudEvent[CustomerNotified], now: Clock = utc_now
+) -> None:
+    data = event.data
+    detail = {"notification_id": data.notification_id, "kind": data.kind}
+    await _record(session, event, Fact.NOTIFIED, data.notification_id, detail, now)
+
+
+async def _record(
+    session: AsyncSession,
+    event: CloudEvent[Any],
+    fact: Fact | None,
+    key: str,
+    detail: Mapping[str, object],
+    now: Clock,
+) -> None:
+    order_id: str = event.data.order_id
+    found = await orders.lock_progress(session, order_id)
+    if found is None:
+        raise UnknownOrder(order_id)
+    order, progress = found
+    name = type(event.data).__name__
+    entry = TimelineEntry(
+        type=name,
+        source=event.source.removeprefix("/"),
+        occurred_at=event.time,
+        detail={**detail, "event_id": event.id},
+    )
+    if not await orders.add_fact_entry(session, order_id, entry, f"{name}:{key}"):
+        return  # this business fact is already on the order
+    if fact is None or progress.known(fact):
+        return
+    progress = progress.record(fact, event.time)
+    statuses = statuses_of(progress, rejected=order.status is OrderStatus.REJECTED)
+    await orders.save_progress(session, order_id, progress, statuses, now())
