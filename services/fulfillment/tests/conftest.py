@@ -1,11 +1,17 @@
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import httpx
 import pytest
 from fulfillment.bootstrap import ALEMBIC_INI, build_app
+from fulfillment.entrypoints.worker import GROUP
 from fulfillment.settings import FulfillmentSettings
+from shop_contracts import CloudEvent
+from shop_messaging import Handler, claim
 from shop_servicekit import Database
 from shop_testing.migrated import DatabaseFactory, MigratedDatabases
+
+Deliver = Callable[[Handler, CloudEvent[Any]], Awaitable[bool]]
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +39,18 @@ async def client(settings: FulfillmentSettings) -> AsyncIterator[httpx.AsyncClie
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://fulfillment") as client:
             yield client
+
+
+@pytest.fixture
+def deliver(db: Database) -> Deliver:
+    """Deliver an event the way the consumer runner does: inbox claim and handler in one
+    transaction. Returns False when the inbox had already seen the event id."""
+
+    async def run(handler: Handler, event: CloudEvent[Any]) -> bool:
+        async with db.sessions.begin() as session:
+            if not await claim(session, GROUP, event.id):
+                return False
+            await handler(session, event)
+            return True
+
+    return run

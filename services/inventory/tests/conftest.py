@@ -4,12 +4,16 @@ from typing import Any
 import httpx
 import pytest
 from inventory.bootstrap import ALEMBIC_INI, build_app
+from inventory.entrypoints.worker import GROUP
 from inventory.settings import InventorySettings
+from shop_contracts import CloudEvent
+from shop_messaging import Handler, claim
 from shop_servicekit import Database
 from shop_testing.migrated import DatabaseFactory, MigratedDatabases
 from sqlalchemy import text
 
 Snapshot = Callable[[], Awaitable[dict[str, Any]]]
+Deliver = Callable[[Handler, CloudEvent[Any]], Awaitable[bool]]
 
 
 @pytest.fixture(scope="session")
@@ -60,3 +64,18 @@ def snapshot(db: Database) -> Snapshot:
         }
 
     return take
+
+
+@pytest.fixture
+def deliver(db: Database) -> Deliver:
+    """Deliver an event the way the consumer runner does: inbox claim and handler in one
+    transaction. Returns False when the inbox had already seen the event id."""
+
+    async def run(handler: Handler, event: CloudEvent[Any]) -> bool:
+        async with db.sessions.begin() as session:
+            if not await claim(session, GROUP, event.id):
+                return False
+            await handler(session, event)
+            return True
+
+    return run

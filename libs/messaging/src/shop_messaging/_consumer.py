@@ -57,7 +57,7 @@ class ConsumerRunner:
         self,
         group_id: str,
         topics: Sequence[str],
-        handlers: Mapping[str | type[Event], Handler],
+        handlers: Mapping[str, Handler] | Mapping[type[Event], Handler],
         session_factory: async_sessionmaker[AsyncSession],
         *,
         bootstrap_servers: str,

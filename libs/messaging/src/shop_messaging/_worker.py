@@ -90,7 +90,7 @@ class MessagingWorker:
         self,
         group_id: str,
         topics: Sequence[str],
-        handlers: Mapping[str | type[Event], Handler],
+        handlers: Mapping[str, Handler] | Mapping[type[Event], Handler],
         **runner_options: Any,
     ) -> TaskFactory:
         """A task that consumes `topics` as `group_id`, restarting the runner if it fails."""

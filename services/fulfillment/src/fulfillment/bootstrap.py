@@ -76,12 +76,9 @@ def build_worker(settings: FulfillmentSettings) -> Worker:
         await messaging.close()
         await db.dispose()
 
+    consume = messaging.consumer(GROUP, topics_of(table), table)
     return Worker(
-        tasks=[
-            messaging.relay(),
-            messaging.consumer(GROUP, topics_of(table), table),
-            dispatch_loop,
-        ],
+        tasks=[messaging.relay(), consume, dispatch_loop],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
         # The default registry: the messaging metrics (consumed, retries, relay) live there.
         registry=REGISTRY,

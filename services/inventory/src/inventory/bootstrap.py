@@ -6,13 +6,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
-from prometheus_client import CollectorRegistry
-from shop_messaging import Outbox
+from prometheus_client import REGISTRY, CollectorRegistry
+from shop_messaging import MessagingWorker, Outbox
 from shop_servicekit import Database, Worker, create_app, kafka_check
 
 from inventory.application.expiry import expire_reservations
+from inventory.entrypoints.api.replenishment import replenishment_router
 from inventory.entrypoints.api.routes import inventory_router
-from inventory.entrypoints.worker import relay_outbox, sweep_expired
+from inventory.entrypoints.worker import GROUP, subscriptions, sweep_expired, topics_of
 from inventory.settings import InventorySettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
@@ -30,17 +31,19 @@ def build_app(settings: InventorySettings) -> FastAPI:
         yield
         await db.dispose()
 
+    outbox = Outbox()
     router = inventory_router(
         db.sessions,
-        Outbox(),
+        outbox,
         default_ttl=timedelta(seconds=settings.default_ttl_seconds),
         min_budget_ms=settings.min_budget_ms,
         now=utc_now,
     )
+    admin = replenishment_router(db.sessions, outbox, admin_token=settings.admin_token, now=utc_now)
     return create_app(
         settings,
         title="Inventory",
-        routers=[router],
+        routers=[router, admin],
         checks={"database": db.ping},
         registry=CollectorRegistry(),
         lifespan=lifespan,
@@ -48,14 +51,24 @@ def build_app(settings: InventorySettings) -> FastAPI:
 
 
 def build_worker(settings: InventorySettings) -> Worker:
-    db = Database(settings.database_url, pool_size=2)
+    db = Database(settings.database_url, pool_size=4)
+    outbox = Outbox()
+    messaging = MessagingWorker(
+        GROUP,
+        db.engine,
+        db.sessions,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        enable_idempotence=settings.kafka_enable_idempotence,
+        consumer_options=settings.kafka_consumer_options,
+    )
+    table = subscriptions(outbox, now=utc_now)
 
     async def expire_due() -> int:
         return await expire_reservations(
-            db.sessions, Outbox(), now=utc_now(), limit=settings.expiry_batch_size
+            db.sessions, outbox, now=utc_now(), limit=settings.expiry_batch_size
         )
 
-    # Named functions, not partials: the worker names its tasks after them.
+    # A named function, not a partial: the worker names its tasks after them.
     async def expiry_sweep() -> None:
         await sweep_expired(
             expire_due,
@@ -63,16 +76,15 @@ def build_worker(settings: InventorySettings) -> Worker:
             batch=settings.expiry_batch_size,
         )
 
-    async def outbox_relay() -> None:
-        await relay_outbox(
-            db.engine,
-            settings.kafka_bootstrap_servers,
-            idempotence=settings.kafka_enable_idempotence,
-        )
+    async def close() -> None:
+        await messaging.close()
+        await db.dispose()
 
+    consume = messaging.consumer(GROUP, topics_of(table), table)
     return Worker(
-        tasks=[expiry_sweep, outbox_relay],
+        tasks=[messaging.relay(), consume, expiry_sweep],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
-        registry=CollectorRegistry(),
-        close=db.dispose,
+        # The default registry: the messaging metrics (consumed, retries, relay) live there.
+        registry=REGISTRY,
+        close=close,
     )

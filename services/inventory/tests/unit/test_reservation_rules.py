@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from inventory.domain.reservations import (
     AlreadyCommitted,
+    HoldEnded,
     OutOfStock,
     ReservationConflict,
     ReservationStatus,
@@ -11,6 +12,8 @@ from inventory.domain.reservations import (
     StockLevel,
     UnknownSkus,
     check_availability,
+    commit,
+    confirm,
     expire,
     hold,
     merge_lines,
@@ -88,3 +91,34 @@ def test_a_hold_expires_only_once_its_deadline_has_passed() -> None:
     assert expire(
         release(reservation, now=NOW, reason="r"), now=NOW + timedelta(days=1)
     ).status is (ReservationStatus.RELEASED)
+
+
+def test_a_confirmed_hold_never_expires_but_can_still_be_released() -> None:
+    confirmed = confirm(a_hold(), now=NOW)
+    assert (confirmed.status, confirmed.confirmed_at) == (ReservationStatus.HELD, NOW)
+    assert expire(confirmed, now=NOW + timedelta(days=365)) is confirmed
+    assert release(confirmed, now=NOW, reason="order-cancelled").status is (
+        ReservationStatus.RELEASED
+    )
+
+
+def test_confirming_again_keeps_the_first_confirmation() -> None:
+    confirmed = confirm(a_hold(), now=NOW)
+    assert confirm(confirmed, now=NOW + timedelta(hours=1)) is confirmed
+
+
+def test_commit_turns_a_hold_into_shipped_goods_once() -> None:
+    committed = commit(a_hold(), now=NOW)
+    assert (committed.status, committed.committed_at) == (ReservationStatus.COMMITTED, NOW)
+    assert commit(committed, now=NOW + timedelta(hours=1)) is committed
+    assert confirm(committed, now=NOW) is committed  # a late OrderConfirmed is harmless
+
+
+def test_a_released_or_expired_hold_can_be_neither_confirmed_nor_committed() -> None:
+    released = release(a_hold(), now=NOW, reason="why")
+    expired = expire(a_hold(), now=NOW + timedelta(hours=1))
+    for ended in (released, expired):
+        for transition in (confirm, commit):
+            with pytest.raises(HoldEnded) as raised:
+                transition(ended, now=NOW)
+            assert raised.value.status is ended.status

@@ -9,8 +9,13 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from shop_contracts import BackorderDeclared, CloudEvent, OrderConfirmed, ShipmentCreated
-from shop_contracts import ShipmentLine as ShipmentLineOut
+from shop_contracts import (
+    BackorderDeclared,
+    CloudEvent,
+    OrderConfirmed,
+    ShipmentCreated,
+    ShipmentLine,
+)
 from shop_messaging import Outbox
 from shop_servicekit import new_id
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -85,7 +90,7 @@ async def ship(
             shipment_id=shipment.id,
             warehouse_id=shipment.warehouse_id,
             lines=tuple(
-                ShipmentLineOut(sku=line.sku, quantity=line.quantity) for line in shipment.lines
+                ShipmentLine(sku=line.sku, quantity=line.quantity) for line in shipment.lines
             ),
         ),
     )

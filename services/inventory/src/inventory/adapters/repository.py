@@ -44,6 +44,35 @@ async def change_reserved(session: AsyncSession, lines: Iterable[Line], sign: in
         )
 
 
+async def take_committed(session: AsyncSession, lines: Iterable[Line]) -> None:
+    """The goods of a committed hold left: off `on_hand` and off `reserved` alike."""
+    totals: dict[str, int] = {}
+    for sku, quantity in lines:
+        totals[sku] = totals.get(sku, 0) + quantity
+    for sku in sorted(totals):
+        await session.execute(
+            update(stock_items)
+            .where(stock_items.c.sku == sku)
+            .values(
+                on_hand=stock_items.c.on_hand - totals[sku],
+                reserved=stock_items.c.reserved - totals[sku],
+            )
+        )
+
+
+async def add_on_hand(session: AsyncSession, sku: str, quantity: int) -> StockLevel:
+    """Goods received: `on_hand` grows by `quantity`; the new level."""
+    row = (
+        await session.execute(
+            update(stock_items)
+            .where(stock_items.c.sku == sku)
+            .values(on_hand=stock_items.c.on_hand + quantity)
+            .returning(stock_items)
+        )
+    ).one()
+    return StockLevel(row.sku, row.on_hand, row.reserved)
+
+
 async def add_reservation(session: AsyncSession, reservation: Reservation) -> None:
     await session.execute(
         reservations.insert().values(
@@ -69,6 +98,7 @@ async def save_status(session: AsyncSession, reservation: Reservation) -> None:
             released_at=reservation.released_at,
             committed_at=reservation.committed_at,
             release_reason=reservation.release_reason,
+            confirmed_at=reservation.confirmed_at,
         )
     )
 
@@ -88,10 +118,12 @@ async def get_reservation_by_order(
 
 
 async def lock_expired(session: AsyncSession, now: datetime, limit: int) -> list[Reservation]:
-    """Up to `limit` HELD reservations past their deadline that no one else has locked."""
+    """Up to `limit` HELD reservations of unconfirmed orders past their deadline that no one
+    else has locked."""
     return await _load(
         session,
         (reservations.c.status == ReservationStatus.HELD.value)
+        & reservations.c.confirmed_at.is_(None)
         & (reservations.c.expires_at <= now),
         lock=True,
         skip_locked=True,
@@ -140,4 +172,5 @@ def _reservation(row: Any, lines: tuple[Line, ...]) -> Reservation:
         released_at=row.released_at,
         committed_at=row.committed_at,
         release_reason=row.release_reason,
+        confirmed_at=row.confirmed_at,
     )

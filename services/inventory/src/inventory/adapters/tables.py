@@ -7,10 +7,12 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
+    text,
 )
 
 metadata = MetaData()
@@ -37,6 +39,12 @@ reservations = Table(
     Column("released_at", DateTime(timezone=True), nullable=True),
     Column("committed_at", DateTime(timezone=True), nullable=True),
     Column("release_reason", String(500), nullable=True),
+    Column("confirmed_at", DateTime(timezone=True), nullable=True),
+)
+Index(
+    "ix_reservations_held_expires_at",
+    reservations.c.expires_at,
+    postgresql_where=text("status = 'HELD' AND confirmed_at IS NULL"),
 )
 
 reservation_lines = Table(
@@ -46,6 +54,18 @@ reservation_lines = Table(
     Column("sku", String(64), ForeignKey("stock_items.sku"), primary_key=True),
     Column("quantity", BigInteger, nullable=False),
     CheckConstraint("quantity > 0", name="reservation_lines_quantity_positive"),
+)
+
+stock_receipts = Table(
+    "stock_receipts",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("sku", String(64), ForeignKey("stock_items.sku"), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("reference", String(200), nullable=True),
+    Column("idempotency_key", String(255), nullable=True, unique=True),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("quantity > 0", name="stock_receipts_quantity_positive"),
 )
 
 messaging = add_messaging_tables(metadata)

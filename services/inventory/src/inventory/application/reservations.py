@@ -91,7 +91,7 @@ async def release_reservation(
     """The reservation after release, or None if there is no such reservation."""
     async with sessions.begin() as session:
         found = await repository.get_reservation(session, reservation_id, lock=True)
-        return await _release(session, outbox, found, now)
+        return await release_hold(session, outbox, found, now=now, reason=RELEASED_ON_REQUEST)
 
 
 async def release_order_reservation(
@@ -100,15 +100,24 @@ async def release_order_reservation(
     """Release by order id (for a caller that never learned the reservation id)."""
     async with sessions.begin() as session:
         found = await repository.get_reservation_by_order(session, order_id, lock=True)
-        return await _release(session, outbox, found, now)
+        return await release_hold(session, outbox, found, now=now, reason=RELEASED_ON_REQUEST)
 
 
-async def _release(
-    session: AsyncSession, outbox: Outbox, found: Reservation | None, now: datetime
+async def release_hold(
+    session: AsyncSession,
+    outbox: Outbox,
+    found: Reservation | None,
+    *,
+    now: datetime,
+    reason: str,
 ) -> Reservation | None:
+    """Release a hold the caller has locked, in the caller's transaction (None: no hold).
+
+    Raises `AlreadyCommitted` when the goods have shipped.
+    """
     if found is None:
         return None
-    released = release(found, now=now, reason=RELEASED_ON_REQUEST)
+    released = release(found, now=now, reason=reason)
     if released is not found:
         await end_holds(session, outbox, [released])
     return released

@@ -2,7 +2,9 @@
 
 A reservation takes every line or none (all-or-nothing). It starts HELD and ends exactly
 once: RELEASED (by the caller), EXPIRED (its TTL ran out) or COMMITTED (the goods shipped).
-Transitions on an already-ended hold return it unchanged, so every command is idempotent.
+Once its order is confirmed a hold is still HELD but no longer expires (`confirmed_at`): a
+backordered order may wait for its goods far longer than any TTL, and must not lose them.
+Transitions that already happened return the hold unchanged, so every command is idempotent.
 """
 
 from collections.abc import Iterable, Mapping
@@ -50,6 +52,15 @@ class AlreadyCommitted(InventoryError):
         self.reservation_id = reservation_id
 
 
+class HoldEnded(InventoryError):
+    """The hold was released or expired: it can no longer be confirmed or committed."""
+
+    def __init__(self, reservation: "Reservation") -> None:
+        super().__init__(f"reservation {reservation.id} is {reservation.status.value}")
+        self.reservation_id = reservation.id
+        self.status = reservation.status
+
+
 class ReservationConflict(InventoryError):
     """The order already holds a reservation for other items."""
 
@@ -83,6 +94,7 @@ class Reservation:
     released_at: datetime | None = None
     committed_at: datetime | None = None
     release_reason: str | None = None
+    confirmed_at: datetime | None = None
 
 
 def merge_lines(items: Iterable[Line]) -> tuple[Line, ...]:
@@ -138,9 +150,32 @@ def release(reservation: Reservation, *, now: datetime, reason: str) -> Reservat
     )
 
 
+def confirm(reservation: Reservation, *, now: datetime) -> Reservation:
+    """The hold kept until it ships or is released: its TTL no longer applies."""
+    if reservation.status in (ReservationStatus.RELEASED, ReservationStatus.EXPIRED):
+        raise HoldEnded(reservation)
+    if reservation.status is ReservationStatus.COMMITTED or reservation.confirmed_at is not None:
+        return reservation
+    return replace(reservation, confirmed_at=now)
+
+
+def commit(reservation: Reservation, *, now: datetime) -> Reservation:
+    """The hold turned into goods that left: COMMITTED; unchanged if it already was."""
+    if reservation.status in (ReservationStatus.RELEASED, ReservationStatus.EXPIRED):
+        raise HoldEnded(reservation)
+    if reservation.status is ReservationStatus.COMMITTED:
+        return reservation
+    return replace(reservation, status=ReservationStatus.COMMITTED, committed_at=now)
+
+
 def expire(reservation: Reservation, *, now: datetime) -> Reservation:
-    """The hold expired if its TTL has run out; unchanged otherwise."""
-    if reservation.status is not ReservationStatus.HELD or reservation.expires_at > now:
+    """The hold expired if its TTL has run out and its order is not confirmed; unchanged
+    otherwise."""
+    if (
+        reservation.status is not ReservationStatus.HELD
+        or reservation.confirmed_at is not None
+        or reservation.expires_at > now
+    ):
         return reservation
     return replace(
         reservation, status=ReservationStatus.EXPIRED, released_at=now, release_reason="expired"

@@ -1,17 +1,39 @@
-"""The `work` process's tasks: the expiry sweep and the outbox relay.
+"""The `work` process's subscription table and its expiry sweep.
 
-Inventory consumes no events yet (committing on ShipmentCreated and releasing on
-OrderCancelled come with the consumers), so there is no subscription table here yet.
+What Inventory consumes, as group `inventory`, and which handler each event runs. The
+topics follow from the table, so adding an event here is the whole subscription change.
 """
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from functools import partial
 
-from shop_messaging import KafkaPublisher, OutboxRelay
-from sqlalchemy.ext.asyncio import AsyncEngine
+from shop_contracts import Event, OrderCancelled, OrderConfirmed, ShipmentCreated
+from shop_messaging import Handler, Outbox
+
+from inventory.application.orders import (
+    commit_reservation,
+    confirm_reservation,
+    release_cancelled_order,
+)
 
 log = logging.getLogger(__name__)
+
+GROUP = "inventory"
+
+
+def subscriptions(outbox: Outbox, *, now: Callable[[], datetime]) -> dict[type[Event], Handler]:
+    return {
+        OrderConfirmed: partial(confirm_reservation, now=now),
+        OrderCancelled: partial(release_cancelled_order, outbox=outbox, now=now),
+        ShipmentCreated: partial(commit_reservation, outbox=outbox, now=now),
+    }
+
+
+def topics_of(table: Mapping[type[Event], Handler]) -> list[str]:
+    return sorted({event_type.topic for event_type in table})
 
 
 async def sweep_expired(
@@ -29,11 +51,3 @@ async def sweep_expired(
             log.info("expired %d reservations", expired)
         if expired < batch:
             await asyncio.sleep(interval)
-
-
-async def relay_outbox(engine: AsyncEngine, bootstrap_servers: str, *, idempotence: bool) -> None:
-    """Publish the outbox to Kafka until cancelled."""
-    async with KafkaPublisher(
-        bootstrap_servers, enable_idempotence=idempotence, client_id="inventory-relay"
-    ) as publisher:
-        await OutboxRelay(engine, publisher).run()

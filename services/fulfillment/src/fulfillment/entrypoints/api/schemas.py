@@ -60,6 +60,7 @@ class BackorderOut(BaseModel):
     lines: list[LineOut]
     created_at: datetime
     released_at: datetime | None
+    cancelled_at: datetime | None
 
     @classmethod
     def of(cls, backorder: Backorder) -> "BackorderOut":
@@ -71,6 +72,7 @@ class BackorderOut(BaseModel):
             lines=[LineOut.of(line) for line in backorder.lines],
             created_at=backorder.created_at,
             released_at=backorder.released_at,
+            cancelled_at=backorder.cancelled_at,
         )
 
 

@@ -5,10 +5,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from inventory.domain.receipts import Receipt
 from inventory.domain.reservations import Reservation, StockLevel
 
 Sku = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,63}$")]
 OrderId = Annotated[str, Field(pattern=r"^ord_[A-Za-z0-9_-]{1,60}$")]
+IdempotencyKey = Annotated[str, Field(pattern=r"^[\x21-\x7e]{8,255}$")]
 
 
 class Strict(BaseModel):
@@ -41,6 +43,7 @@ class ReservationOut(BaseModel):
     released_at: datetime | None
     committed_at: datetime | None
     release_reason: str | None
+    confirmed_at: datetime | None
 
     @classmethod
     def of(cls, reservation: Reservation) -> "ReservationOut":
@@ -54,6 +57,7 @@ class ReservationOut(BaseModel):
             released_at=reservation.released_at,
             committed_at=reservation.committed_at,
             release_reason=reservation.release_reason,
+            confirmed_at=reservation.confirmed_at,
         )
 
 
@@ -67,4 +71,29 @@ class StockOut(BaseModel):
     def of(cls, stock: StockLevel) -> "StockOut":
         return cls(
             sku=stock.sku, on_hand=stock.on_hand, reserved=stock.reserved, available=stock.available
+        )
+
+
+class ReplenishRequest(Strict):
+    quantity: int = Field(ge=1, le=100_000)
+    reference: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+class ReceiptOut(BaseModel):
+    receipt_id: str
+    sku: str
+    quantity: int
+    reference: str | None
+    received_at: datetime
+    stock: StockOut
+
+    @classmethod
+    def of(cls, receipt: Receipt, stock: StockLevel) -> "ReceiptOut":
+        return cls(
+            receipt_id=receipt.id,
+            sku=receipt.sku,
+            quantity=receipt.quantity,
+            reference=receipt.reference,
+            received_at=receipt.received_at,
+            stock=StockOut.of(stock),
         )

@@ -1,0 +1,104 @@
+"""Use cases driven by an order's events: confirmed, shipped (ShipmentCreated), cancelled.
+
+Consumer handlers: each runs inside the inbox transaction and never commits. Each is
+idempotent on the order's reservation (one per order), not only on the event id, so a
+republish under a new event id changes nothing either.
+
+When the reservation is missing, or already released or expired, nothing is invented:
+moving stock that was never held would corrupt the counts. The handler logs a warning and
+returns (raising would only retry, then dead-letter, a fact that will not change); the
+reconciliation service finds such orders by comparing states.
+"""
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from shop_contracts import (
+    CloudEvent,
+    OrderCancelled,
+    OrderConfirmed,
+    ReservationCommitted,
+    ShipmentCreated,
+)
+from shop_messaging import Outbox
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from inventory.adapters import repository
+from inventory.application.reservations import release_hold
+from inventory.domain.reservations import AlreadyCommitted, HoldEnded, commit, confirm
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+ORDER_CANCELLED = "order-cancelled"
+
+
+async def confirm_reservation(
+    session: AsyncSession, event: CloudEvent[OrderConfirmed], *, now: Clock
+) -> None:
+    """Keep the order's hold until it ships: a confirmed order's stock must not expire."""
+    order_id = event.data.order_id
+    found = await repository.get_reservation_by_order(session, order_id, lock=True)
+    if found is None:
+        _left_for_reconciliation(order_id, "confirmed", "it has no reservation")
+        return
+    try:
+        confirmed = confirm(found, now=now())
+    except HoldEnded as exc:
+        _left_for_reconciliation(order_id, "confirmed", str(exc))
+        return
+    if confirmed is not found:
+        await repository.save_status(session, confirmed)
+
+
+async def commit_reservation(
+    session: AsyncSession, event: CloudEvent[ShipmentCreated], *, outbox: Outbox, now: Clock
+) -> None:
+    """The goods left a warehouse: take the held quantities off on-hand and reserved."""
+    order_id = event.data.order_id
+    found = await repository.get_reservation_by_order(session, order_id, lock=True)
+    if found is None:
+        _left_for_reconciliation(order_id, "shipped", "it has no reservation")
+        return
+    try:
+        committed = commit(found, now=now())
+    except HoldEnded as exc:
+        _left_for_reconciliation(order_id, "shipped", str(exc))
+        return
+    if committed is found:
+        return
+    await repository.save_status(session, committed)
+    # What was held is what leaves: the shipment carries the order's lines whole (orders
+    # are never split), so the reservation's own lines are the quantities to move.
+    await repository.take_committed(session, committed.lines)
+    await outbox.add(session, ReservationCommitted(order_id=order_id, reservation_id=committed.id))
+
+
+async def release_cancelled_order(
+    session: AsyncSession, event: CloudEvent[OrderCancelled], *, outbox: Outbox, now: Clock
+) -> None:
+    """Give a cancelled order's held stock back (ReservationReleased, "order-cancelled")."""
+    order_id = event.data.order_id
+    found = await repository.get_reservation_by_order(session, order_id, lock=True)
+    if found is None:
+        log.info("order %s was cancelled holding nothing", order_id, extra={"order_id": order_id})
+        return
+    try:
+        await release_hold(session, outbox, found, now=now(), reason=ORDER_CANCELLED)
+    except AlreadyCommitted:
+        log.warning(
+            "order %s was cancelled after its goods shipped; left to returns",
+            order_id,
+            extra={"order_id": order_id},
+        )
+
+
+def _left_for_reconciliation(order_id: str, what: str, why: str) -> None:
+    log.warning(
+        "order %s %s but %s; left for reconciliation",
+        order_id,
+        what,
+        why,
+        extra={"order_id": order_id},
+    )

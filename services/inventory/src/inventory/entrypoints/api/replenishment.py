@@ -1,0 +1,80 @@
+"""The admin route that receives goods: `POST /v1/stock/{sku}/replenish`.
+
+Guarded by the admin token: stock appears out of nowhere here, so only operations (or a
+goods-in system) may call it. Retries are safe with an `Idempotency-Key`.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Response
+from pydantic import SecretStr, TypeAdapter, ValidationError
+from shop_messaging import Outbox
+from shop_servicekit import Problem, admin_guard
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from inventory.application.replenishment import ReplenishStock, replenish_stock
+from inventory.domain.receipts import ReceiptConflict
+from inventory.domain.reservations import UnknownSkus
+from inventory.entrypoints.api.schemas import IdempotencyKey, ReceiptOut, ReplenishRequest
+
+_KEY = TypeAdapter(IdempotencyKey)
+
+
+async def optional_idempotency_key(
+    key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> str | None:
+    if key is None:
+        return None
+    try:
+        return _KEY.validate_python(key)
+    except ValidationError as exc:
+        raise Problem(
+            422,
+            "idempotency-key-invalid",
+            "Idempotency-Key is not valid",
+            detail="8 to 255 printable ASCII characters, no spaces",
+        ) from exc
+
+
+def replenishment_router(
+    sessions: async_sessionmaker[AsyncSession],
+    outbox: Outbox,
+    *,
+    admin_token: SecretStr,
+    now: Callable[[], datetime],
+) -> APIRouter:
+    router = APIRouter(
+        prefix="/v1", tags=["inventory admin"], dependencies=[Depends(admin_guard(admin_token))]
+    )
+
+    @router.post("/stock/{sku}/replenish", status_code=201)
+    async def replenish(
+        sku: str,
+        body: ReplenishRequest,
+        key: Annotated[str | None, Depends(optional_idempotency_key)],
+        response: Response,
+    ) -> ReceiptOut:
+        command = ReplenishStock(
+            sku=sku, quantity=body.quantity, reference=body.reference, idempotency_key=key
+        )
+        try:
+            receipt, level, added = await replenish_stock(sessions, outbox, command, now=now)
+        except UnknownSkus as exc:
+            raise Problem(
+                404, "unknown-sku", "Unknown SKU", detail=str(exc), skus=exc.skus
+            ) from exc
+        except ReceiptConflict as exc:
+            raise Problem(
+                409,
+                "idempotency-key-reused",
+                "Idempotency-Key used for other goods",
+                detail=str(exc),
+                receipt_id=exc.receipt_id,
+            ) from exc
+        if not added:
+            response.status_code = 200
+        return ReceiptOut.of(receipt, level)
+
+    return router
