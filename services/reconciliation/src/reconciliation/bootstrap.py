@@ -1,16 +1,38 @@
 """The one place Reconciliation is wired together, for production and for tests alike."""
 
-from collections.abc import AsyncIterator, Callable
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import httpx
 from fastapi import FastAPI
-from prometheus_client import CollectorRegistry
-from shop_servicekit import Database, Worker, create_app, kafka_check
+from prometheus_client import REGISTRY, CollectorRegistry
+from shop_http import Dependency, DependencyMetrics
+from shop_messaging import MessagingWorker
+from shop_servicekit import (
+    Database,
+    ReadinessCheck,
+    Worker,
+    admin_guard,
+    create_app,
+    kafka_check,
+)
 
+from reconciliation.adapters.metrics import RunMetrics
+from reconciliation.adapters.repairs import HttpRepairs
+from reconciliation.adapters.runs import AdvisoryRunLock, SqlRunStore
+from reconciliation.adapters.sources import SERVICES, HttpSources
+from reconciliation.application.reconcile import Job
 from reconciliation.domain.coordination import Deadlines, Step
+from reconciliation.domain.findings import Policy
 from reconciliation.entrypoints.api.routes import coordination_router
+from reconciliation.entrypoints.api.runs import runs_router
+from reconciliation.entrypoints.worker import GROUP_ID, SUBSCRIPTIONS, TOPICS, scheduled_runs
 from reconciliation.settings import ReconciliationSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
@@ -31,33 +53,145 @@ def deadlines_of(settings: ReconciliationSettings) -> Deadlines:
     }
 
 
+def policy_of(settings: ReconciliationSettings) -> Policy:
+    return Policy(
+        deadlines=deadlines_of(settings),
+        orphan_grace=timedelta(seconds=settings.orphan_grace_seconds),
+        status_settle=timedelta(seconds=settings.status_settle_seconds),
+    )
+
+
+def build_dependencies(
+    settings: ReconciliationSettings, metrics: DependencyMetrics
+) -> dict[str, Dependency]:
+    """One resilient client (and breaker) per service the job reads and repairs through."""
+    urls = {service: getattr(settings, f"{service}_url") for service in SERVICES}
+    token = settings.admin_token.get_secret_value()
+    return {
+        service: Dependency(
+            service,
+            httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}),
+            fail_max=settings.breaker_fail_max,
+            reset_timeout=settings.breaker_reset_timeout_s,
+            retries=settings.read_retries,
+            metrics=metrics,
+        )
+        for service, url in urls.items()
+    }
+
+
+@dataclass(frozen=True)
+class JobParts:
+    job: Job
+    store: SqlRunStore
+    dependencies: Mapping[str, Dependency]
+
+    async def close(self) -> None:
+        for dependency in self.dependencies.values():
+            await dependency.aclose()
+
+
+def build_job(
+    settings: ReconciliationSettings,
+    db: Database,
+    registry: CollectorRegistry,
+    *,
+    now: Callable[[], datetime] = utc_now,
+) -> JobParts:
+    dependencies = build_dependencies(settings, DependencyMetrics(registry))
+    store = SqlRunStore(db.sessions, now=now)
+    job = Job(
+        sources=HttpSources(
+            dependencies,
+            page_size=settings.read_page_size,
+            timeout=settings.read_timeout_seconds,
+        ),
+        repairs=HttpRepairs(dependencies, timeout=settings.repair_timeout_seconds),
+        runs=store,
+        lock=AdvisoryRunLock(db.engine),
+        observer=RunMetrics(registry),
+        policy=policy_of(settings),
+        now=now,
+    )
+    return JobParts(job, store, dependencies)
+
+
+def breaker_checks(dependencies: Mapping[str, Dependency]) -> dict[str, ReadinessCheck]:
+    """Breaker states, shown on readiness but never failing it: the coordination API
+    answers whatever the other services' health."""
+
+    def check(dependency: Dependency) -> ReadinessCheck:
+        async def details() -> Mapping[str, Any]:
+            return dependency.breaker.details()
+
+        return details
+
+    return {f"breaker_{name}": check(dep) for name, dep in dependencies.items()}
+
+
 def build_app(
     settings: ReconciliationSettings, *, now: Callable[[], datetime] = utc_now
 ) -> FastAPI:
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
+    registry = CollectorRegistry()
+    parts = build_job(settings, db, registry, now=now)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
+        await parts.close()
         await db.dispose()
 
     return create_app(
         settings,
         title="Reconciliation",
-        routers=[coordination_router(db.sessions, deadlines=deadlines_of(settings), now=now)],
-        checks={"database": db.ping},
-        registry=CollectorRegistry(),
+        routers=[
+            coordination_router(db.sessions, deadlines=deadlines_of(settings), now=now),
+            runs_router(parts.job, parts.store, admin=admin_guard(settings.admin_token), now=now),
+        ],
+        checks={"database": db.ping, **breaker_checks(parts.dependencies)},
+        registry=registry,
         lifespan=lifespan,
     )
 
 
-def build_worker(settings: ReconciliationSettings) -> Worker:
-    # The consumers of every topic (-> observe_event) arrive with the next issue, the
-    # reconciliation job after that; until then the worker only reports its health.
-    db = Database(settings.database_url, pool_size=1)
+def build_worker(
+    settings: ReconciliationSettings, *, registry: CollectorRegistry = REGISTRY
+) -> Worker:
+    """The consumer of every topic (-> coordination state) and the job's schedule.
+
+    The registry is the process-wide one by default: the messaging metrics register there.
+    """
+    # The consumer, the schedule's lock connection and its run records.
+    db = Database(settings.database_url, pool_size=3)
+    messaging = MessagingWorker(
+        GROUP_ID,
+        db.engine,
+        db.sessions,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        enable_idempotence=settings.kafka_enable_idempotence,
+        consumer_options=settings.kafka_consumer_options,
+    )
+    parts = build_job(settings, db, registry)
+    tasks = [messaging.consumer(GROUP_ID, TOPICS, SUBSCRIPTIONS)]
+    if settings.schedule_interval_seconds > 0:
+        tasks.append(
+            scheduled_runs(
+                parts.job,
+                interval=settings.schedule_interval_seconds,
+                window=timedelta(seconds=settings.schedule_window_seconds),
+                now=utc_now,
+            )
+        )
+
+    async def close() -> None:
+        await messaging.close()
+        await parts.close()
+        await db.dispose()
+
     return Worker(
-        tasks=[],
+        tasks=tasks,
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
-        registry=CollectorRegistry(),
-        close=db.dispose,
+        registry=registry,
+        close=close,
     )

@@ -1,6 +1,6 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
-from shop_servicekit import ServiceSettings, embedded_database_url
+from shop_servicekit import ServiceSettings, embedded_database_url, service_url
 
 
 class ReconciliationSettings(ServiceSettings):
@@ -10,8 +10,33 @@ class ReconciliationSettings(ServiceSettings):
     worker_port: int = 8106
     database_url: str = embedded_database_url("reconciliation")
     # How long each step of completing an order may take before it counts as late, from
-    # the moment it could start (DESIGN.md section 7).
+    # the moment it could start (DESIGN.md section 7). The reconciliation job uses the
+    # same deadlines: a step that is merely late is not drift until its deadline passed.
     allocation_deadline_seconds: int = Field(default=60, ge=1)
     reservation_commit_deadline_seconds: int = Field(default=120, ge=1)
     payment_capture_deadline_seconds: int = Field(default=120, ge=1)
     customer_notification_deadline_seconds: int = Field(default=60, ge=1)
+
+    # A hold or authorization with no confirmed order is an orphan only once it is this
+    # old: a checkout in flight has reserved and authorized before it confirms.
+    orphan_grace_seconds: int = Field(default=300, ge=0)
+    # How long checkout may take to reflect a fact another service holds (its consumer's lag).
+    status_settle_seconds: int = Field(default=60, ge=0)
+
+    # The worker runs the job every interval over the last window (0 disables the schedule).
+    schedule_interval_seconds: float = Field(default=300, ge=0)
+    schedule_window_seconds: int = Field(default=86400, ge=60)
+
+    # The sources of truth and the owners of the repairs (docs/reconciliation.md).
+    checkout_url: str = service_url(8000)
+    inventory_url: str = service_url(8002)
+    payment_url: str = service_url(8003)
+    fulfillment_url: str = service_url(8004)
+    communications_url: str = service_url(8005)
+    # Reads are idempotent GETs: generous per page (retries included), retried.
+    read_timeout_seconds: float = Field(default=30.0, gt=0)
+    read_page_size: int = Field(default=1000, ge=1, le=1000)
+    read_retries: int = Field(default=3, ge=0, le=10)
+    repair_timeout_seconds: float = Field(default=10.0, gt=0)
+    breaker_fail_max: int = Field(default=5, ge=1)
+    breaker_reset_timeout_s: float = Field(default=10.0, gt=0)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    Text,
     text,
 )
 
@@ -57,7 +58,11 @@ reconciliation_runs = Table(
     Column("dry_run", Boolean, nullable=False),
     Column("since", DateTime(timezone=True), nullable=True),
     Column("summary", JSON, nullable=True),
+    Column("until", DateTime(timezone=True), nullable=True),
+    Column("trigger", String(16), nullable=False, server_default="cli"),
+    Column("error", Text, nullable=True),
 )
+Index("ix_reconciliation_runs_started_at", reconciliation_runs.c.started_at)
 
 findings = Table(
     "findings",
@@ -70,6 +75,9 @@ findings = Table(
     Column("repair", String(200), nullable=True),
     Column("status", String(16), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("repair_params", JSON, nullable=True),
+    Column("detail", Text, nullable=False, server_default=""),
+    Column("error", Text, nullable=True),
 )
 
 # Only the inbox is used (reconciliation consumes every topic and publishes nothing); the

@@ -1,0 +1,168 @@
+"""What each service says is true, as read through its internal read API, grouped by order.
+
+    snapshot = Snapshot.of(orders=[...], reservations=[...], shipments=[...])
+    snapshot.orders["ord_1"].status          # checkout's word
+    snapshot.shipments.get("ord_1", ())      # fulfillment's word
+
+One record type per source of truth (docs/reconciliation.md). Plain data, standard library
+only: the adapters parse HTTP answers into these; the drift rules read nothing else.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Protocol, TypeVar
+
+# Checkout statuses that mean "the customer was told yes and the order still stands".
+CONFIRMED_STATUSES = frozenset(("CONFIRMED", "BACKORDERED", "SHIPPED", "COMPLETED"))
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRecord:
+    order_id: str
+    status: str
+    fulfillment_status: str
+    payment_status: str
+    notification_status: str
+    reservation_id: str | None
+    authorization_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def confirmed(self) -> bool:
+        return self.status in CONFIRMED_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class ReservationRecord:
+    reservation_id: str
+    order_id: str
+    status: str  # HELD, COMMITTED, RELEASED, EXPIRED
+    created_at: datetime
+    committed_at: datetime | None = None
+    released_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationRecord:
+    authorization_id: str
+    order_id: str
+    status: str  # AUTHORIZED, DECLINED, VOIDED, CAPTURED
+    amount: int
+    currency: str
+    created_at: datetime
+    captured_at: datetime | None = None
+    voided_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentRecord:
+    shipment_id: str
+    order_id: str
+    status: str
+    warehouse_id: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BackorderRecord:
+    backorder_id: str
+    order_id: str
+    status: str  # OPEN, RELEASED, CANCELLED
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRecord:
+    notification_id: str
+    order_id: str
+    kind: str  # ORDER_CONFIRMED, SHIPMENT_CREATED, BACKORDER_DECLARED
+    status: str  # SENT, FAILED
+    created_at: datetime
+
+
+class _Record(Protocol):
+    @property
+    def order_id(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+R = TypeVar("R", bound=_Record)
+ByOrder = Mapping[str, tuple[R, ...]]
+
+
+def by_order(records: Iterable[R]) -> dict[str, tuple[R, ...]]:
+    """Records grouped by order id, each group oldest first."""
+    groups: defaultdict[str, list[R]] = defaultdict(list)
+    for record in records:
+        groups[record.order_id].append(record)
+    return {
+        order_id: tuple(sorted(group, key=lambda r: r.created_at))
+        for order_id, group in groups.items()
+    }
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Every source's rows for one run, keyed by order id."""
+
+    orders: Mapping[str, OrderRecord] = field(default_factory=dict)
+    reservations: ByOrder[ReservationRecord] = field(default_factory=dict)
+    authorizations: ByOrder[AuthorizationRecord] = field(default_factory=dict)
+    shipments: ByOrder[ShipmentRecord] = field(default_factory=dict)
+    backorders: ByOrder[BackorderRecord] = field(default_factory=dict)
+    notifications: ByOrder[NotificationRecord] = field(default_factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        *,
+        orders: Iterable[OrderRecord] = (),
+        reservations: Iterable[ReservationRecord] = (),
+        authorizations: Iterable[AuthorizationRecord] = (),
+        shipments: Iterable[ShipmentRecord] = (),
+        backorders: Iterable[BackorderRecord] = (),
+        notifications: Iterable[NotificationRecord] = (),
+    ) -> Snapshot:
+        return cls(
+            orders={order.order_id: order for order in orders},
+            reservations=by_order(reservations),
+            authorizations=by_order(authorizations),
+            shipments=by_order(shipments),
+            backorders=by_order(backorders),
+            notifications=by_order(notifications),
+        )
+
+    def about(self, order_id: str) -> Seen:
+        return Seen(
+            reservations=self.reservations.get(order_id, ()),
+            authorizations=self.authorizations.get(order_id, ()),
+            shipments=self.shipments.get(order_id, ()),
+            backorders=self.backorders.get(order_id, ()),
+            notifications=self.notifications.get(order_id, ()),
+        )
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What the services other than checkout hold about one order, oldest first."""
+
+    reservations: tuple[ReservationRecord, ...] = ()
+    authorizations: tuple[AuthorizationRecord, ...] = ()
+    shipments: tuple[ShipmentRecord, ...] = ()
+    backorders: tuple[BackorderRecord, ...] = ()
+    notifications: tuple[NotificationRecord, ...] = ()
+
+
+def facts_of(record: object) -> dict[str, object]:
+    """A record as evidence: its fields, times as ISO 8601 strings."""
+    out: dict[str, object] = {}
+    for f in fields(record):  # type: ignore[arg-type]
+        value = getattr(record, f.name)
+        out[f.name] = value.isoformat() if isinstance(value, datetime) else value
+    return out

@@ -1,0 +1,353 @@
+"""The five other services, as small HTTP stubs of exactly docs/reconciliation.md.
+
+    stubs = ShopStubs()
+    stubs.orders.append(order_row("ord_1", "CONFIRMED", at=ago(600)))
+    async with serve(stubs) as urls:          # {"checkout": "http://127.0.0.1:41234", ...}
+        ...
+    stubs.calls                                # every repair command received, in order
+
+Reads page their rows by creation time ([since, until), `limit`, an opaque cursor) and
+answer `{"items", "next_cursor"}`; repairs change the stub's state the way the owning
+service would (idempotently), or refuse with a problem where the owner would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from shop_testing.eventually import eventually
+from shop_testing.ports import free_port
+
+TOKEN = "dev-admin-token"
+Row = dict[str, Any]
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def ago(seconds: float) -> datetime:
+    return now() - timedelta(seconds=seconds)
+
+
+def order_row(
+    order_id: str,
+    status: str = "COMPLETED",
+    *,
+    at: datetime,
+    fulfillment: str = "SHIPPED",
+    payment: str = "CAPTURED",
+    notification: str = "NOTIFIED",
+) -> Row:
+    return {
+        "order_id": order_id,
+        "status": status,
+        "fulfillment_status": fulfillment,
+        "payment_status": payment,
+        "notification_status": notification,
+        "reservation_id": f"res_{order_id}",
+        "authorization_id": f"auth_{order_id}",
+        "created_at": at,
+        "updated_at": at + timedelta(seconds=30),
+    }
+
+
+def reservation_row(order_id: str, status: str, *, at: datetime) -> Row:
+    return {
+        "reservation_id": f"res_{order_id}",
+        "order_id": order_id,
+        "status": status,
+        "created_at": at,
+        "committed_at": at + timedelta(seconds=20) if status == "COMMITTED" else None,
+        "released_at": at + timedelta(seconds=20) if status == "RELEASED" else None,
+    }
+
+
+def authorization_row(order_id: str, status: str, *, at: datetime) -> Row:
+    return {
+        "authorization_id": f"auth_{order_id}",
+        "order_id": order_id,
+        "status": status,
+        "amount": {"amount": 2856, "currency": "EUR"},
+        "created_at": at,
+        "captured_at": at + timedelta(seconds=20) if status == "CAPTURED" else None,
+        "voided_at": at + timedelta(seconds=20) if status == "VOIDED" else None,
+    }
+
+
+def shipment_row(order_id: str, *, at: datetime, status: str = "CREATED") -> Row:
+    return {
+        "shipment_id": f"shp_{order_id}",
+        "order_id": order_id,
+        "status": status,
+        "warehouse_id": "wh_berlin",
+        "created_at": at,
+    }
+
+
+def backorder_row(order_id: str, *, at: datetime) -> Row:
+    return {
+        "backorder_id": f"bo_{order_id}",
+        "order_id": order_id,
+        "status": "OPEN",
+        "created_at": at,
+    }
+
+
+def notification_row(order_id: str, kind: str, *, at: datetime, status: str = "SENT") -> Row:
+    return {
+        "notification_id": f"ntf_{order_id}_{kind}_{at.timestamp()}",
+        "order_id": order_id,
+        "kind": kind,
+        "status": status,
+        "created_at": at,
+    }
+
+
+def completed_order(order_id: str, *, at: datetime) -> dict[str, list[Row]]:
+    """The rows of an order every service agrees is done."""
+    return {
+        "orders": [order_row(order_id, at=at)],
+        "reservations": [reservation_row(order_id, "COMMITTED", at=at - timedelta(seconds=1))],
+        "authorizations": [authorization_row(order_id, "CAPTURED", at=at - timedelta(seconds=1))],
+        "shipments": [shipment_row(order_id, at=at + timedelta(seconds=10))],
+        "notifications": [
+            notification_row(order_id, "ORDER_CONFIRMED", at=at + timedelta(seconds=5)),
+            notification_row(order_id, "SHIPMENT_CREATED", at=at + timedelta(seconds=15)),
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class Call:
+    service: str
+    path: str
+    body: Any
+
+
+@dataclass
+class ShopStubs:
+    orders: list[Row] = field(default_factory=list)
+    reservations: list[Row] = field(default_factory=list)
+    authorizations: list[Row] = field(default_factory=list)
+    shipments: list[Row] = field(default_factory=list)
+    backorders: list[Row] = field(default_factory=list)
+    notifications: list[Row] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    reads: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    unavailable: set[str] = field(default_factory=set)  # services answering 503
+    read_gate: asyncio.Event | None = None  # when set, reads wait for it
+
+    def add(self, rows: dict[str, list[Row]]) -> None:
+        for name, more in rows.items():
+            getattr(self, name).extend(more)
+
+    def of(self, rows: str, order_id: str) -> list[Row]:
+        return [r for r in getattr(self, rows) if r["order_id"] == order_id]
+
+    def repairs(self) -> list[tuple[str, str]]:
+        return [(c.service, c.path) for c in self.calls]
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _problem(status: int, slug: str, detail: str = "") -> JSONResponse:
+    return JSONResponse(
+        {
+            "type": f"https://shop.example/problems/{slug}",
+            "title": slug,
+            "status": status,
+            "detail": detail,
+        },
+        status_code=status,
+        media_type="application/problem+json",
+    )
+
+
+def service_app(stubs: ShopStubs, service: str) -> FastAPI:
+    app = FastAPI()
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable[[Request], Any]) -> Any:
+        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+            return _problem(401, "unauthorized")
+        if service in stubs.unavailable:
+            return _problem(503, "dependency-unavailable")
+        return await call_next(request)
+
+    def feed(path: str, rows: str, key: str) -> None:
+        @app.get(path)
+        async def read(request: Request) -> dict[str, Any]:
+            query = dict(request.query_params)
+            stubs.reads.append((path, query))
+            if stubs.read_gate is not None:
+                await stubs.read_gate.wait()
+            since = datetime.fromisoformat(query["since"])
+            until = datetime.fromisoformat(query["until"])
+            limit = int(query.get("limit", "500"))
+            start = int(query.get("cursor") or 0)
+            matching = sorted(
+                (r for r in getattr(stubs, rows) if since <= r["created_at"] < until),
+                key=lambda r: (r["created_at"], r[key]),
+            )
+            page = matching[start : start + limit]
+            more = start + limit < len(matching)
+            return {
+                "items": [{k: _iso(v) for k, v in r.items()} for r in page],
+                "next_cursor": str(start + limit) if more else None,
+            }
+
+        read.__name__ = f"read_{rows}"
+
+    def record(request: Request, body: Any = None) -> None:
+        stubs.calls.append(Call(service, request.url.path, body))
+
+    if service == "checkout":
+        feed("/internal/v1/orders", "orders", "order_id")
+
+        @app.post("/internal/v1/orders/{order_id}/republish")
+        async def republish(order_id: str, request: Request) -> Any:
+            record(request)
+            if not stubs.of("orders", order_id):
+                return _problem(404, "order-not-found")
+            return {"order_id": order_id, "republished": True}
+
+        @app.post("/internal/v1/orders/{order_id}/facts")
+        async def facts(order_id: str, request: Request) -> Any:
+            body = await request.json()
+            record(request, body)
+            for row in stubs.of("orders", order_id):
+                _apply_facts(row, body)
+            return {"order_id": order_id}
+
+    if service == "inventory":
+        feed("/internal/v1/reservations", "reservations", "reservation_id")
+
+        @app.post("/v1/reservations/by-order/{order_id}/release")
+        async def release(order_id: str, request: Request) -> Any:
+            record(request)
+            return _transition(
+                stubs.of("reservations", order_id), "HELD", "RELEASED", "released_at"
+            )
+
+        @app.post("/internal/v1/reservations/by-order/{order_id}/commit")
+        async def commit(order_id: str, request: Request) -> Any:
+            record(request)
+            return _transition(
+                stubs.of("reservations", order_id), "HELD", "COMMITTED", "committed_at"
+            )
+
+    if service == "payment":
+        feed("/internal/v1/authorizations", "authorizations", "authorization_id")
+
+        @app.post("/v1/authorizations/by-order/{order_id}/void")
+        async def void(order_id: str, request: Request) -> Any:
+            record(request)
+            return _transition(
+                stubs.of("authorizations", order_id), "AUTHORIZED", "VOIDED", "voided_at"
+            )
+
+        @app.post("/internal/v1/authorizations/by-order/{order_id}/capture")
+        async def capture(order_id: str, request: Request) -> Any:
+            record(request)
+            return _transition(
+                stubs.of("authorizations", order_id), "AUTHORIZED", "CAPTURED", "captured_at"
+            )
+
+    if service == "fulfillment":
+        feed("/internal/v1/shipments", "shipments", "shipment_id")
+        feed("/internal/v1/backorders", "backorders", "backorder_id")
+
+    if service == "communications":
+        feed("/internal/v1/notifications", "notifications", "notification_id")
+
+        @app.post("/internal/v1/notifications/resend", status_code=202)
+        async def resend(request: Request) -> Any:
+            body = await request.json()
+            record(request, body)
+            sent = [
+                n
+                for n in stubs.of("notifications", body["order_id"])
+                if n["kind"] == body["kind"] and n["status"] == "SENT"
+            ]
+            if not sent:
+                stubs.notifications.append(
+                    notification_row(body["order_id"], body["kind"], at=now())
+                )
+            return {"order_id": body["order_id"], "kind": body["kind"]}
+
+    return app
+
+
+def _transition(rows: list[Row], source: str, target: str, stamp: str) -> Any:
+    """The owner's idempotent transition: done again is fine, from elsewhere is a 409."""
+    if not rows:
+        return _problem(404, "not-found", "nothing for this order")
+    for row in rows:
+        if row["status"] == source:
+            row["status"] = target
+            row[stamp] = now()
+        elif row["status"] != target:
+            return _problem(409, f"not-{source.lower()}", f"it is {row['status']}")
+    return {"status": target}
+
+
+def _apply_facts(row: Row, facts: dict[str, bool]) -> None:
+    """Checkout's statuses from posted facts (known facts are never taken back)."""
+    if facts.get("dispatched"):
+        row["fulfillment_status"] = "DISPATCHED"
+    elif facts.get("shipped"):
+        row["fulfillment_status"] = "SHIPPED"
+    elif facts.get("backordered") and row["fulfillment_status"] == "PENDING":
+        row["fulfillment_status"] = "BACKORDERED"
+    if facts.get("captured"):
+        row["payment_status"] = "CAPTURED"
+    elif facts.get("voided"):
+        row["payment_status"] = "VOIDED"
+    if facts.get("notified"):
+        row["notification_status"] = "NOTIFIED"
+    shipped = row["fulfillment_status"] in ("SHIPPED", "DISPATCHED")
+    if shipped:
+        row["status"] = "COMPLETED" if row["payment_status"] == "CAPTURED" else "SHIPPED"
+    elif row["fulfillment_status"] == "BACKORDERED":
+        row["status"] = "BACKORDERED"
+    row["updated_at"] = now()
+
+
+SERVICES = ("checkout", "inventory", "payment", "fulfillment", "communications")
+
+
+@contextlib.asynccontextmanager
+async def serve(stubs: ShopStubs) -> AsyncIterator[dict[str, str]]:
+    """Each service's stub on its own loopback port, in this event loop, until exit."""
+    servers: dict[str, uvicorn.Server] = {}
+    tasks = []
+    for service in SERVICES:
+        port = free_port()
+        config = uvicorn.Config(
+            service_app(stubs, service),
+            host="127.0.0.1",
+            port=port,
+            log_config=None,
+            access_log=False,
+            lifespan="off",
+        )
+        servers[service] = uvicorn.Server(config)
+        tasks.append(asyncio.create_task(servers[service].serve()))
+    try:
+        await eventually(lambda: all(s.started for s in servers.values()))
+        yield {service: f"http://127.0.0.1:{s.config.port}" for service, s in servers.items()}
+    finally:
+        for server in servers.values():
+            server.should_exit = True
+        await asyncio.gather(*tasks, return_exceptions=True)
