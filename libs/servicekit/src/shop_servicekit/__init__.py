@@ -15,6 +15,7 @@ from shop_servicekit.budget import BUDGET_HEADER, budget_guard
 from shop_servicekit.database import Database
 from shop_servicekit.health import ReadinessCheck, kafka_check
 from shop_servicekit.ids import new_id
+from shop_servicekit.internal_reads import Page, Window, WindowDep, read_page
 from shop_servicekit.problems import PROBLEM_BASE, PROBLEM_JSON, Problem
 from shop_servicekit.process import ServiceCommands, Worker, main
 from shop_servicekit.settings import ServiceSettings, embedded_database_url, service_url
@@ -24,10 +25,13 @@ __all__ = [
     "PROBLEM_BASE",
     "PROBLEM_JSON",
     "Database",
+    "Page",
     "Problem",
     "ReadinessCheck",
     "ServiceCommands",
     "ServiceSettings",
+    "Window",
+    "WindowDep",
     "Worker",
     "admin_guard",
     "budget_guard",
@@ -36,5 +40,6 @@ __all__ = [
     "kafka_check",
     "main",
     "new_id",
+    "read_page",
     "service_url",
 ]
