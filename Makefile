@@ -10,7 +10,7 @@ EDITABLES  := $(patsubst %/pyproject.toml,-e %,$(PYPROJECTS))
 # The machine's own PostgreSQL, used by `make test-external-db` (CI runs it when one answers).
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install demo up down status test test-external-db lint fmt constraints clean
+.PHONY: install demo up down status test e2e test-external-db lint fmt constraints clean
 
 install: $(VENV)/.installed
 
@@ -39,6 +39,10 @@ status: install
 ## test: every unit, service and integration test, against embedded PostgreSQL and broker
 test: install
 	$(BIN)/pytest
+
+## e2e: the black-box suite against a stack it starts itself (or E2E_*_URL deployments)
+e2e: install
+	$(BIN)/pytest e2e
 
 ## test-external-db: the database-backed tests again, against an external PostgreSQL
 test-external-db: install

@@ -8,8 +8,8 @@ tests. Against Tansu, producers must run with `enable_idempotence=False`.
 
 from __future__ import annotations
 
-from aiokafka import AIOKafkaClient  # type: ignore[import-untyped,unused-ignore]
-from aiokafka.errors import KafkaError  # type: ignore[import-untyped,unused-ignore]
+from aiokafka import AIOKafkaClient
+from aiokafka.errors import KafkaError
 
 from shop_stack.spec import ProcessSpec
 

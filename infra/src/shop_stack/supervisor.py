@@ -24,7 +24,7 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-import psutil  # type: ignore[import-untyped,unused-ignore]
+import psutil
 
 from shop_stack.paths import VarDirs
 from shop_stack.spec import ProcessSpec

@@ -18,9 +18,15 @@ def checkout_databases(database_factory: DatabaseFactory) -> MigratedDatabases:
 
 
 @pytest.fixture
-async def database(checkout_databases: MigratedDatabases) -> AsyncIterator[Database]:
+def database_url(checkout_databases: MigratedDatabases) -> str:
+    # Synchronous: migrating runs its own event loop.
+    return checkout_databases.create()
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
     """A fresh migrated checkout database, for tests that need no other service."""
-    db = Database(checkout_databases.create(), pool_size=4)
+    db = Database(database_url, pool_size=4)
     yield db
     await db.dispose()
 

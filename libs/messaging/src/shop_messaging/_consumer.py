@@ -14,8 +14,8 @@ import random
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition  # type: ignore[import-untyped, unused-ignore]
-from aiokafka.errors import CommitFailedError, IllegalStateError  # type: ignore[import-untyped, unused-ignore]
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError
 from opentelemetry import propagate, trace
 from shop_contracts import CloudEvent, Event, PoisonEvent, UnknownEventType, from_kafka, topics
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker

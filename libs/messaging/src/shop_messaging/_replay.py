@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, TopicPartition  # type: ignore[import-untyped, unused-ignore]
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from shop_contracts import topics
 
 from ._publisher import KafkaPublisher, Publisher, Record

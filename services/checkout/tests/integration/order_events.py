@@ -9,7 +9,7 @@ from typing import Any
 from checkout.adapters.orders import add_order, get_order
 from checkout.domain.orders import Address, Order, OrderLine, OrderStatus, PricedCart
 from checkout.entrypoints.worker import GROUP_ID, SUBSCRIPTIONS
-from shop_contracts import CloudEvent, Event, Money
+from shop_contracts import CloudEvent, Event, Money, PaymentCaptured, ShipmentCreated, ShipmentLine
 from shop_messaging import claim
 from shop_servicekit import Database
 
@@ -69,3 +69,16 @@ def timeline(order: Order) -> list[tuple[str, str]]:
 def detail(order: Order, type_: str) -> dict[str, Any]:
     [entry] = [e for e in order.timeline if e.type == type_]
     return dict(entry.detail)
+
+
+def shipment(order_id: str, shipment_id: str = "shp_1") -> ShipmentCreated:
+    return ShipmentCreated(
+        order_id=order_id,
+        shipment_id=shipment_id,
+        warehouse_id="wh_berlin",
+        lines=(ShipmentLine(sku="SKU-MUG-01", quantity=2),),
+    )
+
+
+def capture(order_id: str, authorization_id: str) -> PaymentCaptured:
+    return PaymentCaptured(order_id=order_id, authorization_id=authorization_id, amount=eur(2856))

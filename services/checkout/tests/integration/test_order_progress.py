@@ -9,32 +9,26 @@ from checkout.domain.progress import UnknownOrder
 from shop_contracts import (
     BackorderDeclared,
     CustomerNotified,
-    PaymentCaptured,
     PaymentCaptureFailed,
     PaymentVoided,
     ReservationCommitted,
-    ShipmentCreated,
     ShipmentDispatched,
-    ShipmentLine,
 )
 from shop_messaging import Outbox
 from shop_servicekit import Database
 from sqlalchemy import text
 
-from .order_events import deliver, detail, eur, event, stored_order, timeline, view
-
-
-def shipment(order_id: str, shipment_id: str = "shp_1") -> ShipmentCreated:
-    return ShipmentCreated(
-        order_id=order_id,
-        shipment_id=shipment_id,
-        warehouse_id="wh_berlin",
-        lines=(ShipmentLine(sku="SKU-MUG-01", quantity=2),),
-    )
-
-
-def capture(order_id: str, authorization_id: str) -> PaymentCaptured:
-    return PaymentCaptured(order_id=order_id, authorization_id=authorization_id, amount=eur(2856))
+from .order_events import (
+    capture,
+    deliver,
+    detail,
+    eur,
+    event,
+    shipment,
+    stored_order,
+    timeline,
+    view,
+)
 
 
 async def test_a_shipment_then_a_capture_complete_the_order_with_both_on_the_timeline(
@@ -101,7 +95,8 @@ async def test_dispatch_commit_notification_and_capture_failure_set_their_status
     database: Database,
 ) -> None:
     order = await stored_order(database)
-    assert order.reservation_id is not None and order.authorization_id is not None
+    assert order.reservation_id is not None
+    assert order.authorization_id is not None
     for n, data in enumerate(
         [
             shipment(order.id),

@@ -38,7 +38,7 @@ GROUP_ID = "checkout"
 
 TOPICS = (topics.SHIPMENTS, topics.STOCK, topics.PAYMENTS, topics.NOTIFICATIONS)
 
-SUBSCRIPTIONS: Mapping[str | type[Event], Handler] = {
+SUBSCRIPTIONS: Mapping[type[Event], Handler] = {
     BackorderDeclared: record_backorder,
     ShipmentCreated: record_shipment,
     ShipmentDispatched: record_dispatch,

@@ -1,0 +1,77 @@
+"""What "done, everywhere, exactly once" means for an order, checked from the outside.
+
+order = await shop.wait_for(order_id, fully_done)
+await assert_every_service_agrees(shop, order, customer["email"])
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shop_e2e.shop import Shop
+
+ONCE_PER_ORDER = (
+    "OrderConfirmed",
+    "ShipmentCreated",
+    "ShipmentDispatched",
+    "ReservationCommitted",
+    "PaymentCaptured",
+)
+
+
+def timeline_types(order: dict[str, Any]) -> list[str]:
+    return [entry["type"] for entry in order["timeline"]]
+
+
+def fully_done(order: dict[str, Any]) -> bool:
+    types = timeline_types(order)
+    return (
+        order["status"] == "COMPLETED"
+        and order["fulfillment_status"] == "DISPATCHED"
+        and order["notification_status"] == "NOTIFIED"
+        and all(t in types for t in ONCE_PER_ORDER)
+    )
+
+
+async def lamp_on_shelves(shop: Shop) -> int:
+    """The most SKU-LAMP-01 any one warehouse holds (0 on a fresh stack)."""
+    return max(
+        (
+            line["on_hand"]
+            for warehouse in await shop.warehouses()
+            for line in warehouse["stock"]
+            if line["sku"] == "SKU-LAMP-01"
+        ),
+        default=0,
+    )
+
+
+async def assert_every_service_agrees(shop: Shop, order: dict[str, Any], email: str) -> None:
+    """The order is done everywhere, and every effect happened exactly once."""
+    order_id = order["order_id"]
+    reservation = await shop.reservation(order["reservation_id"])
+    assert reservation["status"] == "COMMITTED", reservation
+    authorization = await shop.authorization(order["authorization_id"])
+    assert authorization["status"] == "CAPTURED", authorization
+    [shipment] = await shop.shipments(order_id)
+    assert shipment["status"] == "DISPATCHED", shipment
+
+    async def notified_and_mailed() -> list[dict[str, Any]]:
+        notifications = await shop.notifications(order_id)
+        kinds = [n["kind"] for n in notifications]
+        assert {"ORDER_CONFIRMED", "SHIPMENT_CREATED"} <= set(kinds), kinds
+        assert all(n["status"] == "SENT" for n in notifications), notifications
+        mails = await shop.mails_to(email)
+        assert len(mails) == len(notifications), (len(mails), kinds)
+        return notifications
+
+    notifications = await shop.wait_until(order_id, notified_and_mailed)
+    kinds = [n["kind"] for n in notifications]
+    assert len(kinds) == len(set(kinds)), f"a notification was sent twice: {kinds}"
+
+    final = await shop.wait_for(
+        order_id, lambda o: timeline_types(o).count("CustomerNotified") == len(notifications)
+    )
+    types = timeline_types(final)
+    for once in ONCE_PER_ORDER:
+        assert types.count(once) == 1, (once, types)

@@ -1,0 +1,66 @@
+"""Collaboration survives its processes: a consumer SIGKILLed mid-flow loses nothing and
+duplicates nothing; checkout keeps confirming orders while a consumer is down."""
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+from shop_e2e import ProcessControl, Shop
+from shop_e2e.checks import assert_every_service_agrees, fully_done
+
+ITEMS = [("SKU-TEE-01", 1)]
+
+
+async def place(shop: Shop, count: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """`count` orders at once, each by its own customer: (customer, 201 body) pairs."""
+    customers = [shop.new_customer() for _ in range(count)]
+    placed = await asyncio.gather(*(shop.place_order(c, ITEMS) for c in customers))
+    return list(zip(customers, placed, strict=True))
+
+
+@pytest.mark.parametrize(
+    "process",
+    ["checkout-work", "fulfillment-work", "inventory-work", "payment-work", "communications-work"],
+)
+async def test_a_consumer_killed_mid_flow_loses_nothing_and_duplicates_nothing(
+    shop: Shop, control: ProcessControl, process: str
+) -> None:
+    in_flight = await place(shop, 3)
+    killed = control.kill(process)  # SIGKILL: no offset commit, no graceful shutdown
+    backlog = await place(shop, 2)  # events pile up while it is dead
+    await control.start(process)
+    assert control.pid(process) not in (None, killed)
+
+    for customer, placed in in_flight + backlog:
+        order = await shop.wait_for(placed["order_id"], fully_done, timeout=45)
+        await assert_every_service_agrees(shop, order, customer["email"])
+
+
+@pytest.mark.parametrize("process", ["fulfillment-work", "communications-work"])
+async def test_checkout_stays_fast_and_correct_while_a_consumer_is_down(
+    shop: Shop, control: ProcessControl, process: str
+) -> None:
+    control.stop(process)
+    try:
+        orders, slowest = [], 0.0
+        for _ in range(5):
+            customer = shop.new_customer()
+            started = time.perf_counter()
+            placed = await shop.place_order(customer, ITEMS)
+            slowest = max(slowest, time.perf_counter() - started)
+            orders.append((customer, placed))
+        # Checkout asks only pricing, inventory and payment: a consumer being down is
+        # invisible to the customer at checkout time.
+        assert slowest < 1.0, f"slowest checkout took {slowest:.3f}s"
+        for _, placed in orders:
+            order = await shop.order(placed["order_id"])
+            assert order["status"] in ("CONFIRMED", "SHIPPED", "COMPLETED"), order
+            if process == "fulfillment-work":
+                assert order["fulfillment_status"] == "PENDING", order
+    finally:
+        await control.start(process)
+
+    for customer, placed in orders:
+        order = await shop.wait_for(placed["order_id"], fully_done, timeout=45)
+        await assert_every_service_agrees(shop, order, customer["email"])
