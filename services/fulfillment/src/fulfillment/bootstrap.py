@@ -11,6 +11,7 @@ from shop_messaging import MessagingWorker, Outbox
 from shop_servicekit import Database, Worker, create_app, kafka_check
 
 from fulfillment.application.dispatch import dispatch_shipments
+from fulfillment.entrypoints.api.internal import internal_router
 from fulfillment.entrypoints.api.routes import fulfillment_router
 from fulfillment.entrypoints.worker import GROUP, dispatch_due, subscriptions, topics_of
 from fulfillment.settings import FulfillmentSettings
@@ -33,7 +34,10 @@ def build_app(settings: FulfillmentSettings) -> FastAPI:
     return create_app(
         settings,
         title="Fulfillment",
-        routers=[fulfillment_router(db.sessions)],
+        routers=[
+            fulfillment_router(db.sessions),
+            internal_router(db.sessions, admin_token=settings.admin_token),
+        ],
         checks={"database": db.ping},
         registry=CollectorRegistry(),
         lifespan=lifespan,

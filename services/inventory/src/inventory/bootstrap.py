@@ -11,6 +11,7 @@ from shop_messaging import MessagingWorker, Outbox
 from shop_servicekit import Database, Worker, create_app, kafka_check
 
 from inventory.application.expiry import expire_reservations
+from inventory.entrypoints.api.internal import internal_router
 from inventory.entrypoints.api.replenishment import replenishment_router
 from inventory.entrypoints.api.routes import inventory_router
 from inventory.entrypoints.worker import GROUP, subscriptions, sweep_expired, topics_of
@@ -40,10 +41,11 @@ def build_app(settings: InventorySettings) -> FastAPI:
         now=utc_now,
     )
     admin = replenishment_router(db.sessions, outbox, admin_token=settings.admin_token, now=utc_now)
+    internal = internal_router(db.sessions, outbox, admin_token=settings.admin_token, now=utc_now)
     return create_app(
         settings,
         title="Inventory",
-        routers=[router, admin],
+        routers=[router, admin, internal],
         checks={"database": db.ping},
         registry=CollectorRegistry(),
         lifespan=lifespan,

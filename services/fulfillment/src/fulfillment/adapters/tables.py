@@ -46,6 +46,8 @@ shipments = Table(
     Column("dispatched_at", DateTime(timezone=True), nullable=True),
 )
 Index("ix_shipments_created", shipments.c.created_at, postgresql_where=text("status = 'CREATED'"))
+# Reconciliation's keyset pages (GET /internal/v1/shipments).
+Index("ix_shipments_created_at_id", shipments.c.created_at, shipments.c.id)
 
 shipment_lines = Table(
     "shipment_lines",
@@ -68,5 +70,7 @@ backorders = Table(
     Column("cancelled_at", DateTime(timezone=True), nullable=True),
 )
 Index("ix_backorders_open", backorders.c.created_at, postgresql_where=text("status = 'OPEN'"))
+# Reconciliation's keyset pages (GET /internal/v1/backorders).
+Index("ix_backorders_created_at_id", backorders.c.created_at, backorders.c.id)
 
 messaging = add_messaging_tables(metadata)

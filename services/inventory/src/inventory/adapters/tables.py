@@ -46,6 +46,8 @@ Index(
     reservations.c.expires_at,
     postgresql_where=text("status = 'HELD' AND confirmed_at IS NULL"),
 )
+# Reconciliation's keyset pages (GET /internal/v1/reservations).
+Index("ix_reservations_created_at_id", reservations.c.created_at, reservations.c.id)
 
 reservation_lines = Table(
     "reservation_lines",

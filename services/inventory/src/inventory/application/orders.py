@@ -1,4 +1,5 @@
-"""Use cases driven by an order's events: confirmed, shipped (ShipmentCreated), cancelled.
+"""Use cases driven by an order's events: confirmed, shipped (ShipmentCreated), cancelled;
+and the commit repair reconciliation calls when a ShipmentCreated was lost.
 
 Consumer handlers: each runs inside the inbox transaction and never commits. Each is
 idempotent on the order's reservation (one per order), not only on the event id, so a
@@ -22,11 +23,17 @@ from shop_contracts import (
     ShipmentCreated,
 )
 from shop_messaging import Outbox
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory.adapters import repository
 from inventory.application.reservations import release_hold
-from inventory.domain.reservations import AlreadyCommitted, HoldEnded, commit, confirm
+from inventory.domain.reservations import (
+    AlreadyCommitted,
+    HoldEnded,
+    Reservation,
+    commit,
+    confirm,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,17 +69,46 @@ async def commit_reservation(
         _left_for_reconciliation(order_id, "shipped", "it has no reservation")
         return
     try:
-        committed = commit(found, now=now())
+        await commit_hold(session, outbox, found, now=now())
     except HoldEnded as exc:
         _left_for_reconciliation(order_id, "shipped", str(exc))
-        return
+
+
+async def commit_order_reservation(
+    sessions: async_sessionmaker[AsyncSession], outbox: Outbox, order_id: str, *, now: datetime
+) -> Reservation | None:
+    """Reconciliation's repair for a shipped order whose ShipmentCreated never arrived: what
+    the handler would have done, in one transaction of its own. The reservation after the
+    commit, or None if the order holds none.
+
+    Raises `HoldEnded` when the hold was released or expired (its stock is no longer held).
+    """
+    async with sessions.begin() as session:
+        found = await repository.get_reservation_by_order(session, order_id, lock=True)
+        if found is None:
+            return None
+        return await commit_hold(session, outbox, found, now=now)
+
+
+async def commit_hold(
+    session: AsyncSession, outbox: Outbox, found: Reservation, *, now: datetime
+) -> Reservation:
+    """Commit a hold the caller has locked, in the caller's transaction; a hold already
+    committed is returned unchanged (nothing moves, nothing is published).
+
+    Raises `HoldEnded` when the hold was released or expired.
+    """
+    committed = commit(found, now=now)
     if committed is found:
-        return
+        return committed
     await repository.save_status(session, committed)
     # What was held is what leaves: the shipment carries the order's lines whole (orders
     # are never split), so the reservation's own lines are the quantities to move.
     await repository.take_committed(session, committed.lines)
-    await outbox.add(session, ReservationCommitted(order_id=order_id, reservation_id=committed.id))
+    await outbox.add(
+        session, ReservationCommitted(order_id=committed.order_id, reservation_id=committed.id)
+    )
+    return committed
 
 
 async def release_cancelled_order(
