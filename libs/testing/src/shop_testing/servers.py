@@ -6,11 +6,14 @@
         ...
 
 Each lives in its own temp dir on a free port and is stopped (and the dir removed) on
-exit, so parallel runs and a running `make up` never collide.
+exit, so parallel runs and a running `make up` never collide. A session that is killed
+(SIGKILL, a CI timeout) cannot stop its servers; the next session reaps them: each temp
+dir records the pid of the test process that owns it.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -27,12 +30,41 @@ from shop_stack.supervisor import Supervisor
 from shop_testing.ports import free_port
 from shop_testing.sync import run_sync
 
+OWNER_FILE = "owner.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_orphans(prefix: str) -> None:
+    """Stop the servers of earlier sessions that died without cleaning up."""
+    for root in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
+        try:
+            owner = int((root / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue  # not ours, or still being set up
+        if _alive(owner):
+            continue
+        sup = Supervisor(VarDirs(root))
+        for name in sup.names():
+            sup.stop(name)
+        shutil.rmtree(root, ignore_errors=True)
+
 
 @contextmanager
 def _supervised(
     prefix: str, build: Callable[[Path], ProcessSpec], within: float = 30.0
 ) -> Iterator[ProcessSpec]:
+    reap_orphans(prefix)
     root = Path(tempfile.mkdtemp(prefix=prefix))
+    (root / OWNER_FILE).write_text(str(os.getpid()))
     sup = Supervisor(VarDirs(root))
     spec = build(root)
     try:
