@@ -23,7 +23,10 @@ from checkout.adapters.store import SqlStore
 from checkout.application.cancellation import cancel_order
 from checkout.application.checkouts import BackgroundTasks, CheckoutDeps
 from checkout.application.coordination import Coordination
+from checkout.application.progress import correct_order
+from checkout.application.republish import republish_order_confirmed
 from checkout.entrypoints.api.answers import RENDERER
+from checkout.entrypoints.api.internal import internal_router
 from checkout.entrypoints.api.routes import checkout_router, default_order_id
 from checkout.entrypoints.worker import GROUP_ID, SUBSCRIPTIONS, TOPICS
 from checkout.settings import CheckoutSettings
@@ -129,7 +132,13 @@ def build_app(settings: CheckoutSettings) -> FastAPI:
                 db.sessions,
                 new_order_id=default_order_id,
                 cancel=partial(cancel_order, db.sessions, outbox=Outbox(), now=utc_now),
-            )
+            ),
+            internal_router(
+                db.sessions,
+                admin_token=settings.admin_token,
+                republish=partial(republish_order_confirmed, db.sessions, outbox=Outbox()),
+                correct=partial(correct_order, db.sessions, now=utc_now),
+            ),
         ],
         checks={
             "database": db.ping,

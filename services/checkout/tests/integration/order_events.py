@@ -7,24 +7,34 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from checkout.adapters.orders import add_order, get_order
+from checkout.adapters.store import order_confirmed
 from checkout.domain.orders import Address, Order, OrderLine, OrderStatus, PricedCart
 from checkout.entrypoints.worker import GROUP_ID, SUBSCRIPTIONS
 from shop_contracts import CloudEvent, Event, Money, PaymentCaptured, ShipmentCreated, ShipmentLine
-from shop_messaging import claim
+from shop_messaging import Outbox, claim
 from shop_servicekit import Database
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
 
-async def stored_order(db: Database, *, status: OrderStatus = OrderStatus.CONFIRMED) -> Order:
+async def stored_order(
+    db: Database,
+    *,
+    status: OrderStatus = OrderStatus.CONFIRMED,
+    created_at: datetime = T0,
+    order_id: str | None = None,
+    announced: bool = False,
+) -> Order:
+    """An order as checkout stores it; `announced`: with its OrderConfirmed in the outbox, in
+    the same transaction, as a confirmed checkout writes it."""
     order = Order(
-        id=f"ord_{uuid.uuid4().hex[:16]}",
+        id=order_id or f"ord_{uuid.uuid4().hex[:16]}",
         status=status,
         customer_id="cus_1",
         customer_email="ada@example.com",
         currency="EUR",
         shipping_address=Address("Ada", "1 Main St", "Berlin", "10115", "DE"),
-        created_at=T0,
+        created_at=created_at,
         cart=PricedCart("qt_1", (OrderLine("SKU-MUG-01", "Mug", 2, 1200),), 2400, 0, 456, 2856),
         reservation_id=f"res_{uuid.uuid4().hex[:12]}",
         authorization_id=f"auth_{uuid.uuid4().hex[:12]}",
@@ -32,6 +42,8 @@ async def stored_order(db: Database, *, status: OrderStatus = OrderStatus.CONFIR
     )
     async with db.sessions.begin() as session:
         await add_order(session, order, compensation_status="NONE")
+        if announced:
+            await Outbox().add(session, order_confirmed(order))
     return order
 
 

@@ -6,11 +6,12 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from shop_contracts import OrderConfirmed
+from sqlalchemy import literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from checkout.adapters.tables import order_lines, order_timeline, orders
+from checkout.adapters.tables import messaging, order_lines, order_timeline, orders
 from checkout.domain.orders import (
     Address,
     Order,
@@ -176,6 +177,22 @@ async def get_order(session: AsyncSession, order_id: str) -> tuple[Order, dict[s
         "updated_at": row.updated_at,
     }
     return order, extras
+
+
+async def confirmed_event_id(session: AsyncSession, order_id: str) -> str | None:
+    """The id of the order's OrderConfirmed in the outbox (keyed by the order id), or None."""
+    outbox = messaging.outbox
+    found: str | None = await session.scalar(
+        select(outbox.c.event_id)
+        # The type inlined, not bound: it is what lets the partial index match.
+        .where(
+            outbox.c.key == order_id,
+            outbox.c.type == literal(OrderConfirmed.event_type, literal_execute=True),
+        )
+        .order_by(outbox.c.id)
+        .limit(1)
+    )
+    return found
 
 
 def _order_of(row: Any, *, cart: PricedCart | None, timeline: tuple[TimelineEntry, ...]) -> Order:

@@ -1,5 +1,6 @@
 """Checkout's tables. The migrations create them; the store reads and writes them."""
 
+from shop_contracts import OrderConfirmed
 from shop_messaging import add_messaging_tables
 from sqlalchemy import (
     JSON,
@@ -48,6 +49,15 @@ orders = Table(
     *(Column(f"{fact.value}_at", DateTime(timezone=True)) for fact in Fact),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+# Reconciliation's read pages orders by (created_at, id).
+Index("ix_orders_created_at_id", orders.c.created_at, orders.c.id)
+# Its republish repair finds an order's OrderConfirmed row (keyed by the order id).
+Index(
+    "ix_outbox_order_confirmed_key",
+    messaging.outbox.c.key,
+    postgresql_where=messaging.outbox.c.type == OrderConfirmed.event_type,
 )
 
 order_lines = Table(

@@ -6,11 +6,15 @@ Each handler runs inside the consumer's inbox transaction and never commits. It 
 order, adds one timeline entry per business fact (a redelivery, or a republish with a new
 event id, finds the entry and changes nothing), records the fact and derives every status
 again from all the facts (domain/progress.py), so arrival order does not matter.
+
+`correct_order` is reconciliation's way in (POST /internal/v1/orders/{id}/facts): the
+facts it found at their owners, recorded by the same `learn` the handlers use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,13 +30,21 @@ from shop_contracts import (
     ShipmentCreated,
     ShipmentDispatched,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from checkout.adapters import orders
-from checkout.domain.orders import OrderStatus, TimelineEntry
-from checkout.domain.progress import Fact, UnknownOrder, statuses_of
+from checkout.domain.orders import Order, OrderStatus, TimelineEntry
+from checkout.domain.progress import (
+    Fact,
+    OrderNotFound,
+    Progress,
+    Statuses,
+    UnknownOrder,
+    statuses_of,
+)
 
 Clock = Callable[[], datetime]
+RECONCILIATION = "reconciliation"
 
 
 def utc_now() -> datetime:
@@ -134,8 +146,80 @@ async def _record(
     )
     if not await orders.add_fact_entry(session, order_id, entry, f"{name}:{key}"):
         return  # this business fact is already on the order
-    if fact is None or progress.known(fact):
-        return
-    progress = progress.record(fact, event.time)
-    statuses = statuses_of(progress, rejected=order.status is OrderStatus.REJECTED)
-    await orders.save_progress(session, order_id, progress, statuses, now())
+    if fact is not None:
+        await learn(session, order, progress, (fact,), at=event.time, now=now())
+
+
+async def learn(
+    session: AsyncSession,
+    order: Order,
+    progress: Progress,
+    facts: Iterable[Fact],
+    *,
+    at: datetime,
+    now: datetime,
+) -> Statuses | None:
+    """Record the facts not yet known (since `at`; a known fact keeps its first time),
+    derive every status again from all the facts and save them, `updated_at` = `now`.
+
+    The one way a fact reaches an order, from an event or from reconciliation. None (and
+    nothing written) when every fact was already known."""
+    learned = progress
+    for fact in facts:
+        learned = learned.record(fact, at)
+    if learned == progress:
+        return None
+    statuses = statuses_of(learned, rejected=order.status is OrderStatus.REJECTED)
+    await orders.save_progress(session, order.id, learned, statuses, now)
+    return statuses
+
+
+@dataclass(frozen=True)
+class CorrectOrder:
+    """The downstream facts reconciliation found at their owners (docs/reconciliation.md)."""
+
+    order_id: str
+    facts: frozenset[Fact]
+
+
+async def correct_order(
+    sessions: async_sessionmaker[AsyncSession], command: CorrectOrder, *, now: Clock = utc_now
+) -> Order:
+    """The order after learning `command.facts`. Raises OrderNotFound.
+
+    Facts only accumulate: a fact the order already knows changes nothing, and a fact left
+    out is never taken back. Facts it learns here are timed when checkout learned them
+    (reconciliation reports that a fact holds, not when it began), and a "StatusCorrected"
+    timeline entry (source reconciliation) lists them with the statuses they changed. The
+    statuses are derived from all the facts, as for an event: a CANCELLED or REJECTED order
+    stays so. Nothing is published (checkout announces no status changes)."""
+    async with sessions.begin() as session:
+        found = await orders.lock_progress(session, command.order_id)
+        if found is None:
+            raise OrderNotFound(command.order_id)
+        order, progress = found
+        new = [fact for fact in Fact if fact in command.facts and not progress.known(fact)]
+        at = now()
+        statuses = await learn(session, order, progress, new, at=at, now=at)
+        if statuses is not None:
+            entry = TimelineEntry(
+                "StatusCorrected",
+                RECONCILIATION,
+                at,
+                {"facts": [fact.value for fact in new], "statuses": _changes(order, statuses)},
+            )
+            await orders.add_timeline_entry(session, order.id, entry)
+        corrected = await orders.get_order(session, order.id)
+    assert corrected is not None  # locked above, in this transaction
+    return corrected[0]
+
+
+def _changes(order: Order, statuses: Statuses) -> dict[str, object]:
+    """{"status": {"from": "CONFIRMED", "to": "COMPLETED"}, ...}: the statuses that moved."""
+    pairs = {
+        "status": (order.status.value, statuses.status.value),
+        "fulfillment_status": (order.fulfillment_status, statuses.fulfillment),
+        "payment_status": (order.payment_status, statuses.payment),
+        "notification_status": (order.notification_status, statuses.notification),
+    }
+    return {name: {"from": old, "to": new} for name, (old, new) in pairs.items() if old != new}

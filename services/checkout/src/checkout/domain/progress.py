@@ -131,3 +131,37 @@ class OrderNotCancellable(Exception):
 
 
 CANCELLABLE = frozenset((OrderStatus.CONFIRMED, OrderStatus.BACKORDERED))
+
+# The orders whose OrderConfirmed went out (and did not end in a cancellation).
+CONFIRMED = frozenset(
+    (OrderStatus.CONFIRMED, OrderStatus.BACKORDERED, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
+)
+
+# The downstream facts reconciliation may post (docs/reconciliation.md), read from their
+# owners' sources of truth. Never cancellation, a commit or a failed capture.
+CORRECTABLE = (
+    Fact.BACKORDERED,
+    Fact.SHIPPED,
+    Fact.DISPATCHED,
+    Fact.CAPTURED,
+    Fact.VOIDED,
+    Fact.NOTIFIED,
+)
+
+
+class OrderNotConfirmed(Exception):
+    """The order never confirmed (REJECTED) or was cancelled: no OrderConfirmed to resend."""
+
+    def __init__(self, order_id: str, status: OrderStatus) -> None:
+        super().__init__(f"order {order_id} is {status.value}: it has no OrderConfirmed to resend")
+        self.order_id = order_id
+        self.status = status
+
+
+class ConfirmedEventMissing(Exception):
+    """A confirmed order whose OrderConfirmed is not in the outbox (it is written with the
+    order, so someone removed the row): nothing to requeue, and a new event is not guessed."""
+
+    def __init__(self, order_id: str) -> None:
+        super().__init__(f"order {order_id} has no OrderConfirmed row in the outbox")
+        self.order_id = order_id

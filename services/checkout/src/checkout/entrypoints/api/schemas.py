@@ -7,9 +7,10 @@ import json
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from checkout.domain.orders import Order
+from checkout.domain.progress import CORRECTABLE, Fact
 
 Sku = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,63}$")]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -60,6 +61,27 @@ class CheckoutRequest(Strict):
 
 class CancelRequest(Strict):
     reason: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+
+
+class FactsIn(Strict):
+    """The downstream facts reconciliation found; true adds a fact, false or absent says
+    nothing (facts only accumulate: nothing here takes one back)."""
+
+    backordered: StrictBool = False
+    shipped: StrictBool = False
+    dispatched: StrictBool = False
+    captured: StrictBool = False
+    voided: StrictBool = False
+    notified: StrictBool = False
+
+    def facts(self) -> frozenset[Fact]:
+        return frozenset(fact for fact in CORRECTABLE if getattr(self, fact.value))
+
+
+class RepublishedOut(BaseModel):
+    order_id: str
+    event_id: str
+    requeued: bool
 
 
 class Money(BaseModel):

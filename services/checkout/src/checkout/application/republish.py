@@ -1,0 +1,48 @@
+"""Send a confirmed order's OrderConfirmed again: reconciliation's repair for a lost event.
+
+    republished = await republish_order_confirmed(sessions, "ord_1", outbox=Outbox())
+
+The event's outbox row is marked unpublished, so the relay sends the SAME event (same id)
+again: a consumer that had it skips it by its inbox, one that lost it handles it now.
+Requeuing a row the relay has not sent again yet changes nothing, so a repeated repair is
+harmless. The order is locked meanwhile, so a cancellation is either before (refused) or
+after (its OrderCancelled follows in the outbox).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shop_messaging import Outbox
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from checkout.adapters import orders
+from checkout.domain.progress import (
+    CONFIRMED,
+    ConfirmedEventMissing,
+    OrderNotConfirmed,
+    OrderNotFound,
+)
+
+
+@dataclass(frozen=True)
+class Republished:
+    order_id: str
+    event_id: str
+
+
+async def republish_order_confirmed(
+    sessions: async_sessionmaker[AsyncSession], order_id: str, *, outbox: Outbox
+) -> Republished:
+    """Raises OrderNotFound, OrderNotConfirmed, ConfirmedEventMissing."""
+    async with sessions.begin() as session:
+        found = await orders.lock_progress(session, order_id)
+        if found is None:
+            raise OrderNotFound(order_id)
+        order, _ = found
+        if order.status not in CONFIRMED:
+            raise OrderNotConfirmed(order.id, order.status)
+        event_id = await orders.confirmed_event_id(session, order.id)
+        if event_id is None or not await outbox.requeue(session, event_id):
+            raise ConfirmedEventMissing(order.id)
+    return Republished(order.id, event_id)
