@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from shop_e2e import ProcessControl, Shop
 from shop_e2e.checks import assert_every_service_agrees, fully_done
+from shop_e2e.report import Scenario
 
 ITEMS = [("SKU-TEE-01", 1)]
 
@@ -24,24 +25,28 @@ async def place(shop: Shop, count: int) -> list[tuple[dict[str, Any], dict[str, 
     ["checkout-work", "fulfillment-work", "inventory-work", "payment-work", "communications-work"],
 )
 async def test_a_consumer_killed_mid_flow_loses_nothing_and_duplicates_nothing(
-    shop: Shop, control: ProcessControl, process: str
+    shop: Shop, control: ProcessControl, process: str, report: Scenario
 ) -> None:
     in_flight = await place(shop, 3)
     killed = control.kill(process)  # SIGKILL: no offset commit, no graceful shutdown
+    report.injected(f"SIGKILL {process} with 3 orders in flight, 2 more placed while dead")
     backlog = await place(shop, 2)  # events pile up while it is dead
+    restarted = time.monotonic()
     await control.start(process)
     assert control.pid(process) not in (None, killed)
 
     for customer, placed in in_flight + backlog:
         order = await shop.wait_for(placed["order_id"], fully_done, timeout=45)
         await assert_every_service_agrees(shop, order, customer["email"])
+    report.measured("catch-up after the restart", time.monotonic() - restarted, "s")
 
 
 @pytest.mark.parametrize("process", ["fulfillment-work", "communications-work"])
 async def test_checkout_stays_fast_and_correct_while_a_consumer_is_down(
-    shop: Shop, control: ProcessControl, process: str
+    shop: Shop, control: ProcessControl, process: str, report: Scenario
 ) -> None:
     control.stop(process)
+    report.injected(f"{process} stopped while 5 orders are placed")
     try:
         orders, slowest = [], 0.0
         for _ in range(5):
@@ -60,7 +65,11 @@ async def test_checkout_stays_fast_and_correct_while_a_consumer_is_down(
                 assert order["fulfillment_status"] == "PENDING", order
     finally:
         await control.start(process)
+    returned = time.monotonic()
+    report.measured("slowest checkout while it was down", slowest * 1000, "ms")
 
+    # It catches up: every order completes, and (communications) every email arrives once.
     for customer, placed in orders:
         order = await shop.wait_for(placed["order_id"], fully_done, timeout=45)
         await assert_every_service_agrees(shop, order, customer["email"])
+    report.measured("catch-up after it returned", time.monotonic() - returned, "s")

@@ -75,3 +75,28 @@ async def assert_every_service_agrees(shop: Shop, order: dict[str, Any], email: 
     types = timeline_types(final)
     for once in ONCE_PER_ORDER:
         assert types.count(once) == 1, (once, types)
+
+
+async def coordination_complete(
+    shop: Shop,
+    order_id: str,
+    *,
+    timeout: float = 30.0,  # noqa: ASYNC109  (a polling budget)
+) -> Any:
+    """Reconciliation's coordination state of the order once every step is done."""
+
+    async def complete() -> Any:
+        state = await shop.coordination(order_id)
+        assert state is not None, "reconciliation has seen no event of the order"
+        assert state["status"] == "COMPLETE", {s["step"]: s["status"] for s in state["steps"]}
+        return state
+
+    return await shop.wait_until(order_id, complete, timeout=timeout)
+
+
+def findings_by_order(run: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """A run's findings grouped by order id."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for finding in run["findings"]:
+        grouped.setdefault(finding["order_id"], []).append(finding)
+    return grouped

@@ -11,6 +11,11 @@ sink's or Mailpit's HTTP API), E2E_KAFKA_BOOTSTRAP_SERVERS, E2E_ADMIN_TOKEN; and
 E2E_STACK_CONTROL=1 when it is a `make up` stack on this machine, so the process tests may
 stop and SIGKILL its processes through shop_stack (with the usual STACK_* env).
 E2E_KEEP_VAR_DIR=1 keeps the embedded stack's logs after the run.
+
+The embedded stack runs with E2E_SETTINGS (a short breaker reset timeout, small
+reconciliation deadlines and grace, no scheduled reconciliation runs), so drift is found in
+seconds and the job repairs only when a scenario asks. An existing deployment started with
+the same settings says so with E2E_TUNED=1; scenarios that need them skip otherwise.
 """
 
 from __future__ import annotations
@@ -24,18 +29,38 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from shop_stack.paths import VarDirs
 from shop_stack.runner import StackRunner
+from shop_stack.spec import ProcessSpec
 from shop_stack.supervisor import Supervisor
-from shop_stack.topology import SERVICES, WORKER_PORT_OFFSET, StackConfig, build_topology
+from shop_stack.topology import (
+    SERVICES,
+    WORKER_PORT_OFFSET,
+    StackConfig,
+    Topology,
+    build_topology,
+)
 from shop_testing.ports import free_port
 from shop_testing.sync import run_sync
 
 DEFAULT_ADMIN_TOKEN = "dev-admin-token"
 STARTUP_SECONDS = 240.0  # a cold start of 17 processes on a 2-core CI runner, with margin
+
+# The settings every process of the embedded stack gets (and a deployment with E2E_TUNED=1
+# promises): recovery and drift within seconds, and reconciliation only on demand.
+E2E_SETTINGS: Mapping[str, str] = {
+    "CHECKOUT_BREAKER_RESET_TIMEOUT_S": "2",
+    "RECONCILIATION_ORPHAN_GRACE_SECONDS": "2",
+    "RECONCILIATION_ALLOCATION_DEADLINE_SECONDS": "3",
+    "RECONCILIATION_RESERVATION_COMMIT_DEADLINE_SECONDS": "3",
+    "RECONCILIATION_PAYMENT_CAPTURE_DEADLINE_SECONDS": "3",
+    "RECONCILIATION_CUSTOMER_NOTIFICATION_DEADLINE_SECONDS": "3",
+    "RECONCILIATION_STATUS_SETTLE_SECONDS": "3",
+    "RECONCILIATION_SCHEDULE_INTERVAL_SECONDS": "0",
+}
 
 
 class ProcessControl:
@@ -83,6 +108,13 @@ class Deployment:
     kafka_bootstrap_servers: str
     admin_token: str = DEFAULT_ADMIN_TOKEN
     control: ProcessControl | None = field(default=None, compare=False)
+    # What the run targets, in words (printed at the start and in the report).
+    target: str = "a deployment"
+    # Runs with E2E_SETTINGS (short breaker reset, small reconciliation deadlines).
+    tuned: bool = False
+    # The broker is reachable from here (always for the embedded stack; for a deployment,
+    # only when E2E_KAFKA_BOOTSTRAP_SERVERS names it).
+    broker_reachable: bool = True
 
     def url(self, service: str) -> str:
         return self.urls[service]
@@ -96,6 +128,18 @@ def deployment_from_env(env: Mapping[str, str] = os.environ) -> Iterator[Deploym
         return
     with embedded_stack(keep=env.get("E2E_KEEP_VAR_DIR") == "1") as deployment:
         yield deployment
+
+
+def describe_target(env: Mapping[str, str] = os.environ) -> str:
+    """What `deployment_from_env(env)` will target, in one line, before anything starts."""
+    if not env.get("E2E_CHECKOUT_URL"):
+        return (
+            "an embedded stack this run starts itself (shop_stack runner, free ports, "
+            "temporary var dir, E2E_SETTINGS)"
+        )
+    control = "with process control" if env.get("E2E_STACK_CONTROL") == "1" else "HTTP only"
+    tuned = ", E2E_TUNED" if env.get("E2E_TUNED") == "1" else ""
+    return f"the deployment at {env['E2E_CHECKOUT_URL']} (E2E_*_URL; {control}{tuned})"
 
 
 def existing_deployment(env: Mapping[str, str]) -> Deployment:
@@ -113,6 +157,9 @@ def existing_deployment(env: Mapping[str, str]) -> Deployment:
         kafka_bootstrap_servers=env.get("E2E_KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"),
         admin_token=env.get("E2E_ADMIN_TOKEN", DEFAULT_ADMIN_TOKEN),
         control=control,
+        target=describe_target(env),
+        tuned=env.get("E2E_TUNED") == "1",
+        broker_reachable=bool(env.get("E2E_KAFKA_BOOTSTRAP_SERVERS")),
     )
 
 
@@ -131,7 +178,8 @@ def embedded_stack(*, keep: bool = False) -> Iterator[Deployment]:
         admin_token=DEFAULT_ADMIN_TOKEN,
         services=tuple((name, base + n) for n, (name, _) in enumerate(SERVICES)),
     )
-    runner = StackRunner(build_topology(config), Supervisor(config.dirs), say=print)
+    topology = with_env(build_topology(config), E2E_SETTINGS)
+    runner = StackRunner(topology, Supervisor(config.dirs), say=print)
     print(f"\ne2e: starting the embedded stack in {root} (logs in {root / 'log'})")
     started = time.monotonic()
     try:
@@ -143,6 +191,8 @@ def embedded_stack(*, keep: bool = False) -> Iterator[Deployment]:
             kafka_bootstrap_servers=config.bootstrap,
             admin_token=config.admin_token,
             control=ProcessControl(runner),
+            target=describe_target({}),
+            tuned=True,
         )
     finally:
         runner.down()
@@ -150,6 +200,19 @@ def embedded_stack(*, keep: bool = False) -> Iterator[Deployment]:
             print(f"e2e: logs kept in {root / 'log'}")
         else:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def with_env(topology: Topology, extra: Mapping[str, str]) -> Topology:
+    """`topology` with `extra` added to the env of every service process and migration."""
+
+    def add(spec: ProcessSpec) -> ProcessSpec:
+        return replace(spec, env={**spec.env, **extra})
+
+    return replace(
+        topology,
+        services=tuple(add(spec) for spec in topology.services),
+        migrations=tuple(add(spec) for spec in topology.migrations),
+    )
 
 
 def free_port_block(count: int, tries: int = 200) -> int:

@@ -1,0 +1,93 @@
+"""The broker, seen from outside: produce a raw record, read what a topic holds.
+
+    await produce_raw(bootstrap, "checkout.orders", b"\\xff not json", key=b"e2e-poison-1")
+    records = await read_topic(bootstrap, "fulfillment.dlq")
+
+Plain Kafka clients with no service code: what an operator's tools could do. Producers
+run with idempotence off (the embedded broker rejects InitProducerId; harmless on Kafka).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One record as read back from a topic."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: dict[str, bytes]
+
+
+async def partitions(bootstrap: str, topic: str) -> list[int]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        await consumer.topics()
+        return sorted(consumer.partitions_for_topic(topic) or ())
+    finally:
+        await consumer.stop()
+
+
+async def produce_raw(
+    bootstrap: str,
+    topic: str,
+    value: bytes,
+    *,
+    key: bytes,
+    partition: int | None = None,
+    headers: Sequence[tuple[str, bytes]] = (),
+) -> None:
+    """Send one record exactly as given: no envelope, no schema, no outbox."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=False)
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            topic, value, key=key, partition=partition, headers=list(headers)
+        )
+    finally:
+        await producer.stop()
+
+
+async def read_topic(bootstrap: str, topic: str, *, fetch_ms: int = 1500) -> list[Seen]:
+    """Every record `topic` holds now, from the start of each partition (no group)."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    try:
+        await consumer.topics()
+        assigned = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        if not assigned:
+            return []
+        consumer.assign(assigned)
+        await consumer.seek_to_beginning(*assigned)
+        seen: list[Seen] = []
+        # Fetch until a fetch brings nothing new: end offsets are not trusted on the
+        # embedded broker (they were seen to lag the log).
+        while True:
+            batch = await consumer.getmany(*assigned, timeout_ms=fetch_ms)
+            records = [record for part in batch.values() for record in part]
+            if not records:
+                return seen
+            seen.extend(
+                Seen(
+                    topic=r.topic,
+                    partition=r.partition,
+                    offset=r.offset,
+                    key=r.key,
+                    value=r.value,
+                    headers={k: bytes(v) for k, v in r.headers},
+                )
+                for r in records
+            )
+    finally:
+        await consumer.stop()

@@ -1,0 +1,106 @@
+"""The broker restarted: the embedded broker is memory-only, so a restart loses every
+topic, record and consumer offset. Events still in an outbox are relayed once it is back;
+events it lost are the reconciliation job's to find and republish. Every order completes.
+
+Measured here: the relays publish what they held the moment the broker answers again,
+which on the embedded broker is before the runner has recreated the topics, and those
+records were acknowledged and then not found in the recreated topics. So an order placed
+while the broker was away may complete by itself or need the job; the scenario accepts
+both, requires every order to complete, and reports which path each took.
+"""
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shop_e2e import ProcessControl, Shop
+from shop_e2e.checks import (
+    assert_every_service_agrees,
+    coordination_complete,
+    findings_by_order,
+    fully_done,
+)
+from shop_e2e.report import Scenario
+
+ITEMS = [("SKU-PEN-01", 1)]
+
+
+async def test_after_a_broker_restart_outbox_relays_and_reconciliation_complete_every_order(
+    shop: Shop, control: ProcessControl, tuned: None, internal_apis: None, report: Scenario
+) -> None:
+    since = datetime.now(UTC) - timedelta(seconds=1)
+    # 1. Orders whose OrderConfirmed reaches the broker but not fulfillment (it is down).
+    control.stop("fulfillment-work")
+    try:
+        lost = [(c, await shop.place_order(c, ITEMS)) for c in _customers(shop, 3)]
+        for _, placed in lost:  # published: reconciliation has consumed it
+            order_id = placed["order_id"]
+            await shop.wait_until(order_id, lambda o=order_id: shop.coordination(o), timeout=30)
+
+        # 2. The broker restarts, and loses those events. Orders placed while it is away
+        #    are confirmed anyway; their events wait in checkout's outbox.
+        control.stop("broker")
+        report.injected(
+            "broker stopped and started (memory-only: its log and offsets are lost), "
+            "with fulfillment-work down so 3 OrderConfirmed events were never consumed"
+        )
+        held = []
+        for customer in _customers(shop, 2):
+            response, took = await shop.timed_checkout(customer, ITEMS)
+            assert response.status_code == 201, response.text
+            assert took < 2.0, f"checkout took {took:.2f}s with the broker down"
+            held.append((customer, response.json()))
+        back = time.monotonic()
+    finally:
+        await control.start("broker")  # the runner recreates the topics once it is ready
+        await control.start("fulfillment-work")
+
+    # 3. Whatever the relays publish now flows by itself; whatever the restart lost is
+    #    the reconciliation job's. Wait until each order is either done or found drifted
+    #    (a dry run repairs nothing), then run the job for real.
+    orders = lost + held
+
+    async def settled() -> dict[str, Any]:
+        run = await shop.reconcile(since, dry_run=True)
+        found = findings_by_order(run)
+        for _, placed in orders:
+            order = await shop.order(placed["order_id"])
+            assert fully_done(order) or found.get(order["order_id"]), order["order_id"]
+        return run
+
+    dry = await shop.wait_until(orders[0][1]["order_id"], settled, timeout=60)
+    relayed = [p["order_id"] for _, p in held if p["order_id"] not in findings_by_order(dry)]
+    report.measured(
+        "orders placed while the broker was away, completed by the relay alone",
+        f"{len(relayed)} of {len(held)}",
+    )
+
+    # 4. The lost ones: still CONFIRMED, no shipment; the job republishes each from the
+    #    outbox, and then they complete.
+    run = await shop.reconcile(since)
+    found = findings_by_order(run)
+    for _, placed in lost:
+        order = await shop.order(placed["order_id"])
+        assert order["status"] == "CONFIRMED" or fully_done(order), order
+    for findings in found.values():
+        assert {f["kind"] for f in findings} == {"order-confirmed-event-lost"}, findings
+        assert all(f["status"] == "REPAIRED" for f in findings), findings
+        assert findings[0]["repair"]["action"] == "republish-order-confirmed", findings
+    assert {p["order_id"] for _, p in lost} <= set(found), sorted(found)
+    report.measured("reconciliation findings repaired", run["summary"].get("by_kind", {}))
+
+    repaired = time.monotonic()
+    for customer, placed in orders:
+        order = await shop.wait_for(placed["order_id"], fully_done, timeout=60)
+        await assert_every_service_agrees(shop, order, customer["email"])
+        await coordination_complete(shop, placed["order_id"])
+    report.measured("all orders completed after the repair", time.monotonic() - repaired, "s")
+    report.measured("broker back to every order complete", time.monotonic() - back, "s")
+
+    # 6. Converged: a second run over the same window finds nothing.
+    again = await shop.reconcile(since)
+    assert again["findings"] == [], await shop.run_report_text(again["run_id"])
+
+
+def _customers(shop: Shop, count: int) -> list[dict[str, str]]:
+    return [shop.new_customer() for _ in range(count)]
