@@ -24,17 +24,43 @@ class CapturingHandler:
         return "250 Message accepted for delivery"
 
 
+class SmtpServer:
+    """A real SMTP server on a free port that a test can start, stop and start again."""
+
+    def __init__(self) -> None:
+        self.handler = CapturingHandler()
+        self.port = free_port()
+        self._controller: Controller | None = None
+
+    @property
+    def messages(self) -> list[Message]:
+        return self.handler.messages
+
+    def start(self) -> None:
+        self._controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
 @pytest.fixture
-def smtp() -> Iterator[tuple[CapturingHandler, int]]:
-    """A real SMTP server on a free port, for this test only: (handler, port)."""
-    handler = CapturingHandler()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
+def mail_server() -> Iterator[SmtpServer]:
+    """An SMTP server for this test only, not yet started (so a test can begin with it down)."""
+    server = SmtpServer()
     try:
-        yield handler, port
+        yield server
     finally:
-        controller.stop()
+        server.stop()
+
+
+@pytest.fixture
+def smtp(mail_server: SmtpServer) -> tuple[CapturingHandler, int]:
+    """A real SMTP server on a free port, for this test only, running: (handler, port)."""
+    mail_server.start()
+    return mail_server.handler, mail_server.port
 
 
 @pytest.fixture(scope="session")

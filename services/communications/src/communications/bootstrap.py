@@ -3,14 +3,18 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
-from prometheus_client import CollectorRegistry
+from prometheus_client import REGISTRY, CollectorRegistry
+from shop_messaging import MessagingWorker, Outbox
 from shop_servicekit import Database, Worker, create_app, kafka_check
 
+from communications.adapters import notifications, recipients
 from communications.adapters.smtp import SmtpMailer
 from communications.entrypoints.api.routes import communications_router
+from communications.entrypoints.worker import GROUP, by_topic, subscriptions
 from communications.settings import CommunicationsSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
@@ -47,13 +51,45 @@ def build_app(settings: CommunicationsSettings) -> FastAPI:
     )
 
 
-def build_worker(settings: CommunicationsSettings) -> Worker:
-    # The consumers (OrderConfirmed, ShipmentCreated, BackorderDeclared -> notify_customer
-    # with build_mailer) and the outbox relay arrive with the next issue.
-    db = Database(settings.database_url, pool_size=1)
+def build_worker(settings: CommunicationsSettings, *, group: str = GROUP) -> Worker:
+    """`group`: the consumer group (and inbox name); tests give each worker its own."""
+    # Each consumer's handler holds a connection and may take a second for the writes that
+    # outlive its transaction (a FAILED attempt, a recipient); the relay holds one more.
+    db = Database(settings.database_url, pool_size=4)
+    messaging = MessagingWorker(
+        "communications",
+        db.engine,
+        db.sessions,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        enable_idempotence=settings.kafka_enable_idempotence,
+        consumer_options=settings.kafka_consumer_options,
+    )
+    table = subscriptions(
+        Outbox(),
+        mailer=build_mailer(settings),
+        mail_from=settings.mail_from,
+        now=utc_now,
+        record_failure=partial(notifications.record_failed, db.sessions),
+        remember_recipient=partial(recipients.remember, db.sessions),
+    )
+    retries = {
+        "max_attempts": settings.retry_max_attempts,
+        "backoff_base": settings.retry_backoff_seconds,
+        "backoff_max": settings.retry_backoff_max_seconds,
+    }
+    consumers = [
+        messaging.consumer(group, [topic], handlers, **retries)
+        for topic, handlers in sorted(by_topic(table).items())
+    ]
+
+    async def close() -> None:
+        await messaging.close()
+        await db.dispose()
+
     return Worker(
-        tasks=[],
+        tasks=[messaging.relay(), *consumers],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
-        registry=CollectorRegistry(),
-        close=db.dispose,
+        # The default registry: the messaging metrics (consumed, retries, relay) live there.
+        registry=REGISTRY,
+        close=close,
     )

@@ -14,3 +14,9 @@ class CommunicationsSettings(ServiceSettings):
     smtp_port: int = Field(default=1025, ge=1, le=65535)
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     mail_from: str = Field(default="Shop <orders@shop.example>", pattern=r"@[^@\s>]+>?$")
+    # How long an event that cannot be handled yet (mail server down, or a shipment event
+    # ahead of its OrderConfirmed) is retried in place before it goes to the dead letters:
+    # attempts, with backoff doubling from `retry_backoff_seconds` up to the max.
+    retry_max_attempts: int = Field(default=5, ge=1)
+    retry_backoff_seconds: float = Field(default=0.2, gt=0)
+    retry_backoff_max_seconds: float = Field(default=10.0, gt=0)

@@ -1,6 +1,8 @@
+from functools import partial
 from typing import Any
 
 import httpx
+from communications.adapters import notifications
 from communications.adapters.smtp import SmtpMailer
 from communications.application.notify import NotifyCustomer, notify_customer
 from communications.bootstrap import utc_now
@@ -17,7 +19,13 @@ async def send(db: Database, port: int, event_id: str, kind: NotificationKind) -
     cmd = NotifyCustomer("ord_7", kind, event_id, "ada@example.com")
     async with db.sessions.begin() as session:
         result = await notify_customer(
-            session, cmd, mailer=mailer, outbox=Outbox(), mail_from=MAIL_FROM, now=utc_now
+            session,
+            cmd,
+            mailer=mailer,
+            outbox=Outbox(),
+            mail_from=MAIL_FROM,
+            now=utc_now,
+            record_failure=partial(notifications.record_failed, db.sessions),
         )
     return result.notification.id
 

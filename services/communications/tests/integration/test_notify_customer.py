@@ -1,9 +1,15 @@
+"""`notify_customer` against the real database and a real SMTP server."""
+
 import asyncio
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
+import pytest
+from communications.adapters import notifications
 from communications.adapters.smtp import SmtpMailer
 from communications.application.notify import Notified, NotifyCustomer, notify_customer
+from communications.application.ports import NotificationFailed
 from communications.domain.notifications import NotificationKind, NotificationStatus
 from shop_messaging import Outbox
 from shop_servicekit import Database
@@ -14,10 +20,14 @@ MAIL_FROM = "Shop <orders@shop.example>"
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
 
-def command(event_id: str = "evt_1", order_id: str = "ord_1") -> NotifyCustomer:
+def command(
+    event_id: str = "evt_1",
+    order_id: str = "ord_1",
+    kind: NotificationKind = NotificationKind.ORDER_CONFIRMED,
+) -> NotifyCustomer:
     return NotifyCustomer(
         order_id=order_id,
-        kind=NotificationKind.ORDER_CONFIRMED,
+        kind=kind,
         about_event_id=event_id,
         recipient="ada@example.com",
         facts={"total": "59.00 EUR"},
@@ -28,13 +38,27 @@ async def notify(db: Database, port: int, cmd: NotifyCustomer) -> Notified:
     mailer = SmtpMailer("127.0.0.1", port, mail_from=MAIL_FROM, timeout=5)
     async with db.sessions.begin() as session:
         return await notify_customer(
-            session, cmd, mailer=mailer, outbox=Outbox(), mail_from=MAIL_FROM, now=lambda: NOW
+            session,
+            cmd,
+            mailer=mailer,
+            outbox=Outbox(),
+            mail_from=MAIL_FROM,
+            now=lambda: NOW,
+            record_failure=partial(notifications.record_failed, db.sessions),
         )
 
 
 async def outbox_types(db: Database) -> list[Any]:
     async with db.sessions() as session:
         rows = await session.execute(text("SELECT type, key FROM outbox ORDER BY id"))
+        return [tuple(row) for row in rows]
+
+
+async def stored(db: Database) -> list[Any]:
+    async with db.sessions() as session:
+        rows = await session.execute(
+            text("SELECT id, about_event_id, status FROM notifications ORDER BY created_at, id")
+        )
         return [tuple(row) for row in rows]
 
 
@@ -68,35 +92,54 @@ async def test_the_same_event_twice_sends_one_email_and_keeps_one_notification(
     assert await outbox_types(db) == [("shop.communications.CustomerNotified.v1", "ord_1")]
 
 
-async def test_racing_duplicates_of_one_event_send_one_email(db: Database, smtp: Any) -> None:
+async def test_the_same_fact_under_a_new_event_id_sends_nothing(db: Database, smtp: Any) -> None:
     handler, port = smtp
-    results = await asyncio.gather(notify(db, port, command()), notify(db, port, command()))
+    first = await notify(db, port, command("evt_1"))
+    republished = await notify(db, port, command("evt_2"))
 
-    assert sorted(r.sent_now for r in results) == [False, True]
+    assert not republished.sent_now
+    assert republished.notification == first.notification
+    assert len(handler.messages) == 1
+    assert len(await stored(db)) == 1  # and no stray row for the republished event
+
+
+async def test_racing_duplicates_of_one_fact_send_one_email(db: Database, smtp: Any) -> None:
+    handler, port = smtp
+    results = await asyncio.gather(
+        notify(db, port, command("evt_1")),
+        notify(db, port, command("evt_1")),
+        notify(db, port, command("evt_2")),
+    )
+
+    assert sorted(r.sent_now for r in results) == [False, False, True]
     assert len(handler.messages) == 1
 
 
-async def test_different_events_of_one_order_each_get_their_email(db: Database, smtp: Any) -> None:
+async def test_each_kind_of_news_about_one_order_gets_its_email(db: Database, smtp: Any) -> None:
     handler, port = smtp
-    await notify(db, port, command("evt_1"))
-    await notify(db, port, command("evt_2"))
+    await notify(db, port, command("evt_1", kind=NotificationKind.ORDER_CONFIRMED))
+    await notify(db, port, command("evt_2", kind=NotificationKind.SHIPMENT_CREATED))
     assert [m["Message-ID"] for m in handler.messages] == [
         "<evt_1@shop.example>",
         "<evt_2@shop.example>",
     ]
 
 
-async def test_an_unreachable_mail_server_leaves_a_failed_notification_that_a_retry_sends(
+async def test_an_unreachable_mail_server_raises_and_leaves_a_failed_notification_a_retry_sends(
     db: Database, smtp: Any
 ) -> None:
     handler, port = smtp
-    failed = await notify(db, free_port(), command())
-    assert not failed.sent_now
-    assert failed.notification.status is NotificationStatus.FAILED
+    with pytest.raises(NotificationFailed) as failed:
+        await notify(db, free_port(), command())
+
+    # The caller's transaction rolled back; the FAILED row was recorded in its own.
+    [(notification_id, event_id, status)] = await stored(db)
+    assert (notification_id, event_id, status) == (failed.value.notification.id, "evt_1", "FAILED")
     assert await outbox_types(db) == []
 
     retried = await notify(db, port, command())
     assert retried.sent_now
-    assert retried.notification.id == failed.notification.id
+    assert retried.notification.id == notification_id
     assert retried.notification.status is NotificationStatus.SENT
+    assert await stored(db) == [(notification_id, "evt_1", "SENT")]
     assert len(handler.messages) == 1

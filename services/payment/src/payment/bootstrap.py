@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
-from prometheus_client import CollectorRegistry
-from shop_messaging import Outbox
+from prometheus_client import REGISTRY, CollectorRegistry
+from shop_messaging import MessagingWorker, Outbox
 from shop_servicekit import Database, Worker, create_app, kafka_check
 
 from payment.domain.fraud import FraudRules
 from payment.entrypoints.api.routes import payment_router
-from payment.entrypoints.worker import relay_outbox
+from payment.entrypoints.worker import GROUP, subscriptions, topics_of
 from payment.settings import PaymentSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
@@ -56,19 +56,27 @@ def build_app(settings: PaymentSettings) -> FastAPI:
 
 
 def build_worker(settings: PaymentSettings) -> Worker:
-    db = Database(settings.database_url, pool_size=1)
+    # The relay and the consumer each hold a connection; room for a burst besides.
+    db = Database(settings.database_url, pool_size=2)
+    messaging = MessagingWorker(
+        GROUP,
+        db.engine,
+        db.sessions,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        enable_idempotence=settings.kafka_enable_idempotence,
+        consumer_options=settings.kafka_consumer_options,
+    )
+    table = subscriptions(Outbox(), now=utc_now)
 
-    # A named function, not a partial: the worker names its tasks after them.
-    async def outbox_relay() -> None:
-        await relay_outbox(
-            db.engine,
-            settings.kafka_bootstrap_servers,
-            idempotence=settings.kafka_enable_idempotence,
-        )
+    async def close() -> None:
+        await messaging.close()
+        await db.dispose()
 
+    consume = messaging.consumer(GROUP, topics_of(table), table)
     return Worker(
-        tasks=[outbox_relay],
+        tasks=[messaging.relay(), consume],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
-        registry=CollectorRegistry(),
-        close=db.dispose,
+        # The default registry: the messaging metrics (consumed, retries, relay) live there.
+        registry=REGISTRY,
+        close=close,
     )

@@ -1,11 +1,11 @@
-"""Reads and writes of notifications, in the caller's session (its transaction)."""
+"""Reads and writes of notifications, in the caller's session (its transaction), except
+`record_failed`, which must outlive the caller's rollback and so takes its own."""
 
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from communications.adapters.tables import notifications
 from communications.domain.notifications import (
@@ -15,56 +15,64 @@ from communications.domain.notifications import (
 )
 
 
-async def claim(session: AsyncSession, pending: Notification) -> Notification:
-    """Insert `pending` unless its event already has a notification; return the one that stands.
+async def lock_fact(session: AsyncSession, order_id: str, kind: NotificationKind) -> None:
+    """Serialise every attempt at one (order, kind) until the transaction ends, so two
+    deliveries of one fact (even under two event ids) cannot both find it unsent and mail."""
+    key = func.hashtext(f"notification:{order_id}:{kind.value}")
+    await session.execute(select(func.pg_advisory_xact_lock(key)))
 
-    The existing row is locked (FOR UPDATE) so two resends of one event cannot both send.
-    """
-    await session.execute(
-        insert(notifications)
-        .values(
-            id=pending.id,
-            order_id=pending.order_id,
-            kind=pending.kind.value,
-            about_event_id=pending.about_event_id,
-            recipient=pending.recipient,
-            subject=pending.subject,
-            status=pending.status.value,
-            created_at=pending.created_at,
-        )
-        .on_conflict_do_nothing(index_elements=[notifications.c.about_event_id])
+
+async def sent_for(
+    session: AsyncSession, order_id: str, kind: NotificationKind
+) -> Notification | None:
+    """The SENT notification of this (order, kind), if the customer has been told already."""
+    return await _one(
+        session,
+        (notifications.c.order_id == order_id)
+        & (notifications.c.kind == kind.value)
+        & (notifications.c.status == NotificationStatus.SENT.value),
     )
-    row = (
+
+
+async def for_event(session: AsyncSession, about_event_id: str) -> Notification | None:
+    return await _one(session, notifications.c.about_event_id == about_event_id)
+
+
+async def record_failed(sessions: async_sessionmaker[AsyncSession], attempt: Notification) -> None:
+    """Store `attempt` as FAILED in a transaction of its own, unless its event has a row.
+
+    Its own, because the consumer then raises to have the event retried, which rolls the
+    inbox transaction back: the FAILED row is what stays visible (API, reconciliation).
+    It never waits on the caller: the caller has not written this row.
+    """
+    async with sessions.begin() as session:
         await session.execute(
-            select(notifications)
-            .where(notifications.c.about_event_id == pending.about_event_id)
-            .with_for_update()
+            insert(notifications)
+            .values({**_values(attempt), "status": NotificationStatus.FAILED.value})
+            .on_conflict_do_nothing(index_elements=[notifications.c.about_event_id])
         )
-    ).one()
-    return _notification(row)
 
 
-async def mark_sent(
-    session: AsyncSession, notification_id: str, message_id: str, sent_at: datetime
-) -> Notification:
+async def save_sent(session: AsyncSession, sent: Notification) -> Notification:
+    """Store `sent` (SENT), over its event's FAILED row if an earlier attempt left one."""
+    statement = insert(notifications).values(_values(sent))
     row = (
         await session.execute(
-            notifications.update()
-            .where(notifications.c.id == notification_id)
-            .values(
-                status=NotificationStatus.SENT.value, smtp_message_id=message_id, sent_at=sent_at
-            )
-            .returning(*notifications.c)
+            statement.on_conflict_do_update(
+                index_elements=[notifications.c.about_event_id],
+                set_={
+                    "status": statement.excluded.status,
+                    "smtp_message_id": statement.excluded.smtp_message_id,
+                    "sent_at": statement.excluded.sent_at,
+                },
+            ).returning(*notifications.c)
         )
     ).one()
     return _notification(row)
 
 
 async def get_notification(session: AsyncSession, notification_id: str) -> Notification | None:
-    row = (
-        await session.execute(select(notifications).where(notifications.c.id == notification_id))
-    ).one_or_none()
-    return None if row is None else _notification(row)
+    return await _one(session, notifications.c.id == notification_id)
 
 
 async def notifications_for_order(session: AsyncSession, order_id: str) -> list[Notification]:
@@ -74,6 +82,26 @@ async def notifications_for_order(session: AsyncSession, order_id: str) -> list[
         .order_by(notifications.c.created_at, notifications.c.id)
     )
     return [_notification(row) for row in rows]
+
+
+async def _one(session: AsyncSession, where: Any) -> Notification | None:
+    row = (await session.execute(select(notifications).where(where))).one_or_none()
+    return None if row is None else _notification(row)
+
+
+def _values(notification: Notification) -> dict[str, Any]:
+    return {
+        "id": notification.id,
+        "order_id": notification.order_id,
+        "kind": notification.kind.value,
+        "about_event_id": notification.about_event_id,
+        "recipient": notification.recipient,
+        "subject": notification.subject,
+        "status": notification.status.value,
+        "smtp_message_id": notification.smtp_message_id,
+        "created_at": notification.created_at,
+        "sent_at": notification.sent_at,
+    }
 
 
 def _notification(row: Any) -> Notification:

@@ -1,7 +1,7 @@
 """Communications' tables. The migrations create them; repositories read and write them."""
 
 from shop_messaging import add_messaging_tables
-from sqlalchemy import Column, DateTime, MetaData, String, Table
+from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, text
 
 metadata = MetaData()
 
@@ -11,6 +11,7 @@ notifications = Table(
     Column("id", String(40), primary_key=True),
     Column("order_id", String(64), nullable=False, index=True),
     Column("kind", String(32), nullable=False),
+    # One notification per event: the idempotency key of a delivery.
     Column("about_event_id", String(64), nullable=False, unique=True),
     Column("recipient", String(254), nullable=False),
     Column("subject", String(200), nullable=False),
@@ -18,6 +19,24 @@ notifications = Table(
     Column("smtp_message_id", String(255), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=True),
+)
+# One email per business fact, whatever event id asks for it again.
+Index(
+    "uq_notifications_sent_order_kind",
+    notifications.c.order_id,
+    notifications.c.kind,
+    unique=True,
+    postgresql_where=text("status = 'SENT'"),
+)
+
+# Who to write to about an order, learnt from OrderConfirmed.
+recipients = Table(
+    "recipients",
+    metadata,
+    Column("order_id", String(64), primary_key=True),
+    Column("customer_id", String(64), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
 messaging = add_messaging_tables(metadata)

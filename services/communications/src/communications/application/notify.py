@@ -1,15 +1,22 @@
-"""Use case: tell the customer about an event, once per event id, even when asked twice.
+"""Use case: tell the customer about a business fact, once, even when asked twice.
 
-The notification row is inserted first, keyed by the unique `about_event_id`, in the
-caller's transaction (the consumer's, next to its inbox claim). A concurrent duplicate
-blocks on that key until we commit and then finds the notification SENT: a no-op. Rows are
-inserted as FAILED and turned SENT before commit, so only those two states are ever seen;
-a FAILED notification is sent again by the next call for the same event (the resend repair).
+Runs in the caller's transaction (the consumer's, next to its inbox claim). Two keys make it
+idempotent: the event id (`about_event_id`: one notification per delivery, and the email's
+Message-ID) and the fact itself (order id and kind: at most one SENT per pair, so the same
+fact republished under a new event id mails nobody). Attempts at one fact are serialised
+by a lock held until the caller commits, so a concurrent duplicate waits, then finds SENT.
+
+Only SENT counts as done. When the mail server is unavailable, the attempt is recorded
+FAILED in a transaction of its own and `NotificationFailed` is raised: the caller's
+transaction rolls back (the inbox claim with it) and the event is retried, because a
+FAILED notification that nobody retries is a lost email. The next attempt sends it under
+the same notification id and Message-ID. Email is at least once: a crash between the SMTP
+handover and the commit sends it again, with the same Message-ID.
 """
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from shop_contracts import CloudEvent, CustomerNotified
@@ -18,7 +25,12 @@ from shop_servicekit import new_id
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from communications.adapters import notifications
-from communications.application.ports import Mailer, MailerUnavailable
+from communications.application.ports import (
+    Mailer,
+    MailerUnavailable,
+    NotificationFailed,
+    RecordFailure,
+)
 from communications.domain.notifications import (
     Notification,
     NotificationKind,
@@ -41,7 +53,11 @@ class NotifyCustomer:
 @dataclass(frozen=True)
 class Notified:
     notification: Notification
-    sent_now: bool  # False: already sent for this event (a duplicate), or the send failed
+    sent_now: bool  # False: this fact was already sent (a duplicate or a republish)
+
+
+Notify = Callable[[AsyncSession, NotifyCustomer], Awaitable[Notified]]
+"""`notify_customer` with its dependencies bound (see `entrypoints/worker.py`)."""
 
 
 async def notify_customer(
@@ -52,7 +68,13 @@ async def notify_customer(
     outbox: Outbox,
     mail_from: str,
     now: Callable[[], datetime],
+    record_failure: RecordFailure,
 ) -> Notified:
+    """Send the email unless the fact is already SENT. Raises NotificationFailed."""
+    await notifications.lock_fact(session, command.order_id, command.kind)
+    done = await notifications.sent_for(session, command.order_id, command.kind)
+    if done is not None:
+        return Notified(done, sent_now=False)
     email = compose(
         command.kind,
         order_id=command.order_id,
@@ -61,25 +83,33 @@ async def notify_customer(
         mail_from=mail_from,
         facts=command.facts,
     )
-    pending = Notification(
-        id=new_id("ntf"),
+    # An earlier failed attempt at this event keeps its id: one notification per event.
+    earlier = await notifications.for_event(session, command.about_event_id)
+    attempt = Notification(
+        id=earlier.id if earlier else new_id("ntf"),
         order_id=command.order_id,
         kind=command.kind,
         about_event_id=command.about_event_id,
         recipient=command.recipient,
         subject=email.subject,
         status=NotificationStatus.FAILED,
-        created_at=now(),
+        created_at=earlier.created_at if earlier else now(),
     )
-    notification = await notifications.claim(session, pending)
-    if notification.status is NotificationStatus.SENT:
-        return Notified(notification, sent_now=False)
     try:
         message_id = await mailer.send(email)
-    except MailerUnavailable:
-        log.warning("notification %s not sent: mail server unavailable", notification.id)
-        return Notified(notification, sent_now=False)
-    sent = await notifications.mark_sent(session, notification.id, message_id, now())
+    except MailerUnavailable as exc:
+        await record_failure(attempt)
+        log.warning(
+            "notification %s not sent: %s",
+            attempt.id,
+            exc,
+            extra={"order_id": command.order_id},
+        )
+        raise NotificationFailed(attempt, str(exc)) from exc
+    sent = await notifications.save_sent(
+        session,
+        replace(attempt, status=NotificationStatus.SENT, smtp_message_id=message_id, sent_at=now()),
+    )
     await outbox.add(
         session,
         CloudEvent.create(

@@ -1,7 +1,8 @@
 """What a notification is, and the emails we send, in the business's words. Stdlib only.
 
-One notification per event (`about_event_id`): the event id is the idempotency key and
-also names the email (its Message-ID), so a resend is recognisable as the same message.
+One email per business fact (an order and a kind of news): a delivery is keyed by its event
+id (`about_event_id`, which also names the email's Message-ID, so a resend is recognisable
+as the same message), and at most one notification of each kind is SENT per order.
 """
 
 from collections.abc import Mapping
@@ -41,6 +42,16 @@ class Notification:
     created_at: datetime
     smtp_message_id: str | None = None
     sent_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who is told about an order: learnt from OrderConfirmed, used for every later email."""
+
+    order_id: str
+    customer_id: str
+    email: str
+    created_at: datetime
 
 
 _TEMPLATES: Mapping[NotificationKind, tuple[str, str]] = {

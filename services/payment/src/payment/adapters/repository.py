@@ -68,6 +68,21 @@ async def get_live_for_order(
     return await _one(session, (authorizations.c.order_id == order_id) & _LIVE, lock)
 
 
+async def get_latest_declined_for_order(
+    session: AsyncSession, order_id: str
+) -> Authorization | None:
+    """The order's most recent declined attempt, for orders that have nothing live."""
+    row = (
+        await session.execute(
+            select(authorizations)
+            .where(authorizations.c.order_id == order_id, ~_LIVE)
+            .order_by(authorizations.c.created_at.desc(), authorizations.c.id.desc())
+            .limit(1)
+        )
+    ).one_or_none()
+    return None if row is None else _authorization(row)
+
+
 async def _one(session: AsyncSession, where: Any, lock: bool) -> Authorization | None:
     query = select(authorizations).where(where)
     if lock:

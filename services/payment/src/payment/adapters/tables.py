@@ -52,5 +52,17 @@ captures = Table(
     Column("amount", BigInteger, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+# Money is taken once per authorization.
+Index("uq_captures_authorization", captures.c.authorization_id, unique=True)
+
+# Authorizations a shipment could not capture, each reported once (PaymentCaptureFailed).
+capture_failures = Table(
+    "capture_failures",
+    metadata,
+    Column("authorization_id", String(40), ForeignKey("authorizations.id"), primary_key=True),
+    Column("order_id", String(64), nullable=False, index=True),
+    Column("reason", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
 
 messaging = add_messaging_tables(metadata)

@@ -90,7 +90,7 @@ async def void_authorization(
     """The authorization after the void, or None if there is no such authorization."""
     async with sessions.begin() as session:
         found = await repository.get(session, authorization_id, lock=True)
-        return await _void(session, outbox, found, now)
+        return await void_found(session, outbox, found, now=now, reason=VOIDED_ON_REQUEST)
 
 
 async def void_order_authorization(
@@ -99,12 +99,19 @@ async def void_order_authorization(
     """Void the order's live authorization; None when the order has none (nothing held)."""
     async with sessions.begin() as session:
         found = await repository.get_live_for_order(session, order_id, lock=True)
-        return await _void(session, outbox, found, now)
+        return await void_found(session, outbox, found, now=now, reason=VOIDED_ON_REQUEST)
 
 
-async def _void(
-    session: AsyncSession, outbox: Outbox, found: Authorization | None, now: datetime
+async def void_found(
+    session: AsyncSession,
+    outbox: Outbox,
+    found: Authorization | None,
+    *,
+    now: datetime,
+    reason: str,
 ) -> Authorization | None:
+    """Void `found` (locked by the caller) in the caller's transaction; PaymentVoided with
+    `reason` only when something was held. Raises AlreadyCaptured."""
     if found is None:
         return None
     voided = void(found, now=now)
@@ -116,7 +123,7 @@ async def _void(
                 order_id=voided.order_id,
                 authorization_id=voided.id,
                 amount=Money(amount=voided.amount, currency=voided.currency),
-                reason=VOIDED_ON_REQUEST,
+                reason=reason,
             ),
         )
     return voided

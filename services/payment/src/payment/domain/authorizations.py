@@ -55,6 +55,12 @@ class NotCapturable(PaymentError):
     def __init__(self, authorization_id: str, status: AuthorizationStatus) -> None:
         super().__init__(f"authorization {authorization_id} is {status.value}: nothing to capture")
         self.authorization_id = authorization_id
+        self.status = status
+
+    @property
+    def reason(self) -> str:
+        """The reason given to others (PaymentCaptureFailed): `authorization-voided`, ..."""
+        return f"authorization-{self.status.value.lower()}"
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,30 @@
-"""The `work` process's tasks: the outbox relay (PaymentVoided and, later, captures).
+"""The `work` process's subscription table: what Payment consumes, as group `payment`.
 
-Payment consumes no events yet (capturing on ShipmentCreated and voiding on
-OrderCancelled come with the consumers), so there is no subscription table here yet.
+Each event type maps to its handler; the topics follow from the table, so adding an event
+here is the whole subscription change. The outbox relay (PaymentCaptured, PaymentVoided,
+PaymentCaptureFailed) and the consumer are `shop_messaging.MessagingWorker` tasks, wired in
+`bootstrap.build_worker`.
 """
 
-from shop_messaging import KafkaPublisher, OutboxRelay
-from sqlalchemy.ext.asyncio import AsyncEngine
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from functools import partial
+
+from shop_contracts import Event, OrderCancelled, ShipmentCreated
+from shop_messaging import Handler, Outbox
+
+from payment.application.cancellation import void_cancelled_order
+from payment.application.capture import capture_shipped_order
+
+GROUP = "payment"
 
 
-async def relay_outbox(engine: AsyncEngine, bootstrap_servers: str, *, idempotence: bool) -> None:
-    """Publish the outbox to Kafka until cancelled."""
-    async with KafkaPublisher(
-        bootstrap_servers, enable_idempotence=idempotence, client_id="payment-relay"
-    ) as publisher:
-        await OutboxRelay(engine, publisher).run()
+def subscriptions(outbox: Outbox, *, now: Callable[[], datetime]) -> dict[type[Event], Handler]:
+    return {
+        ShipmentCreated: partial(capture_shipped_order, outbox=outbox, now=now),
+        OrderCancelled: partial(void_cancelled_order, outbox=outbox, now=now),
+    }
+
+
+def topics_of(table: Mapping[type[Event], Handler]) -> list[str]:
+    return sorted({event_type.topic for event_type in table})
