@@ -7,6 +7,7 @@ import pytest
 from checkout.bootstrap import ALEMBIC_INI, build_app
 from checkout.settings import CheckoutSettings
 from shop_servicekit import Database
+from shop_testing.apps import app_client
 from shop_testing.databases import DatabaseFactory
 from shop_testing.migrated import MigratedDatabases
 from shop_testing.service_process import ServiceProcess, service_process
@@ -92,10 +93,8 @@ def settings(
 @pytest.fixture
 async def client(settings: CheckoutSettings) -> AsyncIterator[httpx.AsyncClient]:
     app = build_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://checkout") as client:
-            yield client
+    async with app_client(app, "http://checkout") as client:
+        yield client
 
 
 @pytest.fixture

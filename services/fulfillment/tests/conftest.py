@@ -7,8 +7,9 @@ from fulfillment.bootstrap import ALEMBIC_INI, build_app
 from fulfillment.entrypoints.worker import GROUP
 from fulfillment.settings import FulfillmentSettings
 from shop_contracts import CloudEvent
-from shop_messaging import Handler, claim
+from shop_messaging import Handler
 from shop_servicekit import Database
+from shop_testing.apps import app_client, deliver_event
 from shop_testing.migrated import DatabaseFactory, MigratedDatabases
 
 Deliver = Callable[[Handler, CloudEvent[Any]], Awaitable[bool]]
@@ -35,10 +36,8 @@ async def db(settings: FulfillmentSettings) -> AsyncIterator[Database]:
 @pytest.fixture
 async def client(settings: FulfillmentSettings) -> AsyncIterator[httpx.AsyncClient]:
     app = build_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://fulfillment") as client:
-            yield client
+    async with app_client(app, "http://fulfillment") as client:
+        yield client
 
 
 @pytest.fixture
@@ -47,10 +46,6 @@ def deliver(db: Database) -> Deliver:
     transaction. Returns False when the inbox had already seen the event id."""
 
     async def run(handler: Handler, event: CloudEvent[Any]) -> bool:
-        async with db.sessions.begin() as session:
-            if not await claim(session, GROUP, event.id):
-                return False
-            await handler(session, event)
-            return True
+        return await deliver_event(db.sessions, GROUP, handler, event)
 
     return run

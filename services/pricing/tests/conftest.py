@@ -4,6 +4,7 @@ import httpx
 import pytest
 from pricing.bootstrap import ALEMBIC_INI, build_app
 from pricing.settings import PricingSettings
+from shop_testing.apps import app_client
 from shop_testing.migrated import DatabaseFactory, MigratedDatabases
 
 
@@ -20,7 +21,5 @@ def settings(pricing_databases: MigratedDatabases) -> PricingSettings:
 @pytest.fixture
 async def client(settings: PricingSettings) -> AsyncIterator[httpx.AsyncClient]:
     app = build_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://pricing") as client:
-            yield client
+    async with app_client(app, "http://pricing") as client:
+        yield client

@@ -6,6 +6,7 @@ import pytest
 from reconciliation.bootstrap import ALEMBIC_INI, build_app
 from reconciliation.settings import ReconciliationSettings
 from shop_servicekit import Database
+from shop_testing.apps import app_client
 from shop_testing.migrated import DatabaseFactory, MigratedDatabases
 
 
@@ -37,7 +38,5 @@ async def client(
     settings: ReconciliationSettings, now: datetime
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = build_app(settings, now=lambda: now)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://reconciliation") as c:
-            yield c
+    async with app_client(app, "http://reconciliation") as c:
+        yield c

@@ -1,0 +1,41 @@
+"""Drive a service the way its process would, without a network in between.
+
+    async with app_client(build_app(settings)) as client:        # lifespan entered
+        response = await client.post("/v1/quotes", json=...)
+
+    handled = await deliver_event(db.sessions, "fulfillment", allocate_order, event)
+
+`app_client` runs the app's lifespan (so it disposes its engine) around an httpx client on
+an ASGI transport. `deliver_event` hands an event to a handler exactly as the consumer runner
+does: inbox claim and handler in one transaction; False when the inbox had seen it.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+from shop_contracts import CloudEvent
+from shop_messaging import Handler, claim
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+
+@asynccontextmanager
+async def app_client(
+    app: FastAPI, base_url: str = "http://service"
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
+            yield client
+
+
+async def deliver_event(
+    sessions: async_sessionmaker[AsyncSession], group: str, handler: Handler, event: CloudEvent[Any]
+) -> bool:
+    async with sessions.begin() as session:
+        if not await claim(session, group, event.id):
+            return False
+        await handler(session, event)
+        return True
