@@ -69,8 +69,15 @@ def communications_databases(database_factory: DatabaseFactory) -> MigratedDatab
 
 
 @pytest.fixture
-def settings(communications_databases: MigratedDatabases) -> CommunicationsSettings:
-    return CommunicationsSettings(database_url=communications_databases.create())
+def settings(
+    communications_databases: MigratedDatabases, mail_server: SmtpServer
+) -> CommunicationsSettings:
+    """A fresh database; SMTP is this test's `mail_server` (down unless the test starts it)."""
+    return CommunicationsSettings(
+        database_url=communications_databases.create(),
+        smtp_port=mail_server.port,
+        smtp_timeout_seconds=5,
+    )
 
 
 @pytest.fixture

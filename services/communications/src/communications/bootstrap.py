@@ -13,6 +13,8 @@ from shop_servicekit import Database, Worker, create_app, kafka_check
 
 from communications.adapters import notifications, recipients
 from communications.adapters.smtp import SmtpMailer
+from communications.application.notify import notify_customer
+from communications.entrypoints.api.internal import internal_router
 from communications.entrypoints.api.routes import communications_router
 from communications.entrypoints.worker import GROUP, by_topic, subscriptions
 from communications.settings import CommunicationsSettings
@@ -41,10 +43,20 @@ def build_app(settings: CommunicationsSettings) -> FastAPI:
         yield
         await db.dispose()
 
+    # The resend repair mails through the same use case, bound as the worker binds it.
+    notify = partial(
+        notify_customer,
+        mailer=build_mailer(settings),
+        outbox=Outbox(),
+        mail_from=settings.mail_from,
+        now=utc_now,
+        record_failure=partial(notifications.record_failed, db.sessions),
+    )
+    internal = internal_router(db.sessions, notify=notify, admin_token=settings.admin_token)
     return create_app(
         settings,
         title="Communications",
-        routers=[communications_router(db.sessions)],
+        routers=[communications_router(db.sessions), internal],
         checks={"database": db.ping},
         registry=CollectorRegistry(),
         lifespan=lifespan,

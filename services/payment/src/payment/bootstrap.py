@@ -11,6 +11,7 @@ from shop_messaging import MessagingWorker, Outbox
 from shop_servicekit import Database, Worker, create_app, kafka_check
 
 from payment.domain.fraud import FraudRules
+from payment.entrypoints.api.internal import internal_router
 from payment.entrypoints.api.routes import payment_router
 from payment.entrypoints.worker import GROUP, subscriptions, topics_of
 from payment.settings import PaymentSettings
@@ -38,17 +39,19 @@ def build_app(settings: PaymentSettings) -> FastAPI:
         yield
         await db.dispose()
 
+    outbox = Outbox()
     router = payment_router(
         db.sessions,
-        Outbox(),
+        outbox,
         rules=fraud_rules(settings),
         min_budget_ms=settings.min_budget_ms,
         now=utc_now,
     )
+    internal = internal_router(db.sessions, outbox, admin_token=settings.admin_token, now=utc_now)
     return create_app(
         settings,
         title="Payment",
-        routers=[router],
+        routers=[router, internal],
         checks={"database": db.ping},
         registry=CollectorRegistry(),
         lifespan=lifespan,

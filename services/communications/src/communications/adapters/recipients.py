@@ -18,6 +18,8 @@ async def remember(sessions: async_sessionmaker[AsyncSession], recipient: Recipi
                 order_id=recipient.order_id,
                 customer_id=recipient.customer_id,
                 email=recipient.email,
+                total_amount=recipient.total_amount,
+                total_currency=recipient.total_currency,
                 created_at=recipient.created_at,
             )
             .on_conflict_do_nothing(index_elements=[recipients.c.order_id])
@@ -30,4 +32,11 @@ async def recipient_for(session: AsyncSession, order_id: str) -> Recipient | Non
     ).one_or_none()
     if row is None:
         return None
-    return Recipient(row.order_id, row.customer_id, row.email, row.created_at)
+    return Recipient(
+        row.order_id,
+        row.customer_id,
+        row.email,
+        row.created_at,
+        total_amount=row.total_amount,
+        total_currency=row.total_currency,
+    )

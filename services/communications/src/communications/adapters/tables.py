@@ -1,7 +1,7 @@
 """Communications' tables. The migrations create them; repositories read and write them."""
 
 from shop_messaging import add_messaging_tables
-from sqlalchemy import Column, DateTime, Index, MetaData, String, Table, text
+from sqlalchemy import BigInteger, Column, DateTime, Index, MetaData, String, Table, text
 
 metadata = MetaData()
 
@@ -28,6 +28,8 @@ Index(
     unique=True,
     postgresql_where=text("status = 'SENT'"),
 )
+# Reconciliation's keyset pages (GET /internal/v1/notifications).
+Index("ix_notifications_created_at_id", notifications.c.created_at, notifications.c.id)
 
 # Who to write to about an order, learnt from OrderConfirmed.
 recipients = Table(
@@ -36,6 +38,9 @@ recipients = Table(
     Column("order_id", String(64), primary_key=True),
     Column("customer_id", String(64), nullable=False),
     Column("email", String(254), nullable=False),
+    # The order's total, so a resent confirmation can name it (null: not known).
+    Column("total_amount", BigInteger, nullable=True),
+    Column("total_currency", String(3), nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 

@@ -26,7 +26,14 @@ async def notify_order_confirmed(
     # Remembered in its own transaction: the address is a fact of the order, not of the
     # email, and a shipment email must not wait on a confirmation that is being retried.
     await remember_recipient(
-        Recipient(order.order_id, order.customer_id, order.customer_email, event.time)
+        Recipient(
+            order.order_id,
+            order.customer_id,
+            order.customer_email,
+            event.time,
+            total_amount=order.total.amount,
+            total_currency=order.total.currency,
+        )
     )
     command = NotifyCustomer(
         order_id=order.order_id,

@@ -5,6 +5,7 @@ id (`about_event_id`, which also names the email's Message-ID, so a resend is re
 as the same message), and at most one notification of each kind is SENT per order.
 """
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,12 +47,23 @@ class Notification:
 
 @dataclass(frozen=True)
 class Recipient:
-    """Who is told about an order: learnt from OrderConfirmed, used for every later email."""
+    """Who is told about an order, and the order's total: learnt from OrderConfirmed, used
+    for every later email (and for a resend, which has no event to read them from)."""
 
     order_id: str
     customer_id: str
     email: str
     created_at: datetime
+    total_amount: int | None = None
+    total_currency: str | None = None
+
+    def resend_facts(self, kind: NotificationKind) -> dict[str, str]:
+        """What this service knows to fill `kind`'s template without its event: the total of
+        a confirmation. A shipment's or backorder's details came only with their events, so
+        a resend says the news without them ("some items" for the SKUs short)."""
+        if kind is NotificationKind.ORDER_CONFIRMED and self.total_amount is not None:
+            return {"total": format_money(self.total_amount, self.total_currency or "")}
+        return {}
 
 
 _TEMPLATES: Mapping[NotificationKind, tuple[str, str]] = {
@@ -73,6 +85,13 @@ _TEMPLATES: Mapping[NotificationKind, tuple[str, str]] = {
     ),
 }
 _SIGNATURE = "\nThe Shop team\n"
+
+
+def resend_event_id(order_id: str, kind: NotificationKind) -> str:
+    """The `about_event_id` of a resend (there is no event): derived from the fact itself,
+    so every resend of one (order, kind) is one notification and one Message-ID, and a
+    repeated resend cannot mail twice. `rsd_` and 32 hex digits (ids are at most 64)."""
+    return "rsd_" + hashlib.sha256(f"{order_id}:{kind.value}".encode()).hexdigest()[:32]
 
 
 def message_id_for(about_event_id: str, mail_from: str) -> str:

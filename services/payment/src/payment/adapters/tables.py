@@ -43,6 +43,8 @@ Index(
 Index(
     "ix_authorizations_customer_created", authorizations.c.customer_id, authorizations.c.created_at
 )
+# Reconciliation's keyset pages (GET /internal/v1/authorizations).
+Index("ix_authorizations_created_at_id", authorizations.c.created_at, authorizations.c.id)
 
 captures = Table(
     "captures",

@@ -6,6 +6,11 @@ reported once per authorization, so a ShipmentCreated republished under a new ev
 (reconciliation) changes nothing. The authorization row is locked (FOR UPDATE) so a
 capture and a concurrent void of the same order are serialised: whichever comes second
 sees the other's outcome.
+
+`capture_order_authorization` is reconciliation's repair for a shipped order whose
+ShipmentCreated never arrived: the same capture (`capture_found`), in a transaction of its
+own. A refusal there (VOIDED, DECLINED) is the caller's 409 and changes nothing: no
+capture failure is recorded, no event is written; reconciliation reports the finding.
 """
 
 import logging
@@ -15,7 +20,7 @@ from datetime import datetime
 from shop_contracts import CloudEvent, Money, PaymentCaptured, PaymentCaptureFailed, ShipmentCreated
 from shop_messaging import Outbox
 from shop_servicekit import new_id
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from payment.adapters import captures, repository
 from payment.domain.authorizations import Authorization, NotCapturable, capture
@@ -43,13 +48,42 @@ async def capture_shipped_order(
         )
         return
     try:
-        captured = capture(authorization, now=now())
+        await capture_found(session, outbox, authorization, now=now())
     except NotCapturable as refused:
         await _report_failure(session, outbox, authorization, refused.reason, now())
-        return
+
+
+async def capture_order_authorization(
+    sessions: async_sessionmaker[AsyncSession], outbox: Outbox, order_id: str, *, now: datetime
+) -> Authorization | None:
+    """Capture the order's authorization in one transaction of its own; the authorization
+    after the capture (already CAPTURED: unchanged, nothing written), or None when the
+    order has no authorization at all.
+
+    Raises `NotCapturable` when it is VOIDED, or when the order has only DECLINED attempts.
+    """
+    async with sessions.begin() as session:
+        authorization = await repository.get_live_for_order(
+            session, order_id, lock=True
+        ) or await repository.get_latest_declined_for_order(session, order_id)
+        if authorization is None:
+            return None
+        return await capture_found(session, outbox, authorization, now=now)
+
+
+async def capture_found(
+    session: AsyncSession, outbox: Outbox, authorization: Authorization, *, now: datetime
+) -> Authorization:
+    """Capture `authorization` (locked by the caller) in the caller's transaction: CAPTURED,
+    a `captures` row and PaymentCaptured; one already CAPTURED is returned unchanged.
+
+    Raises `NotCapturable` (VOIDED, DECLINED), having written nothing.
+    """
+    order_id = authorization.order_id
+    captured = capture(authorization, now=now)
     if captured is authorization:
         log.info("order %s is already captured", order_id, extra={"order_id": order_id})
-        return
+        return captured
     await repository.save_status(session, captured)
     await captures.add(session, new_id("cap"), captured)
     await outbox.add(
@@ -61,6 +95,7 @@ async def capture_shipped_order(
         ),
     )
     log.info("captured %s for order %s", captured.id, order_id, extra={"order_id": order_id})
+    return captured
 
 
 async def _report_failure(

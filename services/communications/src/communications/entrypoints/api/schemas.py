@@ -4,9 +4,9 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Query
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
-from communications.domain.notifications import Notification
+from communications.domain.notifications import Notification, NotificationKind
 
 OrderIdQuery = Annotated[str, Query(min_length=1, max_length=64)]
 
@@ -41,3 +41,10 @@ class NotificationOut(BaseModel):
 
 class NotificationList(BaseModel):
     notifications: list[NotificationOut]
+
+
+class ResendRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    order_id: Annotated[str, Field(min_length=1, max_length=64)]
+    kind: NotificationKind
