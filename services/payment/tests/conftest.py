@@ -6,6 +6,7 @@ import pytest
 from payment.bootstrap import ALEMBIC_INI, build_app
 from payment.settings import PaymentSettings
 from shop_servicekit import Database
+from shop_testing.apps import app_client
 from shop_testing.migrated import DatabaseFactory, MigratedDatabases
 from sqlalchemy import text
 
@@ -25,10 +26,8 @@ def settings(payment_databases: MigratedDatabases) -> PaymentSettings:
 @pytest.fixture
 async def client(settings: PaymentSettings) -> AsyncIterator[httpx.AsyncClient]:
     app = build_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://payment") as client:
-            yield client
+    async with app_client(app, "http://payment") as client:
+        yield client
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ from payment.domain.authorizations import Authorization
 from payment.domain.fraud import FraudRules
 from payment.entrypoints.worker import GROUP, subscriptions
 from shop_contracts import CloudEvent, Event, OrderCancelled, ShipmentCreated, ShipmentLine
-from shop_messaging import Outbox, claim
+from shop_messaging import Outbox
 from shop_servicekit import Database
+from shop_testing.apps import deliver_event
 from sqlalchemy import text
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -49,12 +50,7 @@ def cancelled(order_id: str) -> CloudEvent[OrderCancelled]:
 async def deliver(db: Database, event: CloudEvent[Event]) -> bool:
     """What the consumer runner does with one record: inbox claim and handler, one
     transaction. False when the inbox already had the event."""
-    handler = HANDLERS[type(event.data)]
-    async with db.sessions.begin() as session:
-        if not await claim(session, GROUP, event.id):
-            return False
-        await handler(session, event)
-    return True
+    return await deliver_event(db.sessions, GROUP, HANDLERS[type(event.data)], event)
 
 
 async def state(db: Database, order_id: str) -> dict[str, Any]:
