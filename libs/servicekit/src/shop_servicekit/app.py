@@ -6,16 +6,17 @@
         routers=[quotes_router(...), products_router(...)],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
         registry=registry,
-        lifespan=lifespan,
+        on_shutdown=[db.dispose],
     )
 
 It adds what every service has in common: problem+json errors, request/correlation ids,
 HTTP metrics, fault injection, /health/live, /health/ready, /metrics and /admin/faults.
-It builds nothing else: the service's bootstrap passes in what it owns.
+It builds nothing else: the service's bootstrap passes in what it owns, and what must be
+closed when the server stops (`on_shutdown`, run in order: engines, clients, pools).
 """
 
-from collections.abc import Callable, Iterable, Mapping
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
@@ -40,9 +41,12 @@ def create_app(
     routers: Iterable[APIRouter],
     checks: Mapping[str, ReadinessCheck],
     registry: CollectorRegistry,
+    on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
     lifespan: Lifespan | None = None,
     **fastapi_kwargs: Any,
 ) -> FastAPI:
+    if lifespan is None:
+        lifespan = _closing(on_shutdown)
     app = FastAPI(title=title, lifespan=lifespan, **fastapi_kwargs)
     install_problem_handlers(app)
 
@@ -62,3 +66,13 @@ def create_app(
         app.include_router(router)
     instrument_app(app)
     return app
+
+
+def _closing(on_shutdown: Sequence[Callable[[], Awaitable[None]]]) -> Lifespan:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        for close in on_shutdown:
+            await close()
+
+    return lifespan

@@ -1,7 +1,5 @@
 """The one place Fulfillment is wired together, for production and for tests alike."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,11 +24,6 @@ def utc_now() -> datetime:
 def build_app(settings: FulfillmentSettings) -> FastAPI:
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await db.dispose()
-
     return create_app(
         settings,
         title="Fulfillment",
@@ -40,7 +33,7 @@ def build_app(settings: FulfillmentSettings) -> FastAPI:
         ],
         checks={"database": db.ping},
         registry=CollectorRegistry(),
-        lifespan=lifespan,
+        on_shutdown=[db.dispose],
     )
 
 

@@ -1,7 +1,5 @@
 """The one place Inventory is wired together, for production and for tests alike."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,11 +25,6 @@ def utc_now() -> datetime:
 def build_app(settings: InventorySettings) -> FastAPI:
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await db.dispose()
-
     outbox = Outbox()
     router = inventory_router(
         db.sessions,
@@ -48,7 +41,7 @@ def build_app(settings: InventorySettings) -> FastAPI:
         routers=[router, admin, internal],
         checks={"database": db.ping},
         registry=CollectorRegistry(),
-        lifespan=lifespan,
+        on_shutdown=[db.dispose],
     )
 
 

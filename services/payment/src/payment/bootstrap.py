@@ -1,7 +1,5 @@
 """The one place Payment is wired together, for production and for tests alike."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -34,11 +32,6 @@ def fraud_rules(settings: PaymentSettings) -> FraudRules:
 def build_app(settings: PaymentSettings) -> FastAPI:
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await db.dispose()
-
     outbox = Outbox()
     router = payment_router(
         db.sessions,
@@ -54,7 +47,7 @@ def build_app(settings: PaymentSettings) -> FastAPI:
         routers=[router, internal],
         checks={"database": db.ping},
         registry=CollectorRegistry(),
-        lifespan=lifespan,
+        on_shutdown=[db.dispose],
     )
 
 

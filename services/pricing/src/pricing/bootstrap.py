@@ -1,7 +1,5 @@
 """The one place Pricing is wired together, for production and for tests alike."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,11 +20,6 @@ def utc_now() -> datetime:
 def build_app(settings: PricingSettings) -> FastAPI:
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
-        await db.dispose()
-
     return create_app(
         settings,
         title="Pricing",
@@ -37,7 +30,7 @@ def build_app(settings: PricingSettings) -> FastAPI:
         ],
         checks={"database": db.ping},
         registry=CollectorRegistry(),
-        lifespan=lifespan,
+        on_shutdown=[db.dispose],
     )
 
 
