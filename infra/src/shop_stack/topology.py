@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from urllib.parse import urlsplit, urlunsplit
 
@@ -33,6 +33,17 @@ SERVICES: tuple[tuple[str, int], ...] = (
     ("reconciliation", 8006),
 )
 WORKER_PORT_OFFSET = 100
+# A local stack is for exploring: reconciliation's deadlines and orphan grace period are
+# seconds, not minutes, so `make demo` can show drift being found and repaired. Any of
+# these set in the environment wins.
+LOCAL_RECONCILIATION_TUNING: Mapping[str, str] = {
+    "RECONCILIATION_ORPHAN_GRACE_SECONDS": "10",
+    "RECONCILIATION_ALLOCATION_DEADLINE_SECONDS": "10",
+    "RECONCILIATION_RESERVATION_COMMIT_DEADLINE_SECONDS": "10",
+    "RECONCILIATION_PAYMENT_CAPTURE_DEADLINE_SECONDS": "10",
+    "RECONCILIATION_CUSTOMER_NOTIFICATION_DEADLINE_SECONDS": "10",
+    "RECONCILIATION_STATUS_SETTLE_SECONDS": "10",
+}
 INFRA_STOP_ORDER = ("smtp", "broker", "postgres")
 
 
@@ -50,6 +61,7 @@ class StackConfig:
     external_kafka: str | None = None
     admin_token: str = "dev-admin-token"
     services: tuple[tuple[str, int], ...] = SERVICES
+    reconciliation_tuning: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> StackConfig:
@@ -63,6 +75,9 @@ class StackConfig:
             external_kafka=env.get("KAFKA_BOOTSTRAP_SERVERS") or None,
             admin_token=env.get("ADMIN_TOKEN", "dev-admin-token"),
             services=_selected(env.get("STACK_SERVICES")),
+            reconciliation_tuning={
+                key: value for key, value in LOCAL_RECONCILIATION_TUNING.items() if key not in env
+            },
         )
 
     @property
@@ -135,6 +150,8 @@ def service_env(config: StackConfig, service: str, port: int) -> dict[str, str]:
     for other, other_port in config.services:
         if other != service:
             env[f"{p}_{other.upper()}_URL"] = f"http://127.0.0.1:{other_port}"
+    if service == "reconciliation":
+        env.update(config.reconciliation_tuning)
     if service == "communications":
         env[f"{p}_SMTP_HOST"] = "127.0.0.1"
         env[f"{p}_SMTP_PORT"] = str(config.smtp_port)
