@@ -71,6 +71,9 @@ def generate(n: int, now: datetime) -> dict[str, list[dict[str, Any]]]:
                 "notification_status": "NOTIFIED",
                 "reservation_id": f"res_{oid}",
                 "authorization_id": f"auth_{oid}",
+                "customer_id": "cus_1",
+                "customer_email": "ada@example.com",
+                "total": {"amount": 2856, "currency": "EUR"},
                 "created_at": iso,
                 "updated_at": later,
             }

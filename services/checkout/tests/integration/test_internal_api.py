@@ -150,6 +150,9 @@ async def test_the_read_answers_each_order_created_in_the_window_with_its_fields
         "notification_status": "PENDING",
         "reservation_id": first.reservation_id,
         "authorization_id": first.authorization_id,
+        "customer_id": "cus_1",
+        "customer_email": "ada@example.com",
+        "total": {"amount": 2856, "currency": "EUR"},
         "created_at": iso(at(0)),
         "updated_at": iso(at(0)),
     }

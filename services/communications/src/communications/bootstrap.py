@@ -52,7 +52,9 @@ def build_app(settings: CommunicationsSettings) -> FastAPI:
         now=utc_now,
         record_failure=partial(notifications.record_failed, db.sessions),
     )
-    internal = internal_router(db.sessions, notify=notify, admin_token=settings.admin_token)
+    internal = internal_router(
+        db.sessions, notify=notify, admin_token=settings.admin_token, now=utc_now
+    )
     return create_app(
         settings,
         title="Communications",

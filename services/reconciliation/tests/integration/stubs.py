@@ -55,6 +55,9 @@ def order_row(
         "notification_status": notification,
         "reservation_id": f"res_{order_id}",
         "authorization_id": f"auth_{order_id}",
+        "customer_id": "cus_1",
+        "customer_email": "ada@example.com",
+        "total": {"amount": 2856, "currency": "EUR"},
         "created_at": at,
         "updated_at": at + timedelta(seconds=30),
     }
@@ -141,6 +144,9 @@ class ShopStubs:
     shipments: list[Row] = field(default_factory=list)
     backorders: list[Row] = field(default_factory=list)
     notifications: list[Row] = field(default_factory=list)
+    # Orders communications knows the recipient of (beyond those it has notified):
+    # learnt from a resend that named one.
+    recipients: dict[str, Row] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     reads: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     unavailable: set[str] = field(default_factory=set)  # services answering 503
@@ -159,6 +165,10 @@ class ShopStubs:
 
 def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _iso_row(row: Row) -> Row:
+    return {k: _iso(v) for k, v in row.items()}
 
 
 def _problem(status: int, slug: str, detail: str = "") -> JSONResponse:
@@ -203,7 +213,7 @@ def service_app(stubs: ShopStubs, service: str) -> FastAPI:
             page = matching[start : start + limit]
             more = start + limit < len(matching)
             return {
-                "items": [{k: _iso(v) for k, v in r.items()} for r in page],
+                "items": [_iso_row(r) for r in page],
                 "next_cursor": str(start + limit) if more else None,
             }
 
@@ -220,7 +230,10 @@ def service_app(stubs: ShopStubs, service: str) -> FastAPI:
             record(request)
             if not stubs.of("orders", order_id):
                 return _problem(404, "order-not-found")
-            return {"order_id": order_id, "republished": True}
+            return JSONResponse(
+                {"order_id": order_id, "event_id": f"evt_{order_id}", "requeued": True},
+                status_code=202,
+            )
 
         @app.post("/internal/v1/orders/{order_id}/facts")
         async def facts(order_id: str, request: Request) -> Any:
@@ -271,20 +284,28 @@ def service_app(stubs: ShopStubs, service: str) -> FastAPI:
     if service == "communications":
         feed("/internal/v1/notifications", "notifications", "notification_id")
 
-        @app.post("/internal/v1/notifications/resend", status_code=202)
+        @app.post("/internal/v1/notifications/resend")
         async def resend(request: Request) -> Any:
             body = await request.json()
             record(request, body)
+            order_id, kind = body["order_id"], body["kind"]
+            # Communications writes to the recipient it learnt (an order it has notified
+            # saw OrderConfirmed), else to the one given, which it keeps; else it cannot.
+            known = bool(stubs.of("notifications", order_id)) or order_id in stubs.recipients
+            if not known and body.get("recipient") is None:
+                return _problem(409, "recipient-unknown", f"no recipient for {order_id}")
+            if not known:
+                stubs.recipients[order_id] = body["recipient"]
             sent = [
                 n
-                for n in stubs.of("notifications", body["order_id"])
-                if n["kind"] == body["kind"] and n["status"] == "SENT"
+                for n in stubs.of("notifications", order_id)
+                if n["kind"] == kind and n["status"] == "SENT"
             ]
-            if not sent:
-                stubs.notifications.append(
-                    notification_row(body["order_id"], body["kind"], at=now())
-                )
-            return {"order_id": body["order_id"], "kind": body["kind"]}
+            if sent:
+                return JSONResponse(_iso_row(sent[0]), status_code=200)
+            row = notification_row(order_id, kind, at=now())
+            stubs.notifications.append(row)
+            return JSONResponse(_iso_row(row), status_code=201)
 
     return app
 

@@ -130,7 +130,12 @@ async def test_every_kind_of_drift_is_repaired_once_and_the_next_run_finds_nothi
     assert found(run) == sorted((kind, order, "REPAIRED") for kind, order, _ in EXPECTED)
     assert sorted(stubs.repairs()) == sorted(call for _, _, call in EXPECTED)
     [resend] = [c for c in stubs.calls if c.service == "communications"]
-    assert resend.body == {"order_id": "ord_unnotified", "kind": "SHIPMENT_CREATED"}
+    assert resend.body == {
+        "order_id": "ord_unnotified",
+        "kind": "SHIPMENT_CREATED",
+        "recipient": {"customer_id": "cus_1", "email": "ada@example.com"},
+        "total": {"amount": 2856, "currency": "EUR"},
+    }
     [facts] = [c for c in stubs.calls if c.path.endswith("/facts")]
     assert facts.body == {
         "backordered": False,
@@ -193,6 +198,46 @@ async def test_what_cannot_be_repaired_stays_open_with_the_reason_and_is_not_gue
         ("payment", "/internal/v1/authorizations/by-order/ord_voided/capture")
     ]
     assert run["summary"]["open"] == 2
+
+
+async def test_an_order_communications_never_heard_of_is_notified_at_checkouts_recipient(
+    api: httpx.AsyncClient, stubs: ShopStubs
+) -> None:
+    # Shipped, but OrderConfirmed never reached communications: it has no recipient (and
+    # checkout, never told, has the customer as not notified).
+    stubs.add(completed_order("ord_unheard", at=ago(3600)))
+    # The same, but from a checkout that does not say who the customer is.
+    stubs.add(completed_order("ord_anonymous", at=ago(3600)))
+    stubs.notifications.clear()
+    for order in stubs.orders:
+        order["notification_status"] = "PENDING"
+    anonymous = stubs.of("orders", "ord_anonymous")[0]
+    del anonymous["customer_id"], anonymous["customer_email"], anonymous["total"]
+
+    run = await start_run(api)
+
+    assert found(run) == [
+        ("notification-missing", "ord_anonymous", "OPEN"),
+        ("notification-missing", "ord_anonymous", "OPEN"),
+        ("notification-missing", "ord_unheard", "REPAIRED"),
+        ("notification-missing", "ord_unheard", "REPAIRED"),
+    ]
+    given = [c.body for c in stubs.calls if c.body["order_id"] == "ord_unheard"]
+    assert [(b["kind"], b["recipient"]["email"], b["total"]["amount"]) for b in given] == [
+        ("ORDER_CONFIRMED", "ada@example.com", 2856),
+        ("SHIPMENT_CREATED", "ada@example.com", 2856),
+    ]
+    unknown = [f for f in run["findings"] if f["order_id"] == "ord_anonymous"]
+    assert all("answered 409 (recipient-unknown)" in f["error"] for f in unknown)
+    assert [f["repair"]["params"] for f in unknown] == [
+        {"kind": "ORDER_CONFIRMED"},
+        {"kind": "SHIPMENT_CREATED"},
+    ]
+    again = await start_run(api)
+    assert sorted((f["order_id"], f["status"]) for f in again["findings"]) == [
+        ("ord_anonymous", "OPEN"),
+        ("ord_anonymous", "OPEN"),
+    ]
 
 
 async def test_two_runs_at_once_repair_once_and_the_second_is_refused(

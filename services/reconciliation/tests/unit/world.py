@@ -112,6 +112,10 @@ def order(
         authorization_id=f"auth_{order_id}",
         created_at=at,
         updated_at=updated or at + timedelta(seconds=30),
+        customer_id="cus_1",
+        customer_email="ada@example.com",
+        total_amount=2856,
+        total_currency="EUR",
     )
 
 

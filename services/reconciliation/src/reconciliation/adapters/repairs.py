@@ -37,7 +37,10 @@ def command(repair: Repair) -> tuple[str, str, Any]:
         case Action.CAPTURE_PAYMENT:
             return "payment", f"/internal/v1/authorizations/by-order/{order}/capture", None
         case Action.RESEND_NOTIFICATION:
-            body = {"order_id": repair.order_id, "kind": repair.params["kind"]}
+            # The recipient and total (checkout's), when known: communications uses them
+            # only if it never saw the order's OrderConfirmed.
+            given = {k: repair.params[k] for k in ("recipient", "total") if k in repair.params}
+            body = {"order_id": repair.order_id, "kind": repair.params["kind"], **given}
             return "communications", "/internal/v1/notifications/resend", body
 
 

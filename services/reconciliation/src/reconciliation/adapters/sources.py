@@ -48,6 +48,7 @@ def _maybe_at(value: Any) -> datetime | None:
 
 
 def _order(i: Item) -> OrderRecord:
+    total = i.get("total")
     return OrderRecord(
         order_id=i["order_id"],
         status=i["status"],
@@ -58,6 +59,10 @@ def _order(i: Item) -> OrderRecord:
         authorization_id=i.get("authorization_id"),
         created_at=_at(i["created_at"]),
         updated_at=_at(i.get("updated_at") or i["created_at"]),
+        customer_id=i.get("customer_id"),
+        customer_email=i.get("customer_email"),
+        total_amount=None if total is None else int(total["amount"]),
+        total_currency=None if total is None else total["currency"],
     )
 
 

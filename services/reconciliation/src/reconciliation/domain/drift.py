@@ -177,8 +177,19 @@ def _missing_notifications(
                 "due_at": due.isoformat(),
                 "communications": {"notifications": [facts_of(n) for n in of_kind]},
             },
-            Repair(Action.RESEND_NOTIFICATION, order.order_id, {"kind": kind}),
+            Repair(Action.RESEND_NOTIFICATION, order.order_id, _resend_params(order, kind)),
         )
+
+
+def _resend_params(order: OrderRecord, kind: str) -> dict[str, object]:
+    """`kind`, and what checkout says of the customer and the total, where it says it:
+    communications needs them when the order's OrderConfirmed never reached it."""
+    params: dict[str, object] = {"kind": kind}
+    if order.customer_id and order.customer_email:
+        params["recipient"] = {"customer_id": order.customer_id, "email": order.customer_email}
+    if order.total_amount is not None and order.total_currency:
+        params["total"] = {"amount": order.total_amount, "currency": order.total_currency}
+    return params
 
 
 def _orphans(

@@ -38,7 +38,8 @@ class Action(StrEnum):
     VOID_AUTHORIZATION = "void-authorization"  # payment
     COMMIT_RESERVATION = "commit-reservation"  # inventory
     CAPTURE_PAYMENT = "capture-payment"  # payment
-    RESEND_NOTIFICATION = "resend-notification"  # communications, params {kind}
+    # communications, params {kind, recipient?: {customer_id, email}, total?: {amount, currency}}
+    RESEND_NOTIFICATION = "resend-notification"
     POST_ORDER_FACTS = "post-order-facts"  # checkout, params {backordered, shipped, ...}
 
 

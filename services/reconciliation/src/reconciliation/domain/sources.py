@@ -31,6 +31,14 @@ class OrderRecord:
     authorization_id: str | None
     created_at: datetime
     updated_at: datetime
+    # Who the customer is and what the order costs: only checkout holds them, and a resent
+    # notification needs them when communications never saw the order's OrderConfirmed.
+    # None when the source does not say. The address is not evidence of any drift, so it
+    # stays out of findings' evidence (it travels only in a resend's parameters).
+    customer_id: str | None = None
+    customer_email: str | None = field(default=None, metadata={"evidence": False})
+    total_amount: int | None = None
+    total_currency: str | None = None
 
     @property
     def confirmed(self) -> bool:
@@ -160,9 +168,12 @@ class Seen:
 
 
 def facts_of(record: object) -> dict[str, object]:
-    """A record as evidence: its fields, times as ISO 8601 strings."""
+    """A record as evidence: its fields (but those marked `evidence: False`), times as
+    ISO 8601 strings."""
     out: dict[str, object] = {}
     for f in fields(record):  # type: ignore[arg-type]
+        if not f.metadata.get("evidence", True):
+            continue
         value = getattr(record, f.name)
         out[f.name] = value.isoformat() if isinstance(value, datetime) else value
     return out

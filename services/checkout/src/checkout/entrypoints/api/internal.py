@@ -31,6 +31,10 @@ ITEM_COLUMNS = (
     orders.c.notification_status,
     orders.c.reservation_id,
     orders.c.authorization_id,
+    orders.c.customer_id,
+    orders.c.customer_email,
+    orders.c.total,
+    orders.c.currency,
     orders.c.created_at,
     orders.c.updated_at,
 )
@@ -45,6 +49,10 @@ def order_item(row: Mapping[str, Any]) -> dict[str, Any]:
         "notification_status": row["notification_status"],
         "reservation_id": row["reservation_id"],
         "authorization_id": row["authorization_id"],
+        # Who to tell and what: a repair that resends a notification carries them.
+        "customer_id": row["customer_id"],
+        "customer_email": row["customer_email"],
+        "total": {"amount": row["total"], "currency": row["currency"]},
         "created_at": row["created_at"],
         # Moves whenever a fact, a status or the compensation changes.
         "updated_at": row["updated_at"],

@@ -1,7 +1,8 @@
 """Reconciliation's routes (docs/reconciliation.md), all under `/internal/v1` and guarded by
 the admin token: the notifications as they are, page by page, and the resend repair."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
@@ -13,7 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from communications.adapters.tables import notifications
 from communications.application.notify import Notify
 from communications.application.ports import NotificationFailed, RecipientUnknown
-from communications.application.resend import ResendNotification, resend_notification
+from communications.application.resend import (
+    GivenRecipient,
+    ResendNotification,
+    Total,
+    resend_notification,
+)
 from communications.entrypoints.api.schemas import NotificationOut, ResendRequest
 
 ITEM_COLUMNS = (
@@ -37,7 +43,11 @@ def notification_item(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def internal_router(
-    sessions: async_sessionmaker[AsyncSession], *, notify: Notify, admin_token: SecretStr
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    notify: Notify,
+    admin_token: SecretStr,
+    now: Callable[[], datetime],
 ) -> APIRouter:
     router = APIRouter(
         prefix="/internal/v1",
@@ -60,14 +70,21 @@ def internal_router(
 
     @router.post("/notifications/resend", status_code=201)
     async def resend(body: ResendRequest, response: Response) -> NotificationOut:
-        command = ResendNotification(body.order_id, body.kind)
+        given, total = body.recipient, body.total
+        command = ResendNotification(
+            body.order_id,
+            body.kind,
+            recipient=None if given is None else GivenRecipient(given.customer_id, given.email),
+            total=None if total is None else Total(total.amount, total.currency),
+        )
         try:
-            resent = await resend_notification(sessions, command, notify=notify)
+            resent = await resend_notification(sessions, command, notify=notify, now=now)
         except RecipientUnknown as exc:
             raise Problem(
                 409,
                 "recipient-unknown",
-                "No OrderConfirmed of this order was ever seen: no address to write to",
+                "No OrderConfirmed of this order was ever seen and no recipient was given: "
+                "no address to write to",
                 detail=str(exc),
                 order_id=body.order_id,
                 kind=body.kind.value,

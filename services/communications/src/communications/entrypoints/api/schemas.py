@@ -43,8 +43,29 @@ class NotificationList(BaseModel):
     notifications: list[NotificationOut]
 
 
+class RecipientIn(BaseModel):
+    """Who the order's customer is, as the repairer knows it (checkout's order)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    customer_id: Annotated[str, Field(min_length=1, max_length=64)]
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=254)]
+
+
+class MoneyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    amount: Annotated[int, Field(ge=0)]
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+
+
 class ResendRequest(BaseModel):
+    """`recipient` and `total` are optional: used (and the recipient stored) only when no
+    OrderConfirmed of the order was ever seen here; what this service learnt wins."""
+
     model_config = ConfigDict(extra="forbid")
 
     order_id: Annotated[str, Field(min_length=1, max_length=64)]
     kind: NotificationKind
+    recipient: RecipientIn | None = None
+    total: MoneyIn | None = None
