@@ -42,12 +42,9 @@ def create_app(
     checks: Mapping[str, ReadinessCheck],
     registry: CollectorRegistry,
     on_shutdown: Sequence[Callable[[], Awaitable[None]]] = (),
-    lifespan: Lifespan | None = None,
     **fastapi_kwargs: Any,
 ) -> FastAPI:
-    if lifespan is None:
-        lifespan = _closing(on_shutdown)
-    app = FastAPI(title=title, lifespan=lifespan, **fastapi_kwargs)
+    app = FastAPI(title=title, lifespan=_closing(on_shutdown), **fastapi_kwargs)
     install_problem_handlers(app)
 
     faults = Faults(settings.fault_latency_ms, settings.fault_error_rate, settings.fault_refuse)

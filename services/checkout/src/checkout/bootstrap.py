@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -114,14 +113,9 @@ def build_app(settings: CheckoutSettings) -> FastAPI:
         compensation_budget_seconds=compensation_seconds,
     )
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
+    async def finish_compensations() -> None:
         # Undo calls still running must finish before their clients close.
         await background.drain(timeout=compensation_seconds * (1 + settings.retry_attempts))
-        for dependency in dependencies.values():
-            await dependency.aclose()
-        await db.dispose()
 
     app = create_app(
         settings,
@@ -146,7 +140,11 @@ def build_app(settings: CheckoutSettings) -> FastAPI:
             **breaker_checks(dependencies),
         },
         registry=registry,
-        lifespan=lifespan,
+        on_shutdown=[
+            finish_compensations,
+            *(dependency.aclose for dependency in dependencies.values()),
+            db.dispose,
+        ],
     )
     app.state.background = background
     app.state.dependencies = dependencies

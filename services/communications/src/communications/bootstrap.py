@@ -1,7 +1,5 @@
 """The one place Communications is wired together, for production and for tests alike."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -38,11 +36,6 @@ def build_mailer(settings: CommunicationsSettings) -> SmtpMailer:
 def build_app(settings: CommunicationsSettings) -> FastAPI:
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await db.dispose()
-
     # The resend repair mails through the same use case, bound as the worker binds it.
     notify = partial(
         notify_customer,
@@ -61,7 +54,7 @@ def build_app(settings: CommunicationsSettings) -> FastAPI:
         routers=[communications_router(db.sessions), internal],
         checks={"database": db.ping},
         registry=CollectorRegistry(),
-        lifespan=lifespan,
+        on_shutdown=[db.dispose],
     )
 
 

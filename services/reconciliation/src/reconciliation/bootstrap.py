@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -136,12 +135,6 @@ def build_app(
     registry = CollectorRegistry()
     parts = build_job(settings, db, registry, now=now)
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        await parts.close()
-        await db.dispose()
-
     return create_app(
         settings,
         title="Reconciliation",
@@ -151,7 +144,7 @@ def build_app(
         ],
         checks={"database": db.ping, **breaker_checks(parts.dependencies)},
         registry=registry,
-        lifespan=lifespan,
+        on_shutdown=[parts.close, db.dispose],
     )
 
 
