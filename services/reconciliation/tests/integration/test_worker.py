@@ -139,6 +139,7 @@ async def test_events_from_all_five_topics_build_the_orders_coordination_state(
         return (
             state is not None
             and state.confirmed_at is not None
+            and state.allocated_at is not None
             and (state.customer_notified_at is not None)
             and state.payment_captured_at is not None
             and state.reservation_committed_at is not None
