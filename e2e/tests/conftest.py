@@ -48,14 +48,18 @@ async def shop(deployment: Deployment) -> AsyncIterator[Shop]:
 @pytest.fixture
 def control(deployment: Deployment) -> ProcessControl:
     if deployment.control is None:
-        pytest.skip("needs control of the stack's processes (embedded, or E2E_STACK_CONTROL=1)")
+        pytest.skip(
+            reason="needs control of the stack's processes (embedded, or E2E_STACK_CONTROL=1)"
+        )
     return deployment.control
 
 
 @pytest.fixture
 def tuned(deployment: Deployment) -> None:
     if not deployment.tuned:
-        pytest.skip("needs the E2E_SETTINGS (embedded stack, or a deployment with E2E_TUNED=1)")
+        pytest.skip(
+            reason="needs the E2E_SETTINGS (embedded stack, or a deployment with E2E_TUNED=1)"
+        )
 
 
 @pytest.fixture
@@ -63,7 +67,7 @@ def broker(deployment: Deployment) -> str:
     """The broker's bootstrap address, as this machine reaches it."""
     if not deployment.broker_reachable:
         pytest.skip(
-            "needs the broker: set E2E_KAFKA_BOOTSTRAP_SERVERS to a listener reachable here"
+            reason="needs the broker: set E2E_KAFKA_BOOTSTRAP_SERVERS to a listener reachable here"
         )
     return deployment.kafka_bootstrap_servers
 
@@ -88,7 +92,7 @@ async def internal_apis(shop: Shop) -> None:
         if await shop.internal_read(service, what, since) is None
     ]
     if missing:
-        pytest.skip(f"internal read API not deployed yet: {', '.join(missing)}")
+        pytest.skip(reason=f"internal read API not deployed yet: {', '.join(missing)}")
 
 
 @pytest.fixture
