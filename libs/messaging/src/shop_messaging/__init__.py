@@ -41,7 +41,7 @@ from ._tables import (
     create_messaging_tables,
     drop_messaging_tables,
 )
-from ._worker import MessagingWorker
+from ._worker import MessagingWorker, topics_of
 
 __all__ = [
     "INBOX",
@@ -65,4 +65,5 @@ __all__ = [
     "drop_messaging_tables",
     "ensure_topics",
     "replay_dlq",
+    "topics_of",
 ]

@@ -35,6 +35,11 @@ TaskFactory = Callable[[], Coroutine[Any, Any, None]]
 T = TypeVar("T")
 
 
+def topics_of(subscriptions: Mapping[type[Event], Handler]) -> list[str]:
+    """The topics a subscription table needs: where each of its event types is published."""
+    return sorted({event_type.topic for event_type in subscriptions})
+
+
 class MessagingWorker:
     def __init__(
         self,

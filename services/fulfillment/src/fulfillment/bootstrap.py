@@ -5,13 +5,13 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
-from shop_messaging import MessagingWorker, Outbox
+from shop_messaging import MessagingWorker, Outbox, topics_of
 from shop_servicekit import Database, Worker, create_app, kafka_check
 
 from fulfillment.application.dispatch import dispatch_shipments
 from fulfillment.entrypoints.api.internal import internal_router
 from fulfillment.entrypoints.api.routes import fulfillment_router
-from fulfillment.entrypoints.worker import GROUP, dispatch_due, subscriptions, topics_of
+from fulfillment.entrypoints.worker import GROUP, dispatch_due, subscriptions
 from fulfillment.settings import FulfillmentSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"

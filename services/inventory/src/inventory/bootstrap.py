@@ -5,14 +5,14 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
-from shop_messaging import MessagingWorker, Outbox
+from shop_messaging import MessagingWorker, Outbox, topics_of
 from shop_servicekit import Database, Worker, create_app, kafka_check
 
 from inventory.application.expiry import expire_reservations
 from inventory.entrypoints.api.internal import internal_router
 from inventory.entrypoints.api.replenishment import replenishment_router
 from inventory.entrypoints.api.routes import inventory_router
-from inventory.entrypoints.worker import GROUP, subscriptions, sweep_expired, topics_of
+from inventory.entrypoints.worker import GROUP, subscriptions, sweep_expired
 from inventory.settings import InventorySettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"

@@ -5,13 +5,13 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
-from shop_messaging import MessagingWorker, Outbox
+from shop_messaging import MessagingWorker, Outbox, topics_of
 from shop_servicekit import Database, Worker, create_app, kafka_check
 
 from payment.domain.fraud import FraudRules
 from payment.entrypoints.api.internal import internal_router
 from payment.entrypoints.api.routes import payment_router
-from payment.entrypoints.worker import GROUP, subscriptions, topics_of
+from payment.entrypoints.worker import GROUP, subscriptions
 from payment.settings import PaymentSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"

@@ -6,7 +6,7 @@ topics follow from the table, so adding an event here is the whole subscription 
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
 
@@ -32,10 +32,6 @@ def subscriptions(
             receive_stock, outbox=outbox, warehouse_id=receiving_warehouse_id, now=now
         ),
     }
-
-
-def topics_of(table: Mapping[type[Event], Handler]) -> list[str]:
-    return sorted({event_type.topic for event_type in table})
 
 
 async def dispatch_due(

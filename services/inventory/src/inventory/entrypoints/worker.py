@@ -6,7 +6,7 @@ topics follow from the table, so adding an event here is the whole subscription 
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
 
@@ -30,10 +30,6 @@ def subscriptions(outbox: Outbox, *, now: Callable[[], datetime]) -> dict[type[E
         OrderCancelled: partial(release_cancelled_order, outbox=outbox, now=now),
         ShipmentCreated: partial(commit_reservation, outbox=outbox, now=now),
     }
-
-
-def topics_of(table: Mapping[type[Event], Handler]) -> list[str]:
-    return sorted({event_type.topic for event_type in table})
 
 
 async def sweep_expired(

@@ -6,7 +6,7 @@ PaymentCaptureFailed) and the consumer are `shop_messaging.MessagingWorker` task
 `bootstrap.build_worker`.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
@@ -24,7 +24,3 @@ def subscriptions(outbox: Outbox, *, now: Callable[[], datetime]) -> dict[type[E
         ShipmentCreated: partial(capture_shipped_order, outbox=outbox, now=now),
         OrderCancelled: partial(void_cancelled_order, outbox=outbox, now=now),
     }
-
-
-def topics_of(table: Mapping[type[Event], Handler]) -> list[str]:
-    return sorted({event_type.topic for event_type in table})
