@@ -45,30 +45,30 @@ async def shop(deployment: Deployment) -> AsyncIterator[Shop]:
         yield client
 
 
+# Why a scenario cannot run against this target; pytest prints it with the skip.
+NEEDS_CONTROL = "needs control of the stack's processes (embedded, or E2E_STACK_CONTROL=1)"
+NEEDS_TUNING = "needs the E2E_SETTINGS (embedded stack, or a deployment with E2E_TUNED=1)"
+NEEDS_BROKER = "needs the broker: set E2E_KAFKA_BOOTSTRAP_SERVERS to a listener reachable here"
+
+
 @pytest.fixture
 def control(deployment: Deployment) -> ProcessControl:
     if deployment.control is None:
-        pytest.skip(
-            reason="needs control of the stack's processes (embedded, or E2E_STACK_CONTROL=1)"
-        )
+        pytest.skip(reason=NEEDS_CONTROL)
     return deployment.control
 
 
 @pytest.fixture
 def tuned(deployment: Deployment) -> None:
     if not deployment.tuned:
-        pytest.skip(
-            reason="needs the E2E_SETTINGS (embedded stack, or a deployment with E2E_TUNED=1)"
-        )
+        pytest.skip(reason=NEEDS_TUNING)
 
 
 @pytest.fixture
 def broker(deployment: Deployment) -> str:
     """The broker's bootstrap address, as this machine reaches it."""
     if not deployment.broker_reachable:
-        pytest.skip(
-            reason="needs the broker: set E2E_KAFKA_BOOTSTRAP_SERVERS to a listener reachable here"
-        )
+        pytest.skip(reason=NEEDS_BROKER)
     return deployment.kafka_bootstrap_servers
 
 
