@@ -5,12 +5,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STACK  := $(BIN)/python -m shop_stack
 
-PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/pyproject.toml e2e/pyproject.toml)
+PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/pyproject.toml e2e/pyproject.toml bench/pyproject.toml)
 EDITABLES  := $(patsubst %/pyproject.toml,-e %,$(PYPROJECTS))
 # The machine's own PostgreSQL, used by `make test-external-db` (CI runs it when one answers).
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install demo up down status test e2e test-external-db lint fmt constraints clean
+.PHONY: install demo up down status test e2e test-external-db lint fmt constraints clean \
+        bench bench-quick
 
 install: $(VENV)/.installed
 
@@ -43,6 +44,14 @@ test: install
 ## e2e: the black-box suite against a stack it starts itself (or E2E_*_URL deployments)
 e2e: install
 	$(BIN)/pytest e2e
+
+## bench: every figure of issue 11 next to its baseline, on an embedded stack on free ports
+## (or the E2E_*_URL deployment); prints a table, writes bench/results.json and .png
+bench: install
+	$(BIN)/python -m shop_bench $(BENCH_ARGS)
+
+bench-quick: install
+	$(BIN)/python -m shop_bench --quick $(BENCH_ARGS)
 
 ## test-external-db: the database-backed tests again, against an external PostgreSQL
 test-external-db: install
