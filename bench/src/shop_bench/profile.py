@@ -4,7 +4,7 @@
     Path("bench/profiles/checkout-serve-before.txt").write_text(summarise(collapsed, "..."))
 
 The summary lists where samples end (self time), which frames they pass through (inclusive
-time) and which packages they pass through, each as a share of all samples.
+time) and the same by package, each as a share of all samples.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from collections import Counter
 from pathlib import Path
 
 TOP = 25
-_PACKAGE = re.compile(r"(?:site-packages|src)/([A-Za-z0-9_]+)")
+# py-spy names a frame "function (package/module.py:line)", the path relative to sys.path.
+_PACKAGE = re.compile(r"\(([A-Za-z0-9_.]+)/[^()]*:\d+\)$")
 
 
 async def record(pid: int, seconds: int, rate: int = 100) -> str:
@@ -47,8 +48,8 @@ def parse(collapsed: str) -> list[tuple[list[str], int]]:
 
 
 def package_of(frame: str) -> str:
-    found = _PACKAGE.findall(frame)
-    return found[-1] if found else "(stdlib or native)"
+    found = _PACKAGE.search(frame)
+    return found.group(1) if found else "(top-level module or frozen)"
 
 
 def summarise(collapsed: str, heading: str) -> str:
@@ -57,8 +58,10 @@ def summarise(collapsed: str, heading: str) -> str:
     own: Counter[str] = Counter()
     through: Counter[str] = Counter()
     packages: Counter[str] = Counter()
+    own_packages: Counter[str] = Counter()
     for frames, count in stacks:
         own[frames[-1]] += count
+        own_packages[package_of(frames[-1])] += count
         for frame in set(frames):
             through[frame] += count
         for package in {package_of(f) for f in frames}:
@@ -72,6 +75,7 @@ def summarise(collapsed: str, heading: str) -> str:
         [
             heading,
             f"samples: {total}",
+            *block("packages where samples end (self):", own_packages),
             *block("packages a sample passes through (inclusive):", packages),
             *block("frames where samples end (self):", own),
             *block("frames samples pass through (inclusive):", through),

@@ -16,7 +16,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-STARTUP_SECONDS = 30.0
+STARTUP_SECONDS = 300.0  # importing FastAPI takes long on a loaded machine
 
 
 def serve(app: FastAPI, port: int) -> None:
