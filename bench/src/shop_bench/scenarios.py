@@ -240,8 +240,10 @@ async def relay(client: httpx.AsyncClient, target: Target, m: Measurements, coun
     if first is not None and last is not None and waiting - at_first < 2:
         # All were out by the first answer of /metrics: only a lower bound is known.
         m.relay_rate = waiting / (last - restarted_at)
-        m.notes["P6"] = (f"{waiting} OrderConfirmed, all out before the first /metrics answer: "
-                         "a lower bound, from the restart of checkout-work (start included)")  # fmt: skip
+        m.notes["P6"] = (
+            f"{waiting} OrderConfirmed, all out before the first /metrics answer: "
+            "a lower bound, from the restart of checkout-work (start included)"
+        )
     elif first is not None and last is not None:
         m.relay_rate = (waiting - at_first) / max(last - first, 0.005)
         m.notes["P6"] = (f"{waiting} OrderConfirmed; {waiting - at_first:.0f} timed from the first "
