@@ -78,8 +78,10 @@ async def calm_orders(
     m.calm_checkouts = load.latencies(answers)
     if target.controlled and done:
         m.cpu_per_order_s = spent / done
-        m.notes["C1"] = (f"{done}/{len(answers)} orders completed at {per_second:g}/s; "
-                         "includes the stack's idle burn over the window")  # fmt: skip
+        m.notes["C1"] = (
+            f"{done} of {len(answers)} checkouts at {per_second:g}/s COMPLETED (answers "
+            f"{load.statuses(answers)}); the CPU of all of them and the idle burn is included"
+        )
     elif not target.controlled:
         m.notes["C1"] = CONTROL
     quote = route_mean(scrapes[1], after_scrapes[1], "/v1/quotes")
