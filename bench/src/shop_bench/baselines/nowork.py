@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import httpx
-from fastapi import FastAPI
+from fastapi import FastAPI, HTTPException
 from shop_testing.ports import free_port
 
 from shop_bench.baselines.processes import app_processes, serve
@@ -59,11 +59,14 @@ def front_app(pricing: str, inventory: str, payment: str) -> FastAPI:
     @app.post("/v1/checkouts", status_code=201)
     async def checkout(body: dict[str, Any]) -> dict[str, Any]:
         http = clients["http"]
-        quote, reservation = await asyncio.gather(
-            http.post(f"{pricing}/v1/quotes", json={"items": body.get("items", [])}),
-            http.post(f"{inventory}/v1/reservations", json={"items": body.get("items", [])}),
-        )
-        authorization = await http.post(f"{payment}/v1/authorizations", json={"amount": 1})
+        try:
+            quote, reservation = await asyncio.gather(
+                http.post(f"{pricing}/v1/quotes", json={"items": body.get("items", [])}),
+                http.post(f"{inventory}/v1/reservations", json={"items": body.get("items", [])}),
+            )
+            authorization = await http.post(f"{payment}/v1/authorizations", json={"amount": 1})
+        except httpx.HTTPError as exc:  # a hop that timed out, as checkout answers it
+            raise HTTPException(504, f"a hop failed: {type(exc).__name__}") from exc
         return {
             "order_id": f"ord_{uuid.uuid4().hex[:12]}",
             "quote": quote.json()["id"],
