@@ -196,7 +196,7 @@ def reconcile_cronjob() -> Manifest:
                             },
                             {
                                 "action": "Ignore",
-                                "onPodConditions": [{"type": "DisruptionTarget"}],
+                                "onPodConditions": [{"type": "DisruptionTarget", "status": "True"}],
                             },
                         ]
                     },
