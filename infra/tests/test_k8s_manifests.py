@@ -16,7 +16,7 @@ from reconciliation.entrypoints.cli import parser as reconcile_parser
 from shop_k8s.cli import DEFAULT_OUT, manifests_input
 from shop_k8s.layout import differences, render_tree, write_tree
 from shop_k8s.plan import plan_of
-from shop_k8s.settings_catalog import SERVICE_SETTINGS, env_prefix
+from shop_k8s.settings_catalog import SERVICE_SETTINGS, env_prefix, settings_of
 from shop_stack.paths import VarDirs
 from shop_stack.spec import ProcessSpec
 from shop_stack.topology import StackConfig, Topology, build_topology
@@ -111,6 +111,30 @@ def test_every_setting_has_a_config_map_entry_or_a_secret_key(
             f"{env_prefix(service)}DATABASE_URL".upper(),
             f"{env_prefix(service)}ADMIN_TOKEN".upper(),
         }
+
+
+@pytest.mark.parametrize("service", sorted(SERVICE_SETTINGS))
+def test_each_service_reads_its_settings_from_the_rendered_config_map_and_secret(
+    rendered_k8s: Rendered, service: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = rendered_k8s["overlays/production"]
+    config = next(d for d in documents if d["metadata"]["name"].startswith(f"{service}-config"))
+    prefix = env_prefix(service).upper()
+    for key, value in config["data"].items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv(f"{prefix}ADMIN_TOKEN", "a-real-secret")
+    monkeypatch.setenv(f"{prefix}DATABASE_URL", f"postgresql+asyncpg://db/shop_{service}")
+
+    settings = SERVICE_SETTINGS[service]()
+
+    assert settings.environment == "production"
+    assert settings.host == "0.0.0.0"
+    assert settings.kafka_enable_idempotence is True
+
+
+def test_an_override_of_a_setting_the_service_does_not_have_is_refused() -> None:
+    with pytest.raises(ValueError, match="pricing_url"):
+        settings_of("pricing", {"pricing_url": "http://pricing:8001"})
 
 
 def test_no_secret_value_sits_in_a_config_map(rendered_k8s: Rendered) -> None:
