@@ -10,7 +10,7 @@ EDITABLES  := $(patsubst %/pyproject.toml,-e %,$(PYPROJECTS))
 # The machine's own PostgreSQL, used by `make test-external-db` (CI runs it when one answers).
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install demo up down status test e2e test-external-db lint fmt constraints clean
+.PHONY: install demo up down status test e2e test-external-db lint fmt k8s constraints clean
 
 install: $(VENV)/.installed
 
@@ -58,6 +58,10 @@ lint: install
 fmt: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+## k8s: regenerate infra/k8s from the stack topology (a test fails while it is stale)
+k8s: install
+	$(BIN)/python -m shop_k8s
 
 ## constraints: re-pin every third-party version (never records an index URL)
 constraints: install
