@@ -10,8 +10,8 @@ EDITABLES  := $(patsubst %/pyproject.toml,-e %,$(PYPROJECTS))
 # The machine's own PostgreSQL, used by `make test-external-db` (CI runs it when one answers).
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install demo up down status test e2e test-external-db lint fmt constraints clean \
-        bench bench-quick
+.PHONY: install demo up down status test e2e test-external-db lint fmt k8s constraints clean \
+        setup-hooks ci-lint-workflows bench bench-quick
 
 install: $(VENV)/.installed
 
@@ -64,9 +64,24 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+## ci-lint-workflows: the forge workflows (actionlint with shellcheck, zizmor offline) and
+## the pre-commit configuration; .ci/run calls it after `make lint`
+ci-lint-workflows: install
+	$(BIN)/actionlint -shellcheck=$(BIN)/shellcheck -pyflakes=
+	$(BIN)/zizmor --offline --no-progress .github
+	$(BIN)/pre-commit validate-config .pre-commit-config.yaml
+
+## setup-hooks: run the checks of .pre-commit-config.yaml on every `git commit`
+setup-hooks: install
+	$(BIN)/pre-commit install
+
 fmt: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+## k8s: regenerate infra/k8s from the stack topology (a test fails while it is stale)
+k8s: install
+	$(BIN)/python -m shop_k8s
 
 ## constraints: re-pin every third-party version (never records an index URL)
 constraints: install
