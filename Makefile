@@ -5,16 +5,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STACK  := $(BIN)/python -m shop_stack
 
-PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/pyproject.toml e2e/pyproject.toml)
+PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/pyproject.toml e2e/pyproject.toml bench/pyproject.toml)
 EDITABLES  := $(patsubst %/pyproject.toml,-e %,$(PYPROJECTS))
 # The machine's own PostgreSQL, used by `make test-external-db` (CI runs it when one answers).
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
-# Figures, not tests: each prints its numbers, which `make bench` keeps in bench/<name>.txt.
-BENCHMARKS := services/checkout/bench/bench_checkout.py e2e/bench/bench_collaboration.py \
-              services/reconciliation/bench/bench_reconcile.py
 
 .PHONY: install demo up down status test e2e test-external-db lint fmt k8s constraints clean \
-        setup-hooks ci-lint-workflows bench
+        setup-hooks ci-lint-workflows bench bench-quick
 
 install: $(VENV)/.installed
 
@@ -48,6 +45,14 @@ test: install
 e2e: install
 	$(BIN)/pytest e2e
 
+## bench: every figure of issue 11 next to its baseline, on an embedded stack on free ports
+## (or the E2E_*_URL deployment); prints a table, writes bench/results.json and .png
+bench: install
+	$(BIN)/python -m shop_bench $(BENCH_ARGS)
+
+bench-quick: install
+	$(BIN)/python -m shop_bench --quick $(BENCH_ARGS)
+
 ## test-external-db: the database-backed tests again, against an external PostgreSQL
 test-external-db: install
 	SHOP_TEST_DATABASE_URL=$(EXTERNAL_DATABASE_URL) $(BIN)/pytest libs services
@@ -69,21 +74,6 @@ ci-lint-workflows: install
 ## setup-hooks: run the checks of .pre-commit-config.yaml on every `git commit`
 setup-hooks: install
 	$(BIN)/pre-commit install
-
-## bench: start the stack on the standard ports, run every benchmark, stop the stack
-bench: install
-	@mkdir -p bench
-	@status=0; $(STACK) up || status=$$?; \
-	if [ $$status -eq 0 ]; then \
-	  for script in $(BENCHMARKS); do \
-	    name=$$(basename $$script .py); \
-	    echo "== $$script -> bench/$$name.txt"; \
-	    $(BIN)/python $$script > bench/$$name.txt 2>&1 || status=$$?; \
-	    cat bench/$$name.txt; \
-	  done; \
-	fi; \
-	$(STACK) down; \
-	exit $$status
 
 fmt: install
 	$(BIN)/ruff format .

@@ -1,0 +1,3 @@
+from shop_bench.run import main
+
+main()
