@@ -90,7 +90,7 @@ async def outbox(db: Database) -> list[tuple[str, str, dict[str, Any]]]:
 
 async def expire_all(db: Database) -> None:
     later = datetime.now(UTC) + timedelta(hours=1)
-    assert await expire_reservations(db.sessions, Outbox(), now=later, limit=10) == 1
+    assert await expire_reservations(db.sessions, Outbox(), clock=lambda: later, limit=10) == 1
 
 
 # --- GET /internal/v1/reservations ---------------------------------------------------------
@@ -222,7 +222,7 @@ async def test_the_commit_repair_after_shipment_created_was_handled_changes_noth
     client: httpx.AsyncClient, deliver: Deliver, snapshot: Snapshot
 ) -> None:
     await hold(client, "ord_1", quantity=2)
-    handler = partial(commit_reservation, outbox=Outbox(), now=lambda: T0)
+    handler = partial(commit_reservation, outbox=Outbox(), clock=lambda: T0)
     assert await deliver(handler, shipment_created("ord_1"))
     before = await snapshot()
 
@@ -241,7 +241,7 @@ async def test_a_shipment_created_arriving_after_the_commit_repair_changes_nothi
     await hold(client, "ord_1", quantity=2)
     assert (await commit_repair(client)).status_code == 200
     before = await snapshot()
-    handler = partial(commit_reservation, outbox=Outbox(), now=lambda: T0)
+    handler = partial(commit_reservation, outbox=Outbox(), clock=lambda: T0)
     assert await deliver(handler, shipment_created("ord_1"))
     assert await snapshot() == before
     assert await stock(client) == (498, 0)
