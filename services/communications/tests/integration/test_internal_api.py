@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from communications.adapters import notifications, recipients
+from communications.application.records import remember_recipient
 from communications.domain.notifications import (
     Notification,
     NotificationKind,
@@ -75,7 +76,7 @@ async def read_all(client: httpx.AsyncClient, **params: str) -> tuple[list[dict[
 
 async def known(db: Database, order_id: str = "ord_1", *, total: int | None = 2856) -> None:
     """The order's recipient, as OrderConfirmed leaves it (its email itself never sent)."""
-    await recipients.remember(
+    await remember_recipient(
         db.sessions,
         Recipient(
             order_id,
