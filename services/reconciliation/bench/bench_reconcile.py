@@ -212,11 +212,11 @@ async def measure(n: int, port: int, page_size: int) -> dict[str, Any]:
     from reconciliation.adapters.memory import InMemoryRunStore, LocalRunLock, NoMetrics
     from reconciliation.adapters.repairs import HttpRepairs
     from reconciliation.adapters.sources import SERVICES, HttpSources
-    from reconciliation.application.ports import Reading
     from reconciliation.application.reconcile import Job, reconcile
     from reconciliation.bootstrap import policy_of
     from reconciliation.domain.findings import Window
     from reconciliation.domain.runs import Trigger
+    from reconciliation.domain.sources import Reading
     from reconciliation.settings import ReconciliationSettings
     from shop_http import Dependency, DependencyMetrics
 
@@ -251,7 +251,7 @@ async def measure(n: int, port: int, page_size: int) -> dict[str, Any]:
         lock=LocalRunLock(),
         observer=NoMetrics(),
         policy=policy_of(ReconciliationSettings()),
-        now=lambda: datetime.now(UTC),
+        clock=lambda: datetime.now(UTC),
     )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     began = time.perf_counter()

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from shop_servicekit import new_id
 
-from reconciliation.application.ports import RunInProgress
+from reconciliation.domain.errors import RunInProgress
 from reconciliation.domain.runs import Run
 
 
