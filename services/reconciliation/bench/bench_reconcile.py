@@ -219,6 +219,7 @@ async def measure(n: int, port: int, page_size: int) -> dict[str, Any]:
     from reconciliation.domain.sources import Reading
     from reconciliation.settings import ReconciliationSettings
     from shop_http import Dependency, DependencyMetrics
+    from shop_servicekit import utc_now
 
     metrics = DependencyMetrics(CollectorRegistry())
     url = f"http://127.0.0.1:{port}"
@@ -251,7 +252,7 @@ async def measure(n: int, port: int, page_size: int) -> dict[str, Any]:
         lock=LocalRunLock(),
         observer=NoMetrics(),
         policy=policy_of(ReconciliationSettings()),
-        clock=lambda: datetime.now(UTC),
+        clock=utc_now,
     )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     began = time.perf_counter()

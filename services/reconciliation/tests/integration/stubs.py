@@ -17,12 +17,13 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from shop_servicekit import utc_now
 from shop_testing.eventually import eventually
 from shop_testing.ports import free_port
 
@@ -30,12 +31,8 @@ TOKEN = "dev-admin-token"
 Row = dict[str, Any]
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def ago(seconds: float) -> datetime:
-    return now() - timedelta(seconds=seconds)
+    return utc_now() - timedelta(seconds=seconds)
 
 
 def order_row(
@@ -303,7 +300,7 @@ def service_app(stubs: ShopStubs, service: str) -> FastAPI:
             ]
             if sent:
                 return JSONResponse(_iso_row(sent[0]), status_code=200)
-            row = notification_row(order_id, kind, at=now())
+            row = notification_row(order_id, kind, at=utc_now())
             stubs.notifications.append(row)
             return JSONResponse(_iso_row(row), status_code=201)
 
@@ -317,7 +314,7 @@ def _transition(rows: list[Row], source: str, target: str, stamp: str) -> Any:
     for row in rows:
         if row["status"] == source:
             row["status"] = target
-            row[stamp] = now()
+            row[stamp] = utc_now()
         elif row["status"] != target:
             return _problem(409, f"not-{source.lower()}", f"it is {row['status']}")
     return {"status": target}
@@ -342,7 +339,7 @@ def _apply_facts(row: Row, facts: dict[str, bool]) -> None:
         row["status"] = "COMPLETED" if row["payment_status"] == "CAPTURED" else "SHIPPED"
     elif row["fulfillment_status"] == "BACKORDERED":
         row["status"] = "BACKORDERED"
-    row["updated_at"] = now()
+    row["updated_at"] = utc_now()
 
 
 SERVICES = ("checkout", "inventory", "payment", "fulfillment", "communications")

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 from reconciliation.bootstrap import build_app
 from reconciliation.settings import ReconciliationSettings
+from shop_servicekit import utc_now
 from shop_testing.eventually import eventually
 
 from .stubs import (
@@ -16,7 +17,6 @@ from .stubs import (
     backorder_row,
     completed_order,
     notification_row,
-    now,
     order_row,
     reservation_row,
     shipment_row,
@@ -102,9 +102,9 @@ EXPECTED = [
 
 def fulfillment_allocates(stubs: ShopStubs, order_id: str) -> None:
     """What the republished OrderConfirmed leads to: fulfillment backorders, all learn it."""
-    stubs.backorders.append(backorder_row(order_id, at=now()))
-    stubs.notifications.append(notification_row(order_id, "ORDER_CONFIRMED", at=now()))
-    stubs.notifications.append(notification_row(order_id, "BACKORDER_DECLARED", at=now()))
+    stubs.backorders.append(backorder_row(order_id, at=utc_now()))
+    stubs.notifications.append(notification_row(order_id, "ORDER_CONFIRMED", at=utc_now()))
+    stubs.notifications.append(notification_row(order_id, "BACKORDER_DECLARED", at=utc_now()))
     stubs.of("orders", order_id)[0].update(status="BACKORDERED", fulfillment_status="BACKORDERED")
 
 
