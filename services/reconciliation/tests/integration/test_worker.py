@@ -31,7 +31,8 @@ from shop_messaging import MessagingWorker
 from shop_servicekit import Database, utc_now
 from shop_testing.eventually import eventually
 
-from .stubs import ShopStubs, ago, reservation_row
+from .stub_rows import ago, reservation_row
+from .stubs import ShopStubs
 
 FAST_JOIN = {"session_timeout_ms": 1000, "heartbeat_interval_ms": 300}
 T0 = datetime(2026, 11, 21, 11, 0, tzinfo=UTC)
