@@ -212,13 +212,14 @@ async def measure(n: int, port: int, page_size: int) -> dict[str, Any]:
     from reconciliation.adapters.memory import InMemoryRunStore, LocalRunLock, NoMetrics
     from reconciliation.adapters.repairs import HttpRepairs
     from reconciliation.adapters.sources import SERVICES, HttpSources
-    from reconciliation.application.ports import Reading
     from reconciliation.application.reconcile import Job, reconcile
     from reconciliation.bootstrap import policy_of
     from reconciliation.domain.findings import Window
     from reconciliation.domain.runs import Trigger
+    from reconciliation.domain.sources import Reading
     from reconciliation.settings import ReconciliationSettings
     from shop_http import Dependency, DependencyMetrics
+    from shop_servicekit import utc_now
 
     metrics = DependencyMetrics(CollectorRegistry())
     url = f"http://127.0.0.1:{port}"
@@ -251,7 +252,7 @@ async def measure(n: int, port: int, page_size: int) -> dict[str, Any]:
         lock=LocalRunLock(),
         observer=NoMetrics(),
         policy=policy_of(ReconciliationSettings()),
-        now=lambda: datetime.now(UTC),
+        clock=utc_now,
     )
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     began = time.perf_counter()

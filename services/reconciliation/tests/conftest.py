@@ -37,6 +37,6 @@ def now() -> datetime:
 async def client(
     settings: ReconciliationSettings, now: datetime
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = build_app(settings, now=lambda: now)
+    app = build_app(settings, clock=lambda: now)
     async with app_client(app, "http://reconciliation") as c:
         yield c

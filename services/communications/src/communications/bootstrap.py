@@ -1,15 +1,13 @@
 """The one place Communications is wired together, for production and for tests alike."""
 
-from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
 from shop_messaging import MessagingWorker, Outbox
-from shop_servicekit import Database, Worker, create_app, kafka_check
+from shop_servicekit import Database, Worker, create_app, kafka_check, utc_now
 
-from communications.adapters import notifications, recipients
 from communications.adapters.smtp import SmtpMailer
 from communications.application.notify import notify_customer
 from communications.entrypoints.api.internal import internal_router
@@ -18,10 +16,6 @@ from communications.entrypoints.worker import GROUP, by_topic, subscriptions
 from communications.settings import CommunicationsSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def build_mailer(settings: CommunicationsSettings) -> SmtpMailer:
@@ -42,11 +36,11 @@ def build_app(settings: CommunicationsSettings) -> FastAPI:
         mailer=build_mailer(settings),
         outbox=Outbox(),
         mail_from=settings.mail_from,
-        now=utc_now,
-        record_failure=partial(notifications.record_failed, db.sessions),
+        clock=utc_now,
+        sessions=db.sessions,
     )
     internal = internal_router(
-        db.sessions, notify=notify, admin_token=settings.admin_token, now=utc_now
+        db.sessions, notify=notify, admin_token=settings.admin_token, clock=utc_now
     )
     return create_app(
         settings,
@@ -64,7 +58,7 @@ def build_worker(settings: CommunicationsSettings, *, group: str = GROUP) -> Wor
     # outlive its transaction (a FAILED attempt, a recipient); the relay holds one more.
     db = Database(settings.database_url, pool_size=4)
     messaging = MessagingWorker(
-        "communications",
+        GROUP,
         db.engine,
         db.sessions,
         bootstrap_servers=settings.kafka_bootstrap_servers,
@@ -72,12 +66,11 @@ def build_worker(settings: CommunicationsSettings, *, group: str = GROUP) -> Wor
         consumer_options=settings.kafka_consumer_options,
     )
     table = subscriptions(
-        Outbox(),
+        outbox=Outbox(),
+        clock=utc_now,
+        sessions=db.sessions,
         mailer=build_mailer(settings),
         mail_from=settings.mail_from,
-        now=utc_now,
-        record_failure=partial(notifications.record_failed, db.sessions),
-        remember_recipient=partial(recipients.remember, db.sessions),
     )
     retries = {
         "max_attempts": settings.retry_max_attempts,

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
 
-from communications.adapters import notifications, recipients
 from communications.adapters.smtp import SmtpMailer
 from communications.entrypoints.worker import GROUP, subscriptions
 from shop_contracts import (
@@ -75,12 +73,11 @@ def eur(amount: int) -> Money:
 def handlers(db: Database, smtp_port: int) -> dict[type[Event], Handler]:
     """The worker's subscription table, wired as bootstrap wires it, mailing `smtp_port`."""
     return subscriptions(
-        Outbox(),
+        outbox=Outbox(),
+        clock=lambda: NOW,
+        sessions=db.sessions,
         mailer=SmtpMailer("127.0.0.1", smtp_port, mail_from=MAIL_FROM, timeout=5),
         mail_from=MAIL_FROM,
-        now=lambda: NOW,
-        record_failure=partial(notifications.record_failed, db.sessions),
-        remember_recipient=partial(recipients.remember, db.sessions),
     )
 
 

@@ -4,7 +4,7 @@ delivery as the runner makes it (inbox claim and handler in one transaction)."""
 from typing import Any
 
 import pytest
-from communications.application.ports import NotificationFailed, RecipientUnknown
+from communications.domain.errors import NotificationFailed, RecipientUnknown
 from shop_servicekit import Database
 
 from .order_events import (

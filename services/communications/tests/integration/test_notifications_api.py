@@ -1,14 +1,11 @@
-from functools import partial
 from typing import Any
 
 import httpx
-from communications.adapters import notifications
 from communications.adapters.smtp import SmtpMailer
 from communications.application.notify import NotifyCustomer, notify_customer
-from communications.bootstrap import utc_now
 from communications.domain.notifications import NotificationKind
 from shop_messaging import Outbox
-from shop_servicekit import Database
+from shop_servicekit import Database, utc_now
 
 PROBLEMS = "https://shop.example/problems/"
 MAIL_FROM = "Shop <orders@shop.example>"
@@ -24,8 +21,8 @@ async def send(db: Database, port: int, event_id: str, kind: NotificationKind) -
             mailer=mailer,
             outbox=Outbox(),
             mail_from=MAIL_FROM,
-            now=utc_now,
-            record_failure=partial(notifications.record_failed, db.sessions),
+            clock=utc_now,
+            sessions=db.sessions,
         )
     return result.notification.id
 

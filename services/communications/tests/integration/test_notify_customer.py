@@ -2,14 +2,12 @@
 
 import asyncio
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
 
 import pytest
-from communications.adapters import notifications
 from communications.adapters.smtp import SmtpMailer
 from communications.application.notify import Notified, NotifyCustomer, notify_customer
-from communications.application.ports import NotificationFailed
+from communications.domain.errors import NotificationFailed
 from communications.domain.notifications import NotificationKind, NotificationStatus
 from shop_messaging import Outbox
 from shop_servicekit import Database
@@ -43,8 +41,8 @@ async def notify(db: Database, port: int, cmd: NotifyCustomer) -> Notified:
             mailer=mailer,
             outbox=Outbox(),
             mail_from=MAIL_FROM,
-            now=lambda: NOW,
-            record_failure=partial(notifications.record_failed, db.sessions),
+            clock=lambda: NOW,
+            sessions=db.sessions,
         )
 
 

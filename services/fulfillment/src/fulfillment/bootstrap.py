@@ -1,24 +1,21 @@
 """The one place Fulfillment is wired together, for production and for tests alike."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
 from shop_messaging import MessagingWorker, Outbox
-from shop_servicekit import Database, Worker, create_app, kafka_check
+from shop_servicekit import Database, Worker, create_app, kafka_check, periodic, utc_now
 
 from fulfillment.application.dispatch import dispatch_shipments
 from fulfillment.entrypoints.api.internal import internal_router
 from fulfillment.entrypoints.api.routes import fulfillment_router
-from fulfillment.entrypoints.worker import GROUP, dispatch_due, subscriptions
+from fulfillment.entrypoints.worker import GROUP, subscriptions
 from fulfillment.settings import FulfillmentSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def build_app(settings: FulfillmentSettings) -> FastAPI:
@@ -49,25 +46,21 @@ def build_worker(settings: FulfillmentSettings) -> Worker:
         consumer_options=settings.kafka_consumer_options,
     )
     table = subscriptions(
-        outbox, receiving_warehouse_id=settings.receiving_warehouse_id, now=utc_now
+        outbox=outbox, clock=utc_now, receiving_warehouse_id=settings.receiving_warehouse_id
     )
-
-    async def dispatch_once() -> int:
-        return await dispatch_shipments(
+    dispatch_loop = periodic(
+        partial(
+            dispatch_shipments,
             db.sessions,
             outbox,
-            now=utc_now(),
+            clock=utc_now,
             delay=timedelta(seconds=settings.dispatch_delay_seconds),
             limit=settings.dispatch_batch_size,
-        )
-
-    # A named function, not a partial: the worker names its tasks after them.
-    async def dispatch_loop() -> None:
-        await dispatch_due(
-            dispatch_once,
-            interval=settings.dispatch_interval_seconds,
-            batch=settings.dispatch_batch_size,
-        )
+        ),
+        name="dispatch_shipments",
+        interval=settings.dispatch_interval_seconds,
+        batch_size=settings.dispatch_batch_size,
+    )
 
     async def close() -> None:
         await messaging.close()

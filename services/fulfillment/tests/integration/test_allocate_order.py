@@ -9,7 +9,7 @@ from shop_servicekit import Database
 from ..conftest import Deliver
 from .events import NOW, count, on_hand, order_confirmed, outbox, republished
 
-allocate = partial(allocate_order, outbox=Outbox(), now=lambda: NOW)
+allocate = partial(allocate_order, outbox=Outbox(), clock=lambda: NOW)
 
 
 async def prints(db: Database) -> tuple[int, int]:

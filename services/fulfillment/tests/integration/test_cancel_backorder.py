@@ -21,9 +21,9 @@ from .events import (
     stock_replenished,
 )
 
-allocate = partial(allocate_order, outbox=Outbox(), now=lambda: NOW)
-cancel = partial(cancel_backorder, now=lambda: NOW)
-receive = partial(receive_stock, outbox=Outbox(), warehouse_id="wh_berlin", now=lambda: NOW)
+allocate = partial(allocate_order, outbox=Outbox(), clock=lambda: NOW)
+cancel = partial(cancel_backorder, clock=lambda: NOW)
+receive = partial(receive_stock, outbox=Outbox(), warehouse_id="wh_berlin", clock=lambda: NOW)
 
 
 async def backorder(client: httpx.AsyncClient, order_id: str) -> dict[str, str]:

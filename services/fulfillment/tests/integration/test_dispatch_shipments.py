@@ -13,13 +13,17 @@ from ..conftest import Deliver
 from .events import NOW, order_confirmed, outbox
 
 DELAY = timedelta(seconds=1)
-allocate = partial(allocate_order, outbox=Outbox(), now=lambda: NOW)
+allocate = partial(allocate_order, outbox=Outbox(), clock=lambda: NOW)
 
 
 async def dispatch(db: Database, *, after: float, limit: int = 10) -> int:
     """One dispatch pass `after` seconds past the moment the shipments were created."""
     return await dispatch_shipments(
-        db.sessions, Outbox(), now=NOW + timedelta(seconds=after), delay=DELAY, limit=limit
+        db.sessions,
+        Outbox(),
+        clock=lambda: NOW + timedelta(seconds=after),
+        delay=DELAY,
+        limit=limit,
     )
 
 

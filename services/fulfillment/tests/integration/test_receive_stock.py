@@ -17,9 +17,9 @@ class Handlers:
     clock: Clock
 
     def __post_init__(self) -> None:
-        self.allocate = partial(allocate_order, outbox=Outbox(), now=self.clock)
+        self.allocate = partial(allocate_order, outbox=Outbox(), clock=self.clock)
         self.receive = partial(
-            receive_stock, outbox=Outbox(), warehouse_id="wh_berlin", now=self.clock
+            receive_stock, outbox=Outbox(), warehouse_id="wh_berlin", clock=self.clock
         )
 
 

@@ -1,25 +1,22 @@
 """The one place Inventory is wired together, for production and for tests alike."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
 from shop_messaging import MessagingWorker, Outbox
-from shop_servicekit import Database, Worker, create_app, kafka_check
+from shop_servicekit import Database, Worker, create_app, kafka_check, periodic, utc_now
 
 from inventory.application.expiry import expire_reservations
 from inventory.entrypoints.api.internal import internal_router
 from inventory.entrypoints.api.replenishment import replenishment_router
 from inventory.entrypoints.api.routes import inventory_router
-from inventory.entrypoints.worker import GROUP, subscriptions, sweep_expired
+from inventory.entrypoints.worker import GROUP, subscriptions
 from inventory.settings import InventorySettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def build_app(settings: InventorySettings) -> FastAPI:
@@ -31,10 +28,12 @@ def build_app(settings: InventorySettings) -> FastAPI:
         outbox,
         default_ttl=timedelta(seconds=settings.default_ttl_seconds),
         min_budget_ms=settings.min_budget_ms,
-        now=utc_now,
+        clock=utc_now,
     )
-    admin = replenishment_router(db.sessions, outbox, admin_token=settings.admin_token, now=utc_now)
-    internal = internal_router(db.sessions, outbox, admin_token=settings.admin_token, now=utc_now)
+    admin = replenishment_router(
+        db.sessions, outbox, admin_token=settings.admin_token, clock=utc_now
+    )
+    internal = internal_router(db.sessions, outbox, admin_token=settings.admin_token, clock=utc_now)
     return create_app(
         settings,
         title="Inventory",
@@ -56,20 +55,19 @@ def build_worker(settings: InventorySettings) -> Worker:
         enable_idempotence=settings.kafka_enable_idempotence,
         consumer_options=settings.kafka_consumer_options,
     )
-    table = subscriptions(outbox, now=utc_now)
-
-    async def expire_due() -> int:
-        return await expire_reservations(
-            db.sessions, outbox, now=utc_now(), limit=settings.expiry_batch_size
-        )
-
-    # A named function, not a partial: the worker names its tasks after them.
-    async def expiry_sweep() -> None:
-        await sweep_expired(
-            expire_due,
-            interval=settings.expiry_sweep_interval_seconds,
-            batch=settings.expiry_batch_size,
-        )
+    table = subscriptions(outbox=outbox, clock=utc_now)
+    expiry_sweep = periodic(
+        partial(
+            expire_reservations,
+            db.sessions,
+            outbox,
+            clock=utc_now,
+            limit=settings.expiry_batch_size,
+        ),
+        name="expire_reservations",
+        interval=settings.expiry_sweep_interval_seconds,
+        batch_size=settings.expiry_batch_size,
+    )
 
     async def close() -> None:
         await messaging.close()

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from inventory.application.expiry import expire_reservations
 from shop_messaging import Outbox
-from shop_servicekit import Database
+from shop_servicekit import Database, utc_now
 from sqlalchemy import text
 
 
@@ -32,7 +32,7 @@ async def test_holds_are_kept_until_their_ttl_runs_out(
     client: httpx.AsyncClient, db: Database
 ) -> None:
     await hold(client, "ord_1")
-    expired = await expire_reservations(db.sessions, Outbox(), now=datetime.now(UTC), limit=10)
+    expired = await expire_reservations(db.sessions, Outbox(), clock=utc_now, limit=10)
     assert expired == 0
     assert await reserved(db) == 1
 
@@ -42,8 +42,8 @@ async def test_overdue_holds_expire_give_stock_back_and_say_so(
 ) -> None:
     reservation_id = await hold(client, "ord_1", 2)
     later = datetime.now(UTC) + timedelta(minutes=2)
-    assert await expire_reservations(db.sessions, Outbox(), now=later, limit=10) == 1
-    assert await expire_reservations(db.sessions, Outbox(), now=later, limit=10) == 0
+    assert await expire_reservations(db.sessions, Outbox(), clock=lambda: later, limit=10) == 1
+    assert await expire_reservations(db.sessions, Outbox(), clock=lambda: later, limit=10) == 0
     assert await reserved(db) == 0
     body = (await client.get(f"/v1/reservations/{reservation_id}")).json()
     assert (body["status"], body["release_reason"]) == ("EXPIRED", "expired")
@@ -61,10 +61,13 @@ async def test_concurrent_sweeps_never_release_a_hold_twice(
         await hold(client, f"ord_{i}")
     later = datetime.now(UTC) + timedelta(minutes=2)
     counts = await asyncio.gather(
-        *(expire_reservations(db.sessions, Outbox(), now=later, limit=1) for _ in range(6))
+        *(
+            expire_reservations(db.sessions, Outbox(), clock=lambda: later, limit=1)
+            for _ in range(6)
+        )
     )
     assert sum(counts) <= 3
-    while await expire_reservations(db.sessions, Outbox(), now=later, limit=1):
+    while await expire_reservations(db.sessions, Outbox(), clock=lambda: later, limit=1):
         pass
     assert await reserved(db) == 0
     async with db.sessions() as session:

@@ -25,9 +25,9 @@ from .events import (
     stock,
 )
 
-confirm = partial(confirm_reservation, now=lambda: NOW)
-commit = partial(commit_reservation, outbox=Outbox(), now=lambda: NOW)
-cancel = partial(release_cancelled_order, outbox=Outbox(), now=lambda: NOW)
+confirm = partial(confirm_reservation, clock=lambda: NOW)
+commit = partial(commit_reservation, outbox=Outbox(), clock=lambda: NOW)
+cancel = partial(release_cancelled_order, outbox=Outbox(), clock=lambda: NOW)
 
 
 async def reservation(client: httpx.AsyncClient, reservation_id: str) -> dict[str, str]:
@@ -51,7 +51,7 @@ async def test_a_confirmed_order_keeps_its_hold_past_the_ttl(
     confirmed = await reservation(client, held["reservation_id"])
     assert (confirmed["status"], confirmed["confirmed_at"]) == ("HELD", "2026-11-21T12:00:00Z")
     much_later = NOW + timedelta(days=30)
-    assert await expire_reservations(db.sessions, Outbox(), now=much_later, limit=10) == 0
+    assert await expire_reservations(db.sessions, Outbox(), clock=lambda: much_later, limit=10) == 0
     assert await stock(client) == (500, 2)
     assert await outbox(db) == []  # confirming tells no one: nothing changed for others
 
@@ -64,7 +64,7 @@ async def test_confirming_again_or_under_a_new_event_id_changes_nothing(
     assert await deliver(confirm, event)
     first = await reservation(client, held["reservation_id"])
     assert not await deliver(confirm, event)
-    later = partial(confirm_reservation, now=lambda: NOW + timedelta(hours=1))
+    later = partial(confirm_reservation, clock=lambda: NOW + timedelta(hours=1))
     assert await deliver(later, republished(event))
     assert await reservation(client, held["reservation_id"]) == first
 
@@ -115,7 +115,9 @@ async def test_a_shipment_without_a_live_hold_moves_no_stock_and_is_left_for_rec
             await client.delete(f"/v1/reservations/{held['reservation_id']}")
         else:
             later = datetime.now(UTC) + timedelta(minutes=5)
-            assert await expire_reservations(db.sessions, Outbox(), now=later, limit=10) == 1
+            assert (
+                await expire_reservations(db.sessions, Outbox(), clock=lambda: later, limit=10) == 1
+            )
     before = await snapshot()
     caplog.set_level(logging.WARNING, logger="inventory.application.orders")
 

@@ -1,12 +1,12 @@
 """The one place Payment is wired together, for production and for tests alike."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
 from shop_messaging import MessagingWorker, Outbox
-from shop_servicekit import Database, Worker, create_app, kafka_check
+from shop_servicekit import Database, Worker, create_app, kafka_check, utc_now
 
 from payment.domain.fraud import FraudRules
 from payment.entrypoints.api.internal import internal_router
@@ -15,10 +15,6 @@ from payment.entrypoints.worker import GROUP, subscriptions
 from payment.settings import PaymentSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def fraud_rules(settings: PaymentSettings) -> FraudRules:
@@ -38,9 +34,9 @@ def build_app(settings: PaymentSettings) -> FastAPI:
         outbox,
         rules=fraud_rules(settings),
         min_budget_ms=settings.min_budget_ms,
-        now=utc_now,
+        clock=utc_now,
     )
-    internal = internal_router(db.sessions, outbox, admin_token=settings.admin_token, now=utc_now)
+    internal = internal_router(db.sessions, outbox, admin_token=settings.admin_token, clock=utc_now)
     return create_app(
         settings,
         title="Payment",
@@ -62,7 +58,7 @@ def build_worker(settings: PaymentSettings) -> Worker:
         enable_idempotence=settings.kafka_enable_idempotence,
         consumer_options=settings.kafka_consumer_options,
     )
-    table = subscriptions(Outbox(), now=utc_now)
+    table = subscriptions(outbox=Outbox(), clock=utc_now)
 
     async def close() -> None:
         await messaging.close()

@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 RULES = FraudRules(amount_limit=500_000, velocity_max=100, velocity_window=timedelta(minutes=10))
-HANDLERS = subscriptions(Outbox(), now=lambda: NOW)
+HANDLERS = subscriptions(outbox=Outbox(), clock=lambda: NOW)
 
 
 def new_order_id() -> str:
@@ -27,7 +27,7 @@ def new_order_id() -> str:
 
 async def authorized(db: Database, order_id: str, token: str = "tok_visa") -> Authorization:
     command = AuthorizePayment(order_id, "cus_1", 4_999, "EUR", token)
-    attempt, _ = await authorize_payment(db.sessions, command, rules=RULES, now=lambda: NOW)
+    attempt, _ = await authorize_payment(db.sessions, command, rules=RULES, clock=lambda: NOW)
     return attempt
 
 

@@ -1,20 +1,18 @@
 """The one place Pricing is wired together, for production and for tests alike."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
-from prometheus_client import CollectorRegistry
-from shop_servicekit import Database, Worker, create_app, kafka_check
+from prometheus_client import REGISTRY, CollectorRegistry
+from shop_messaging import MessagingWorker
+from shop_servicekit import Database, Worker, create_app, kafka_check, utc_now
 
 from pricing.entrypoints.api.routes import pricing_router
+from pricing.entrypoints.worker import GROUP, subscriptions
 from pricing.settings import PricingSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def build_app(settings: PricingSettings) -> FastAPI:
@@ -25,7 +23,9 @@ def build_app(settings: PricingSettings) -> FastAPI:
         title="Pricing",
         routers=[
             pricing_router(
-                db.sessions, quote_ttl=timedelta(seconds=settings.quote_ttl_seconds), now=utc_now
+                db.sessions,
+                quote_ttl=timedelta(seconds=settings.quote_ttl_seconds),
+                clock=utc_now,
             )
         ],
         checks={"database": db.ping},
@@ -35,12 +35,26 @@ def build_app(settings: PricingSettings) -> FastAPI:
 
 
 def build_worker(settings: PricingSettings) -> Worker:
-    # Pricing has no background work yet; the worker process exists so every service
-    # runs the same two commands.
     db = Database(settings.database_url, pool_size=1)
+    messaging = MessagingWorker(
+        GROUP,
+        db.engine,
+        db.sessions,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        enable_idempotence=settings.kafka_enable_idempotence,
+        consumer_options=settings.kafka_consumer_options,
+    )
+    table = subscriptions()
+
+    async def close() -> None:
+        await messaging.close()
+        await db.dispose()
+
+    # Pricing has no outbox and an empty table, so `work` runs no tasks today; it exists so
+    # every service runs the same two commands, and a first subscription needs no rewiring.
     return Worker(
-        tasks=[],
+        tasks=[messaging.consumer(GROUP, table)] if table else [],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
-        registry=CollectorRegistry(),
-        close=db.dispose,
+        registry=REGISTRY,
+        close=close,
     )

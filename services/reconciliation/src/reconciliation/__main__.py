@@ -4,14 +4,13 @@ import sys
 
 from shop_servicekit import ServiceCommands, main
 
-from reconciliation.bootstrap import ALEMBIC_INI, build_app, build_worker
-from reconciliation.entrypoints import cli
+from reconciliation.bootstrap import ALEMBIC_INI, build_app, build_worker, reconcile_command
 from reconciliation.settings import ReconciliationSettings
 
 if __name__ == "__main__":
     # The job's own command; the three every service has go to servicekit.
     if sys.argv[1:2] == ["reconcile"]:
-        raise SystemExit(cli.main(sys.argv[2:]))
+        raise SystemExit(reconcile_command(ReconciliationSettings(), sys.argv[2:]))
     main(
         ServiceCommands(
             name="reconciliation",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,31 +16,34 @@ from prometheus_client import REGISTRY, CollectorRegistry
 from shop_http import Dependency, DependencyMetrics
 from shop_messaging import MessagingWorker
 from shop_servicekit import (
+    Clock,
     Database,
     ReadinessCheck,
     Worker,
     admin_guard,
     create_app,
     kafka_check,
+    periodic,
+    utc_now,
 )
+from shop_telemetry import configure_logging
 
 from reconciliation.adapters.metrics import RunMetrics
 from reconciliation.adapters.repairs import HttpRepairs
-from reconciliation.adapters.runs import AdvisoryRunLock, SqlRunStore
+from reconciliation.adapters.runs import AdvisoryRunLock
 from reconciliation.adapters.sources import SERVICES, HttpSources
 from reconciliation.application.reconcile import Job
+from reconciliation.application.run_records import RunRecords
+from reconciliation.application.triggers import reconcile_recent
 from reconciliation.domain.coordination import Deadlines, Step
 from reconciliation.domain.findings import Policy
+from reconciliation.entrypoints import cli
 from reconciliation.entrypoints.api.routes import coordination_router
 from reconciliation.entrypoints.api.runs import runs_router
-from reconciliation.entrypoints.worker import GROUP_ID, SUBSCRIPTIONS, scheduled_runs
+from reconciliation.entrypoints.worker import GROUP, subscriptions
 from reconciliation.settings import ReconciliationSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def deadlines_of(settings: ReconciliationSettings) -> Deadlines:
@@ -82,7 +87,7 @@ def build_dependencies(
 @dataclass(frozen=True)
 class JobParts:
     job: Job
-    store: SqlRunStore
+    records: RunRecords
     dependencies: Mapping[str, Dependency]
 
     async def close(self) -> None:
@@ -95,10 +100,10 @@ def build_job(
     db: Database,
     registry: CollectorRegistry,
     *,
-    now: Callable[[], datetime] = utc_now,
+    clock: Clock = utc_now,
 ) -> JobParts:
     dependencies = build_dependencies(settings, DependencyMetrics(registry))
-    store = SqlRunStore(db.sessions, now=now)
+    records = RunRecords(db.sessions, clock=clock)
     job = Job(
         sources=HttpSources(
             dependencies,
@@ -106,13 +111,13 @@ def build_job(
             timeout=settings.read_timeout_seconds,
         ),
         repairs=HttpRepairs(dependencies, timeout=settings.repair_timeout_seconds),
-        runs=store,
+        runs=records,
         lock=AdvisoryRunLock(db.engine),
         observer=RunMetrics(registry),
         policy=policy_of(settings),
-        now=now,
+        clock=clock,
     )
-    return JobParts(job, store, dependencies)
+    return JobParts(job, records, dependencies)
 
 
 def breaker_checks(dependencies: Mapping[str, Dependency]) -> dict[str, ReadinessCheck]:
@@ -128,19 +133,18 @@ def breaker_checks(dependencies: Mapping[str, Dependency]) -> dict[str, Readines
     return {f"breaker_{name}": check(dep) for name, dep in dependencies.items()}
 
 
-def build_app(
-    settings: ReconciliationSettings, *, now: Callable[[], datetime] = utc_now
-) -> FastAPI:
+def build_app(settings: ReconciliationSettings, *, clock: Clock = utc_now) -> FastAPI:
+    """`clock`: tests pass a fixed one; production the wall clock."""
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
     registry = CollectorRegistry()
-    parts = build_job(settings, db, registry, now=now)
+    parts = build_job(settings, db, registry, clock=clock)
 
     return create_app(
         settings,
         title="Reconciliation",
         routers=[
-            coordination_router(db.sessions, deadlines=deadlines_of(settings), now=now),
-            runs_router(parts.job, parts.store, admin=admin_guard(settings.admin_token), now=now),
+            coordination_router(db.sessions, deadlines=deadlines_of(settings), clock=clock),
+            runs_router(parts.job, parts.records, admin=admin_guard(settings.admin_token)),
         ],
         checks={"database": db.ping, **breaker_checks(parts.dependencies)},
         registry=registry,
@@ -158,7 +162,7 @@ def build_worker(
     # The consumer, the schedule's lock connection and its run records.
     db = Database(settings.database_url, pool_size=3)
     messaging = MessagingWorker(
-        GROUP_ID,
+        GROUP,
         db.engine,
         db.sessions,
         bootstrap_servers=settings.kafka_bootstrap_servers,
@@ -166,14 +170,17 @@ def build_worker(
         consumer_options=settings.kafka_consumer_options,
     )
     parts = build_job(settings, db, registry)
-    tasks = [messaging.consumer(GROUP_ID, SUBSCRIPTIONS)]
+    tasks = [messaging.consumer(GROUP, subscriptions(clock=utc_now))]
     if settings.schedule_interval_seconds > 0:
+        window = timedelta(seconds=settings.schedule_window_seconds)
+        interval = settings.schedule_interval_seconds
+        # The first run waits one interval: the stack is still starting.
         tasks.append(
-            scheduled_runs(
-                parts.job,
-                interval=settings.schedule_interval_seconds,
-                window=timedelta(seconds=settings.schedule_window_seconds),
-                now=utc_now,
+            periodic(
+                partial(reconcile_recent, parts.job, window=window),
+                name="reconcile_recent",
+                interval=interval,
+                first_delay=interval,
             )
         )
 
@@ -188,3 +195,24 @@ def build_worker(
         registry=registry,
         close=close,
     )
+
+
+def reconcile_command(settings: ReconciliationSettings, argv: Sequence[str]) -> int:
+    """`python -m reconciliation reconcile ...`: the CLI, with the job built from `settings`."""
+    configure_logging(
+        service="reconciliation-reconcile",
+        level=settings.log_level,
+        json_format=settings.log_format == "json",
+    )
+
+    @asynccontextmanager
+    async def open_job() -> AsyncIterator[Job]:
+        db = Database(settings.database_url, pool_size=2)
+        parts = build_job(settings, db, CollectorRegistry())
+        try:
+            yield parts.job
+        finally:
+            await parts.close()
+            await db.dispose()
+
+    return cli.main(argv, open_job=open_job)

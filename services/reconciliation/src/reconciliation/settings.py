@@ -10,7 +10,7 @@ class ReconciliationSettings(ServiceSettings):
     worker_port: int = 8106
     database_url: str = embedded_database_url("reconciliation")
     # How long each step of completing an order may take before it counts as late, from
-    # the moment it could start (DESIGN.md section 7). The reconciliation job uses the
+    # the moment it could start (`domain/coordination.py`). The reconciliation job uses the
     # same deadlines: a step that is merely late is not drift until its deadline passed.
     allocation_deadline_seconds: int = Field(default=60, ge=1)
     reservation_commit_deadline_seconds: int = Field(default=120, ge=1)

@@ -17,116 +17,19 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from shop_servicekit import utc_now
 from shop_testing.eventually import eventually
 from shop_testing.ports import free_port
 
+from .stub_rows import Row, notification_row
+
 TOKEN = "dev-admin-token"
-Row = dict[str, Any]
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def ago(seconds: float) -> datetime:
-    return now() - timedelta(seconds=seconds)
-
-
-def order_row(
-    order_id: str,
-    status: str = "COMPLETED",
-    *,
-    at: datetime,
-    fulfillment: str = "SHIPPED",
-    payment: str = "CAPTURED",
-    notification: str = "NOTIFIED",
-) -> Row:
-    return {
-        "order_id": order_id,
-        "status": status,
-        "fulfillment_status": fulfillment,
-        "payment_status": payment,
-        "notification_status": notification,
-        "reservation_id": f"res_{order_id}",
-        "authorization_id": f"auth_{order_id}",
-        "customer_id": "cus_1",
-        "customer_email": "ada@example.com",
-        "total": {"amount": 2856, "currency": "EUR"},
-        "created_at": at,
-        "updated_at": at + timedelta(seconds=30),
-    }
-
-
-def reservation_row(order_id: str, status: str, *, at: datetime) -> Row:
-    return {
-        "reservation_id": f"res_{order_id}",
-        "order_id": order_id,
-        "status": status,
-        "created_at": at,
-        "committed_at": at + timedelta(seconds=20) if status == "COMMITTED" else None,
-        "released_at": at + timedelta(seconds=20) if status == "RELEASED" else None,
-    }
-
-
-def authorization_row(order_id: str, status: str, *, at: datetime) -> Row:
-    return {
-        "authorization_id": f"auth_{order_id}",
-        "order_id": order_id,
-        "status": status,
-        "amount": {"amount": 2856, "currency": "EUR"},
-        "created_at": at,
-        "captured_at": at + timedelta(seconds=20) if status == "CAPTURED" else None,
-        "voided_at": at + timedelta(seconds=20) if status == "VOIDED" else None,
-    }
-
-
-def shipment_row(order_id: str, *, at: datetime, status: str = "CREATED") -> Row:
-    return {
-        "shipment_id": f"shp_{order_id}",
-        "order_id": order_id,
-        "status": status,
-        "warehouse_id": "wh_berlin",
-        "created_at": at,
-    }
-
-
-def backorder_row(order_id: str, *, at: datetime) -> Row:
-    return {
-        "backorder_id": f"bo_{order_id}",
-        "order_id": order_id,
-        "status": "OPEN",
-        "created_at": at,
-    }
-
-
-def notification_row(order_id: str, kind: str, *, at: datetime, status: str = "SENT") -> Row:
-    return {
-        "notification_id": f"ntf_{order_id}_{kind}_{at.timestamp()}",
-        "order_id": order_id,
-        "kind": kind,
-        "status": status,
-        "created_at": at,
-    }
-
-
-def completed_order(order_id: str, *, at: datetime) -> dict[str, list[Row]]:
-    """The rows of an order every service agrees is done."""
-    return {
-        "orders": [order_row(order_id, at=at)],
-        "reservations": [reservation_row(order_id, "COMMITTED", at=at - timedelta(seconds=1))],
-        "authorizations": [authorization_row(order_id, "CAPTURED", at=at - timedelta(seconds=1))],
-        "shipments": [shipment_row(order_id, at=at + timedelta(seconds=10))],
-        "notifications": [
-            notification_row(order_id, "ORDER_CONFIRMED", at=at + timedelta(seconds=5)),
-            notification_row(order_id, "SHIPMENT_CREATED", at=at + timedelta(seconds=15)),
-        ],
-    }
 
 
 @dataclass(frozen=True)
@@ -303,7 +206,7 @@ def service_app(stubs: ShopStubs, service: str) -> FastAPI:
             ]
             if sent:
                 return JSONResponse(_iso_row(sent[0]), status_code=200)
-            row = notification_row(order_id, kind, at=now())
+            row = notification_row(order_id, kind, at=utc_now())
             stubs.notifications.append(row)
             return JSONResponse(_iso_row(row), status_code=201)
 
@@ -317,7 +220,7 @@ def _transition(rows: list[Row], source: str, target: str, stamp: str) -> Any:
     for row in rows:
         if row["status"] == source:
             row["status"] = target
-            row[stamp] = now()
+            row[stamp] = utc_now()
         elif row["status"] != target:
             return _problem(409, f"not-{source.lower()}", f"it is {row['status']}")
     return {"status": target}
@@ -342,7 +245,7 @@ def _apply_facts(row: Row, facts: dict[str, bool]) -> None:
         row["status"] = "COMPLETED" if row["payment_status"] == "CAPTURED" else "SHIPPED"
     elif row["fulfillment_status"] == "BACKORDERED":
         row["status"] = "BACKORDERED"
-    row["updated_at"] = now()
+    row["updated_at"] = utc_now()
 
 
 SERVICES = ("checkout", "inventory", "payment", "fulfillment", "communications")

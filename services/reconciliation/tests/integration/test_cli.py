@@ -7,7 +7,8 @@ import sys
 
 from reconciliation.settings import ReconciliationSettings
 
-from .stubs import ShopStubs, ago, completed_order, reservation_row
+from .stub_rows import ago, completed_order, reservation_row
+from .stubs import ShopStubs
 
 
 async def reconcile(settings: ReconciliationSettings, *args: str) -> tuple[int, str, str]:

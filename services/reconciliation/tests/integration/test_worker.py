@@ -10,7 +10,7 @@ from aiokafka import AIOKafkaProducer
 from prometheus_client import CollectorRegistry
 from reconciliation.adapters.coordination import get_state
 from reconciliation.bootstrap import build_worker
-from reconciliation.entrypoints.worker import SUBSCRIPTIONS
+from reconciliation.entrypoints.worker import subscriptions
 from reconciliation.settings import ReconciliationSettings
 from shop_contracts import (
     Address,
@@ -28,10 +28,11 @@ from shop_contracts import (
     to_kafka,
 )
 from shop_messaging import MessagingWorker
-from shop_servicekit import Database
+from shop_servicekit import Database, utc_now
 from shop_testing.eventually import eventually
 
-from .stubs import ShopStubs, ago, reservation_row
+from .stub_rows import ago, reservation_row
+from .stubs import ShopStubs
 
 FAST_JOIN = {"session_timeout_ms": 1000, "heartbeat_interval_ms": 300}
 T0 = datetime(2026, 11, 21, 11, 0, tzinfo=UTC)
@@ -60,7 +61,7 @@ async def consuming(db: Database, kafka_bootstrap_servers: str) -> AsyncIterator
         enable_idempotence=False,
         consumer_options=FAST_JOIN,
     )
-    task = asyncio.create_task(messaging.consumer(group, SUBSCRIPTIONS)())
+    task = asyncio.create_task(messaging.consumer(group, subscriptions(clock=utc_now))())
     try:
         yield
     finally:
@@ -160,7 +161,7 @@ async def test_the_worker_runs_the_job_on_its_schedule(
         update={"schedule_interval_seconds": 0.2, "kafka_bootstrap_servers": "127.0.0.1:1"}
     )
     worker = build_worker(settings, registry=CollectorRegistry())
-    [schedule] = [task for task in worker.tasks if task.__name__ == "scheduled_reconciliation"]
+    [schedule] = [task for task in worker.tasks if task.__name__ == "reconcile_recent"]
     running = asyncio.create_task(schedule())
     try:
         await eventually(lambda: len(stubs.calls) >= 1, timeout=20)

@@ -6,7 +6,7 @@ import pytest
 from reconciliation.domain.findings import Action, Finding, Kind, Repair
 from reconciliation.domain.moments import InvalidMoment, moment
 from reconciliation.domain.runs import FindingStatus, Run, RunStatus, Trigger, settle, summarize
-from reconciliation.entrypoints.report import RunOut, render_json, render_text
+from reconciliation.entrypoints.report import RunView, render_json, render_text
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
@@ -102,7 +102,7 @@ def test_a_clean_run_says_so() -> None:
 
 def test_the_json_report_is_the_apis_run_with_its_findings_and_evidence() -> None:
     run = run_with(finding(), dry_run=True)
-    out = RunOut.of(run)
+    out = RunView.of(run)
     assert out.findings is not None
     assert out.findings[0].status == "DRY_RUN"
     assert out.findings[0].repair is not None

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 from reconciliation.adapters.memory import InMemoryRunStore, LocalRunLock, NoMetrics
-from reconciliation.application.ports import Reading, RunInProgress, SourceUnavailable
 from reconciliation.application.reconcile import READ_MARGIN, InvalidWindow, Job, reconcile
+from reconciliation.domain.errors import RunInProgress, SourceUnavailable
 from reconciliation.domain.findings import Action, Repair, Window
 from reconciliation.domain.runs import FindingStatus, Run, RunStatus, Trigger
-from reconciliation.domain.sources import Snapshot
+from reconciliation.domain.sources import Reading, Snapshot
 
 from .world import NOW, POLICY, World, ago, completed
 
@@ -74,7 +74,7 @@ def job(sources: FakeSources, repairs: FakeRepairs, **overrides: object) -> Job:
         "lock": LocalRunLock(),
         "observer": NoMetrics(),
         "policy": POLICY,
-        "now": lambda: NOW,
+        "clock": lambda: NOW,
     }
     parts.update(overrides)
     return Job(**parts)  # type: ignore[arg-type]

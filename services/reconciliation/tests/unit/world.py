@@ -190,3 +190,51 @@ def backordered(order_id: str = "ord_1", at: datetime = ORDERED_AT) -> World:
             notification(order_id, "BACKORDER_DECLARED", at=at + timedelta(seconds=15)),
         ],
     )
+
+
+# -- scenarios the drift tests share ---------------------------------------------------
+
+
+def in_flight_confirmation(at_seconds_ago: float) -> World:
+    """Checkout confirmed; nothing downstream has heard of it."""
+    return World(
+        orders=[
+            order(
+                status="CONFIRMED",
+                fulfillment="PENDING",
+                payment="AUTHORIZED",
+                notification="PENDING",
+                at=ago(at_seconds_ago),
+            )
+        ],
+        reservations=[reservation(status="HELD", at=ago(at_seconds_ago + 1))],
+        authorizations=[authorization(status="AUTHORIZED", at=ago(at_seconds_ago + 1))],
+    )
+
+
+def abandoned_checkout(seconds_ago: float, **order_fields: object) -> World:
+    """Checkout reserved and authorized, then never confirmed."""
+    world = World(
+        reservations=[reservation("ord_x", "HELD", ago(seconds_ago))],
+        authorizations=[authorization("ord_x", "AUTHORIZED", ago(seconds_ago))],
+    )
+    if order_fields:
+        world.orders = [order("ord_x", at=ago(seconds_ago - 1), **order_fields)]  # type: ignore[arg-type]
+    return world
+
+
+def shipped(seconds_ago: float) -> World:
+    world = completed()
+    world.remove("shipments", "ord_1")
+    world.shipments = [shipment(at=ago(seconds_ago))]
+    return world
+
+
+def with_row(world: World, rows: str, **changes: object) -> World:
+    world.update(rows, "ord_1", **changes)
+    return world
+
+
+def with_order(world: World, **changes: object) -> World:
+    world.update_order("ord_1", **changes)
+    return world

@@ -1,11 +1,12 @@
-"""Reads and writes of notifications, in the caller's session (its transaction), except
-`record_failed`, which must outlive the caller's rollback and so takes its own."""
+"""Reads and writes of notifications, in the caller's session (its transaction)."""
 
+from collections.abc import Mapping
 from typing import Any
 
+from shop_servicekit import Page, Window, read_page
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from communications.adapters.tables import notifications
 from communications.domain.notifications import (
@@ -38,19 +39,13 @@ async def for_event(session: AsyncSession, about_event_id: str) -> Notification 
     return await _one(session, notifications.c.about_event_id == about_event_id)
 
 
-async def record_failed(sessions: async_sessionmaker[AsyncSession], attempt: Notification) -> None:
-    """Store `attempt` as FAILED in a transaction of its own, unless its event has a row.
-
-    Its own, because the consumer then raises to have the event retried, which rolls the
-    inbox transaction back: the FAILED row is what stays visible (API, reconciliation).
-    It never waits on the caller: the caller has not written this row.
-    """
-    async with sessions.begin() as session:
-        await session.execute(
-            insert(notifications)
-            .values({**_values(attempt), "status": NotificationStatus.FAILED.value})
-            .on_conflict_do_nothing(index_elements=[notifications.c.about_event_id])
-        )
+async def add_failed(session: AsyncSession, attempt: Notification) -> None:
+    """Store `attempt` as FAILED, unless its event has a row already."""
+    await session.execute(
+        insert(notifications)
+        .values({**_values(attempt), "status": NotificationStatus.FAILED.value})
+        .on_conflict_do_nothing(index_elements=[notifications.c.about_event_id])
+    )
 
 
 async def save_sent(session: AsyncSession, sent: Notification) -> Notification:
@@ -82,6 +77,24 @@ async def notifications_for_order(session: AsyncSession, order_id: str) -> list[
         .order_by(notifications.c.created_at, notifications.c.id)
     )
     return [_notification(row) for row in rows]
+
+
+async def notifications_page(session: AsyncSession, window: Window) -> Page:
+    """Reconciliation's read (GET /internal/v1/notifications): one keyset page."""
+    t = notifications
+    query = select(t.c.id, t.c.order_id, t.c.kind, t.c.status, t.c.created_at)
+    return await read_page(session, query, t.c.created_at, t.c.id, window, render=_page_item)
+
+
+def _page_item(row: Mapping[str, Any]) -> dict[str, Any]:
+    """Every attempt, FAILED ones included (a fact may have several rows, one SENT at most)."""
+    return {
+        "notification_id": row["id"],
+        "order_id": row["order_id"],
+        "kind": row["kind"],
+        "status": row["status"],
+        "created_at": row["created_at"],
+    }
 
 
 async def _one(session: AsyncSession, where: Any) -> Notification | None:

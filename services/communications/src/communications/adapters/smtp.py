@@ -8,7 +8,7 @@ import smtplib
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from communications.application.ports import MailerUnavailable
+from communications.domain.errors import MailerUnavailable
 from communications.domain.notifications import Email
 
 

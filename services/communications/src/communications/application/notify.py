@@ -17,20 +17,16 @@ handover and the commit sends it again, with the same Message-ID.
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 
 from shop_contracts import CloudEvent, CustomerNotified
 from shop_messaging import Outbox
-from shop_servicekit import new_id
-from sqlalchemy.ext.asyncio import AsyncSession
+from shop_servicekit import Clock, new_id
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from communications.adapters import notifications
-from communications.application.ports import (
-    Mailer,
-    MailerUnavailable,
-    NotificationFailed,
-    RecordFailure,
-)
+from communications.application.ports import Mailer
+from communications.application.records import record_failure
+from communications.domain.errors import MailerUnavailable, NotificationFailed
 from communications.domain.notifications import (
     Notification,
     NotificationKind,
@@ -64,13 +60,18 @@ async def notify_customer(
     session: AsyncSession,
     command: NotifyCustomer,
     *,
+    sessions: async_sessionmaker[AsyncSession],
     mailer: Mailer,
     outbox: Outbox,
     mail_from: str,
-    now: Callable[[], datetime],
-    record_failure: RecordFailure,
+    clock: Clock,
 ) -> Notified:
-    """Send the email unless the fact is already SENT. Raises NotificationFailed."""
+    """Send the email unless the fact is already SENT. Raises NotificationFailed.
+
+    `session` is the caller's transaction; `sessions` is for the FAILED record, which must
+    outlive its rollback (`records.record_failure`).
+    """
+    now = clock()
     await notifications.lock_fact(session, command.order_id, command.kind)
     done = await notifications.sent_for(session, command.order_id, command.kind)
     if done is not None:
@@ -93,12 +94,12 @@ async def notify_customer(
         recipient=command.recipient,
         subject=email.subject,
         status=NotificationStatus.FAILED,
-        created_at=earlier.created_at if earlier else now(),
+        created_at=earlier.created_at if earlier else now,
     )
     try:
         message_id = await mailer.send(email)
     except MailerUnavailable as exc:
-        await record_failure(attempt)
+        await record_failure(sessions, attempt)
         log.warning(
             "notification %s not sent: %s",
             attempt.id,
@@ -108,7 +109,7 @@ async def notify_customer(
         raise NotificationFailed(attempt, str(exc)) from exc
     sent = await notifications.save_sent(
         session,
-        replace(attempt, status=NotificationStatus.SENT, smtp_message_id=message_id, sent_at=now()),
+        replace(attempt, status=NotificationStatus.SENT, smtp_message_id=message_id, sent_at=now),
     )
     await outbox.add(
         session,

@@ -7,11 +7,12 @@ OrderConfirmed (they travel on different topics) raises RecipientUnknown to be r
 """
 
 from shop_contracts import BackorderDeclared, CloudEvent, OrderConfirmed, ShipmentCreated
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from communications.adapters import recipients
 from communications.application.notify import Notify, NotifyCustomer
-from communications.application.ports import RecipientUnknown, RememberRecipient
+from communications.application.records import remember_recipient
+from communications.domain.errors import RecipientUnknown
 from communications.domain.notifications import NotificationKind, Recipient, format_money
 
 
@@ -19,13 +20,14 @@ async def notify_order_confirmed(
     session: AsyncSession,
     event: CloudEvent[OrderConfirmed],
     *,
+    sessions: async_sessionmaker[AsyncSession],
     notify: Notify,
-    remember_recipient: RememberRecipient,
 ) -> None:
     order = event.data
     # Remembered in its own transaction: the address is a fact of the order, not of the
     # email, and a shipment email must not wait on a confirmation that is being retried.
     await remember_recipient(
+        sessions,
         Recipient(
             order.order_id,
             order.customer_id,
@@ -33,7 +35,7 @@ async def notify_order_confirmed(
             event.time,
             total_amount=order.total.amount,
             total_currency=order.total.currency,
-        )
+        ),
     )
     command = NotifyCustomer(
         order_id=order.order_id,

@@ -22,15 +22,16 @@ recipient is given (there is no address to write to), `NotificationFailed` when 
 server is down.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from shop_servicekit import Clock
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from communications.adapters import recipients
 from communications.application.notify import Notified, Notify, NotifyCustomer
-from communications.application.ports import RecipientUnknown
+from communications.application.records import remember_recipient
+from communications.domain.errors import RecipientUnknown
 from communications.domain.notifications import NotificationKind, Recipient, resend_event_id
 
 
@@ -61,14 +62,14 @@ async def resend_notification(
     command: ResendNotification,
     *,
     notify: Notify,
-    now: Callable[[], datetime],
+    clock: Clock,
 ) -> Notified:
     """The fact's SENT notification: sent now, or the one sent before (`sent_now` False)."""
     if command.recipient is not None:
         async with sessions() as session:
             stored = await recipients.recipient_for(session, command.order_id)
         if stored is None:
-            await recipients.remember(sessions, _recipient_of(command, command.recipient, now()))
+            await remember_recipient(sessions, _recipient_of(command, command.recipient, clock()))
     async with sessions.begin() as session:
         # Read again: a concurrent OrderConfirmed (or resend) may have stored one first.
         recipient = await recipients.recipient_for(session, command.order_id)

@@ -6,12 +6,12 @@ for its order's recipient must not hold up the OrderConfirmed that brings it, wh
 single consumer of both topics would only read after giving up.
 """
 
-from collections.abc import Callable, Mapping
-from datetime import datetime
 from functools import partial
 
 from shop_contracts import BackorderDeclared, Event, OrderConfirmed, ShipmentCreated
-from shop_messaging import Handler, Outbox
+from shop_messaging import Handler, Outbox, Subscriptions
+from shop_servicekit import Clock
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from communications.application.notify import notify_customer
 from communications.application.order_events import (
@@ -19,38 +19,37 @@ from communications.application.order_events import (
     notify_order_confirmed,
     notify_shipment_created,
 )
-from communications.application.ports import Mailer, RecordFailure, RememberRecipient
+from communications.application.ports import Mailer
 
 GROUP = "communications"
 
 
 def subscriptions(
-    outbox: Outbox,
     *,
+    outbox: Outbox,
+    clock: Clock,
+    sessions: async_sessionmaker[AsyncSession],
     mailer: Mailer,
     mail_from: str,
-    now: Callable[[], datetime],
-    record_failure: RecordFailure,
-    remember_recipient: RememberRecipient,
-) -> dict[type[Event], Handler]:
+) -> Subscriptions:
+    """`sessions` is for the writes that outlive a handler's transaction (a FAILED attempt,
+    a recipient); each handler runs in the consumer's own session."""
     notify = partial(
         notify_customer,
+        sessions=sessions,
         mailer=mailer,
         outbox=outbox,
         mail_from=mail_from,
-        now=now,
-        record_failure=record_failure,
+        clock=clock,
     )
     return {
-        OrderConfirmed: partial(
-            notify_order_confirmed, notify=notify, remember_recipient=remember_recipient
-        ),
+        OrderConfirmed: partial(notify_order_confirmed, sessions=sessions, notify=notify),
         ShipmentCreated: partial(notify_shipment_created, notify=notify),
         BackorderDeclared: partial(notify_backorder_declared, notify=notify),
     }
 
 
-def by_topic(table: Mapping[type[Event], Handler]) -> dict[str, dict[type[Event], Handler]]:
+def by_topic(table: Subscriptions) -> dict[str, dict[type[Event], Handler]]:
     """The table split into one table per topic (one consumer each)."""
     split: dict[str, dict[type[Event], Handler]] = {}
     for event_type, handler in table.items():

@@ -4,9 +4,11 @@ Backorder rows are locked oldest first, so two replenishments retrying overlappi
 backorders queue behind each other instead of deadlocking.
 """
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from shop_servicekit import Page, Window, read_page
 from sqlalchemy import cast, func, select, update
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -192,3 +194,36 @@ async def _backorders_where(
         )
         for row in rows
     ]
+
+
+async def shipments_page(session: AsyncSession, window: Window) -> Page:
+    """Reconciliation's read (GET /internal/v1/shipments): one keyset page."""
+    t = shipments
+    query = select(t.c.id, t.c.order_id, t.c.status, t.c.warehouse_id, t.c.created_at)
+    return await read_page(session, query, t.c.created_at, t.c.id, window, render=_shipment_item)
+
+
+async def backorders_page(session: AsyncSession, window: Window) -> Page:
+    """Reconciliation's read (GET /internal/v1/backorders): one keyset page."""
+    t = backorders
+    query = select(t.c.id, t.c.order_id, t.c.status, t.c.created_at)
+    return await read_page(session, query, t.c.created_at, t.c.id, window, render=_backorder_item)
+
+
+def _shipment_item(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "shipment_id": row["id"],
+        "order_id": row["order_id"],
+        "status": row["status"],
+        "warehouse_id": row["warehouse_id"],
+        "created_at": row["created_at"],
+    }
+
+
+def _backorder_item(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "backorder_id": row["id"],
+        "order_id": row["order_id"],
+        "status": row["status"],
+        "created_at": row["created_at"],
+    }

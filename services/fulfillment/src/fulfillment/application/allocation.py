@@ -6,7 +6,6 @@ alone, so a republish of OrderConfirmed under a new event id changes nothing.
 """
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 
 from shop_contracts import (
@@ -17,7 +16,7 @@ from shop_contracts import (
     ShipmentLine,
 )
 from shop_messaging import Outbox
-from shop_servicekit import new_id
+from shop_servicekit import Clock, new_id
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fulfillment.adapters import shipments, warehouses
@@ -26,13 +25,12 @@ from fulfillment.domain.shipments import Backorder, BackorderStatus, Shipment, S
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
-
 
 async def allocate_order(
-    session: AsyncSession, event: CloudEvent[OrderConfirmed], *, outbox: Outbox, now: Clock
+    session: AsyncSession, event: CloudEvent[OrderConfirmed], *, outbox: Outbox, clock: Clock
 ) -> None:
     order = event.data
+    now = clock()
     await shipments.lock_order(session, order.order_id)
     if await _already_allocated(session, order.order_id):
         log.info(
@@ -43,7 +41,7 @@ async def allocate_order(
     stock = await warehouses.lock_stock(session, (line.sku for line in lines))
     result = allocate(lines, stock)
     if isinstance(result, Allocated):
-        await ship(session, outbox, order.order_id, result, now=now())
+        await ship(session, outbox, order.order_id, result, now=now)
         return
     backorder = Backorder(
         id=new_id("bo"),
@@ -51,7 +49,7 @@ async def allocate_order(
         status=BackorderStatus.OPEN,
         skus_short=result.skus_short,
         lines=result.lines,
-        created_at=now(),
+        created_at=now,
     )
     await shipments.add_backorder(session, backorder)
     await outbox.add(

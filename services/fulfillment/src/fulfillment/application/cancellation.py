@@ -8,10 +8,9 @@ operations and reconciliation handle. Repeats change nothing.
 """
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 
 from shop_contracts import CloudEvent, OrderCancelled
+from shop_servicekit import Clock
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fulfillment.adapters import shipments
@@ -21,13 +20,13 @@ log = logging.getLogger(__name__)
 
 
 async def cancel_backorder(
-    session: AsyncSession, event: CloudEvent[OrderCancelled], *, now: Callable[[], datetime]
+    session: AsyncSession, event: CloudEvent[OrderCancelled], *, clock: Clock
 ) -> None:
     order_id = event.data.order_id
     await shipments.lock_order(session, order_id)
     backorder = await shipments.lock_backorder_of_order(session, order_id)
     if backorder is not None:
-        cancelled = cancel(backorder, now=now())
+        cancelled = cancel(backorder, now=clock())
         if cancelled is not backorder:
             await shipments.save_backorder_status(session, cancelled)
             log.info("backorder %s cancelled", backorder.id, extra={"order_id": order_id})

@@ -1,14 +1,15 @@
 """Use case: hand shipments that have waited long enough to their carrier.
 
-Run by the worker's dispatch loop. `FOR UPDATE SKIP LOCKED` lets several workers dispatch
-at once without handing a shipment over twice or waiting on each other; a shipment is
-only ever moved from CREATED, so a repeated pass finds nothing to do.
+Run by the worker as a `shop_servicekit.periodic` task. `FOR UPDATE SKIP LOCKED` lets
+several workers dispatch at once without handing a shipment over twice or waiting on each
+other; a shipment is only ever moved from CREATED, so a repeated pass finds nothing to do.
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from shop_contracts import ShipmentDispatched
 from shop_messaging import Outbox
+from shop_servicekit import Clock
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fulfillment.adapters import shipments
@@ -20,11 +21,12 @@ async def dispatch_shipments(
     sessions: async_sessionmaker[AsyncSession],
     outbox: Outbox,
     *,
-    now: datetime,
+    clock: Clock,
     delay: timedelta,
     limit: int,
 ) -> int:
     """Dispatch up to `limit` shipments created at least `delay` ago; return how many."""
+    now = clock()
     async with sessions.begin() as session:
         due = await shipments.lock_due_shipments(session, now - delay, limit)
         for shipment, country in due:

@@ -12,11 +12,10 @@ units. A backorder still short stays OPEN with its original shortfall.
 """
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 
 from shop_contracts import CloudEvent, StockReplenished
 from shop_messaging import Outbox
+from shop_servicekit import Clock
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fulfillment.adapters import shipments, warehouses
@@ -33,7 +32,7 @@ async def receive_stock(
     *,
     outbox: Outbox,
     warehouse_id: str,
-    now: Callable[[], datetime],
+    clock: Clock,
 ) -> None:
     received = event.data
     waiting = await shipments.lock_open_backorders_of(session, received.sku)
@@ -47,7 +46,7 @@ async def receive_stock(
     ]
     log.info("received %d of %s at %s", received.quantity, received.sku, warehouse_id)
 
-    moment = now()
+    moment = clock()
     for backorder in waiting:
         result = allocate(backorder.lines, stock)
         if not isinstance(result, Allocated):

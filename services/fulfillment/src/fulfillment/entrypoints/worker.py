@@ -1,51 +1,29 @@
-"""The `work` process's subscription table and its dispatch loop.
+"""The `work` process's subscription table: what Fulfillment consumes, as group `fulfillment`.
 
-What Fulfillment consumes, as group `fulfillment`, and which handler each event runs. The
-topics follow from the table, so adding an event here is the whole subscription change.
+Each event type maps to its handler; the topics follow from the table, so adding an event
+here is the whole subscription change. The outbox relay, the consumer and the dispatch task
+(`shop_servicekit.periodic` over `application.dispatch.dispatch_shipments`) are wired in
+`bootstrap.build_worker`.
 """
 
-import asyncio
-import logging
-from collections.abc import Awaitable, Callable
-from datetime import datetime
 from functools import partial
 
-from shop_contracts import Event, OrderCancelled, OrderConfirmed, StockReplenished
-from shop_messaging import Handler, Outbox
+from shop_contracts import OrderCancelled, OrderConfirmed, StockReplenished
+from shop_messaging import Outbox, Subscriptions
+from shop_servicekit import Clock
 
 from fulfillment.application.allocation import allocate_order
 from fulfillment.application.cancellation import cancel_backorder
 from fulfillment.application.replenishment import receive_stock
 
-log = logging.getLogger(__name__)
-
 GROUP = "fulfillment"
 
 
-def subscriptions(
-    outbox: Outbox, *, receiving_warehouse_id: str, now: Callable[[], datetime]
-) -> dict[type[Event], Handler]:
+def subscriptions(*, outbox: Outbox, clock: Clock, receiving_warehouse_id: str) -> Subscriptions:
     return {
-        OrderConfirmed: partial(allocate_order, outbox=outbox, now=now),
-        OrderCancelled: partial(cancel_backorder, now=now),
+        OrderConfirmed: partial(allocate_order, outbox=outbox, clock=clock),
+        OrderCancelled: partial(cancel_backorder, clock=clock),
         StockReplenished: partial(
-            receive_stock, outbox=outbox, warehouse_id=receiving_warehouse_id, now=now
+            receive_stock, outbox=outbox, warehouse_id=receiving_warehouse_id, clock=clock
         ),
     }
-
-
-async def dispatch_due(
-    dispatch: Callable[[], Awaitable[int]], *, interval: float, batch: int
-) -> None:
-    """Run `dispatch` every `interval` seconds, back to back while it finds full batches."""
-    while True:
-        try:
-            dispatched = await dispatch()
-        except Exception:
-            # A database blip must not kill the loop; the next pass picks the shipments up.
-            log.exception("dispatch pass failed; retrying in %.1fs", interval)
-            dispatched = 0
-        if dispatched:
-            log.info("dispatched %d shipments", dispatched)
-        if dispatched < batch:
-            await asyncio.sleep(interval)

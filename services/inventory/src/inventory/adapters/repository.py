@@ -4,10 +4,11 @@ Stock rows are always locked and updated in SKU order, so two transactions touch
 same SKUs queue behind each other instead of deadlocking.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from shop_servicekit import Page, Window, read_page
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -174,3 +175,22 @@ def _reservation(row: Any, lines: tuple[Line, ...]) -> Reservation:
         release_reason=row.release_reason,
         confirmed_at=row.confirmed_at,
     )
+
+
+async def reservations_page(session: AsyncSession, window: Window) -> Page:
+    """Reconciliation's read (GET /internal/v1/reservations): one keyset page."""
+    t = reservations
+    return await read_page(session, select(t), t.c.created_at, t.c.id, window, render=_page_item)
+
+
+def _page_item(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "reservation_id": row["id"],
+        "order_id": row["order_id"],
+        "status": row["status"],
+        "created_at": row["created_at"],
+        "committed_at": row["committed_at"],
+        # Set when the hold ended without shipping: RELEASED or EXPIRED.
+        "released_at": row["released_at"],
+        "confirmed_at": row["confirmed_at"],
+    }

@@ -4,9 +4,8 @@
 or waiting on each other; a hold being released by a request right now is simply skipped.
 """
 
-from datetime import datetime
-
 from shop_messaging import Outbox
+from shop_servicekit import Clock
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory.adapters import repository
@@ -15,9 +14,10 @@ from inventory.domain.reservations import expire
 
 
 async def expire_reservations(
-    sessions: async_sessionmaker[AsyncSession], outbox: Outbox, *, now: datetime, limit: int
+    sessions: async_sessionmaker[AsyncSession], outbox: Outbox, *, clock: Clock, limit: int
 ) -> int:
     """Expire up to `limit` overdue holds in one transaction; return how many."""
+    now = clock()
     async with sessions.begin() as session:
         overdue = await repository.lock_expired(session, now, limit)
         await end_holds(session, outbox, [expire(reservation, now=now) for reservation in overdue])

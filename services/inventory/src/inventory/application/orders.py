@@ -12,7 +12,6 @@ reconciliation service finds such orders by comparing states.
 """
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 
 from shop_contracts import (
@@ -23,6 +22,7 @@ from shop_contracts import (
     ShipmentCreated,
 )
 from shop_messaging import Outbox
+from shop_servicekit import Clock
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory.adapters import repository
@@ -37,12 +37,11 @@ from inventory.domain.reservations import (
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
 ORDER_CANCELLED = "order-cancelled"
 
 
 async def confirm_reservation(
-    session: AsyncSession, event: CloudEvent[OrderConfirmed], *, now: Clock
+    session: AsyncSession, event: CloudEvent[OrderConfirmed], *, clock: Clock
 ) -> None:
     """Keep the order's hold until it ships: a confirmed order's stock must not expire."""
     order_id = event.data.order_id
@@ -51,7 +50,7 @@ async def confirm_reservation(
         _left_for_reconciliation(order_id, "confirmed", "it has no reservation")
         return
     try:
-        confirmed = confirm(found, now=now())
+        confirmed = confirm(found, now=clock())
     except HoldEnded as exc:
         _left_for_reconciliation(order_id, "confirmed", str(exc))
         return
@@ -60,7 +59,7 @@ async def confirm_reservation(
 
 
 async def commit_reservation(
-    session: AsyncSession, event: CloudEvent[ShipmentCreated], *, outbox: Outbox, now: Clock
+    session: AsyncSession, event: CloudEvent[ShipmentCreated], *, outbox: Outbox, clock: Clock
 ) -> None:
     """The goods left a warehouse: take the held quantities off on-hand and reserved."""
     order_id = event.data.order_id
@@ -69,13 +68,13 @@ async def commit_reservation(
         _left_for_reconciliation(order_id, "shipped", "it has no reservation")
         return
     try:
-        await commit_hold(session, outbox, found, now=now())
+        await commit_hold(session, outbox, found, now=clock())
     except HoldEnded as exc:
         _left_for_reconciliation(order_id, "shipped", str(exc))
 
 
 async def commit_order_reservation(
-    sessions: async_sessionmaker[AsyncSession], outbox: Outbox, order_id: str, *, now: datetime
+    sessions: async_sessionmaker[AsyncSession], outbox: Outbox, order_id: str, *, clock: Clock
 ) -> Reservation | None:
     """Reconciliation's repair for a shipped order whose ShipmentCreated never arrived: what
     the handler would have done, in one transaction of its own. The reservation after the
@@ -87,7 +86,7 @@ async def commit_order_reservation(
         found = await repository.get_reservation_by_order(session, order_id, lock=True)
         if found is None:
             return None
-        return await commit_hold(session, outbox, found, now=now)
+        return await commit_hold(session, outbox, found, now=clock())
 
 
 async def commit_hold(
@@ -112,7 +111,7 @@ async def commit_hold(
 
 
 async def release_cancelled_order(
-    session: AsyncSession, event: CloudEvent[OrderCancelled], *, outbox: Outbox, now: Clock
+    session: AsyncSession, event: CloudEvent[OrderCancelled], *, outbox: Outbox, clock: Clock
 ) -> None:
     """Give a cancelled order's held stock back (ReservationReleased, "order-cancelled")."""
     order_id = event.data.order_id
@@ -121,7 +120,7 @@ async def release_cancelled_order(
         log.info("order %s was cancelled holding nothing", order_id, extra={"order_id": order_id})
         return
     try:
-        await release_hold(session, outbox, found, now=now(), reason=ORDER_CANCELLED)
+        await release_hold(session, outbox, found, now=clock(), reason=ORDER_CANCELLED)
     except AlreadyCommitted:
         log.warning(
             "order %s was cancelled after its goods shipped; left to returns",

@@ -5,13 +5,11 @@ Fulfillment ship waiting backorders) exist together or not at all. With an
 Idempotency-Key, a retried request finds its receipt and adds nothing.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from shop_contracts import StockReplenished
 from shop_messaging import Outbox
-from shop_servicekit import new_id
+from shop_servicekit import Clock, new_id
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory.adapters import receipts, repository
@@ -32,7 +30,7 @@ async def replenish_stock(
     outbox: Outbox,
     command: ReplenishStock,
     *,
-    now: Callable[[], datetime],
+    clock: Clock,
 ) -> tuple[Receipt, StockLevel, bool]:
     """The receipt, the SKU's stock now, and whether this call added the goods (False: a
     retry of an earlier receipt with the same Idempotency-Key).
@@ -50,7 +48,7 @@ async def replenish_stock(
             quantity=command.quantity,
             reference=command.reference,
             idempotency_key=command.idempotency_key,
-            received_at=now(),
+            received_at=clock(),
         )
         if not await receipts.add_receipt(session, receipt):
             return await _earlier(session, command)

@@ -4,13 +4,13 @@ Each runs in one transaction; a release writes `ReservationReleased` to the outb
 same transaction, so the event exists exactly when the release does.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from shop_contracts import ReservationReleased
 from shop_messaging import Outbox
-from shop_servicekit import new_id
+from shop_servicekit import Clock, new_id
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -39,12 +39,12 @@ async def reserve_stock(
     sessions: async_sessionmaker[AsyncSession],
     command: ReserveStock,
     *,
-    now: Callable[[], datetime],
+    clock: Clock,
 ) -> tuple[Reservation, bool]:
     """The order's hold and whether this call created it (False: an idempotent repeat)."""
     lines = merge_lines(command.items)
     try:
-        return await _reserve(sessions, command, lines, now())
+        return await _reserve(sessions, command, lines, clock())
     except IntegrityError:
         # A concurrent request for the same order but other SKUs (so not queued behind our
         # row locks) inserted first: the unique order_id stopped us; answer with its hold.
@@ -86,21 +86,21 @@ async def release_reservation(
     outbox: Outbox,
     reservation_id: str,
     *,
-    now: datetime,
+    clock: Clock,
 ) -> Reservation | None:
     """The reservation after release, or None if there is no such reservation."""
     async with sessions.begin() as session:
         found = await repository.get_reservation(session, reservation_id, lock=True)
-        return await release_hold(session, outbox, found, now=now, reason=RELEASED_ON_REQUEST)
+        return await release_hold(session, outbox, found, now=clock(), reason=RELEASED_ON_REQUEST)
 
 
 async def release_order_reservation(
-    sessions: async_sessionmaker[AsyncSession], outbox: Outbox, order_id: str, *, now: datetime
+    sessions: async_sessionmaker[AsyncSession], outbox: Outbox, order_id: str, *, clock: Clock
 ) -> Reservation | None:
     """Release by order id (for a caller that never learned the reservation id)."""
     async with sessions.begin() as session:
         found = await repository.get_reservation_by_order(session, order_id, lock=True)
-        return await release_hold(session, outbox, found, now=now, reason=RELEASED_ON_REQUEST)
+        return await release_hold(session, outbox, found, now=clock(), reason=RELEASED_ON_REQUEST)
 
 
 async def release_hold(

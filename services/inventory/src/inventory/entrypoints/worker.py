@@ -1,17 +1,16 @@
-"""The `work` process's subscription table and its expiry sweep.
+"""The `work` process's subscription table: what Inventory consumes, as group `inventory`.
 
-What Inventory consumes, as group `inventory`, and which handler each event runs. The
-topics follow from the table, so adding an event here is the whole subscription change.
+Each event type maps to its handler; the topics follow from the table, so adding an event
+here is the whole subscription change. The outbox relay, the consumer and the expiry sweep
+(`shop_servicekit.periodic` over `application.expiry.expire_reservations`) are wired in
+`bootstrap.build_worker`.
 """
 
-import asyncio
-import logging
-from collections.abc import Awaitable, Callable
-from datetime import datetime
 from functools import partial
 
-from shop_contracts import Event, OrderCancelled, OrderConfirmed, ShipmentCreated
-from shop_messaging import Handler, Outbox
+from shop_contracts import OrderCancelled, OrderConfirmed, ShipmentCreated
+from shop_messaging import Outbox, Subscriptions
+from shop_servicekit import Clock
 
 from inventory.application.orders import (
     commit_reservation,
@@ -19,31 +18,12 @@ from inventory.application.orders import (
     release_cancelled_order,
 )
 
-log = logging.getLogger(__name__)
-
 GROUP = "inventory"
 
 
-def subscriptions(outbox: Outbox, *, now: Callable[[], datetime]) -> dict[type[Event], Handler]:
+def subscriptions(*, outbox: Outbox, clock: Clock) -> Subscriptions:
     return {
-        OrderConfirmed: partial(confirm_reservation, now=now),
-        OrderCancelled: partial(release_cancelled_order, outbox=outbox, now=now),
-        ShipmentCreated: partial(commit_reservation, outbox=outbox, now=now),
+        OrderConfirmed: partial(confirm_reservation, clock=clock),
+        OrderCancelled: partial(release_cancelled_order, outbox=outbox, clock=clock),
+        ShipmentCreated: partial(commit_reservation, outbox=outbox, clock=clock),
     }
-
-
-async def sweep_expired(
-    expire: Callable[[], Awaitable[int]], *, interval: float, batch: int
-) -> None:
-    """Run `expire` every `interval` seconds, back to back while it finds full batches."""
-    while True:
-        try:
-            expired = await expire()
-        except Exception:
-            # A database blip must not kill the sweep; the next pass picks the holds up.
-            log.exception("expiry sweep failed; retrying in %.1fs", interval)
-            expired = 0
-        if expired:
-            log.info("expired %d reservations", expired)
-        if expired < batch:
-            await asyncio.sleep(interval)

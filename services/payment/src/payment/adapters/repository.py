@@ -1,8 +1,10 @@
 """Reads and writes of authorizations, in the caller's session (its transaction)."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from shop_servicekit import Page, Window, read_page
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -105,3 +107,35 @@ def _authorization(row: Any) -> Authorization:
         voided_at=row.voided_at,
         captured_at=row.captured_at,
     )
+
+
+_PAGE_COLUMNS = (
+    authorizations.c.id,
+    authorizations.c.order_id,
+    authorizations.c.status,
+    authorizations.c.amount,
+    authorizations.c.currency,
+    authorizations.c.created_at,
+    authorizations.c.captured_at,
+    authorizations.c.voided_at,
+)
+
+
+async def authorizations_page(session: AsyncSession, window: Window) -> Page:
+    """Reconciliation's read (GET /internal/v1/authorizations): one keyset page."""
+    t = authorizations
+    return await read_page(
+        session, select(*_PAGE_COLUMNS), t.c.created_at, t.c.id, window, render=_page_item
+    )
+
+
+def _page_item(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "authorization_id": row["id"],
+        "order_id": row["order_id"],
+        "status": row["status"],
+        "amount": {"amount": row["amount"], "currency": row["currency"]},
+        "created_at": row["created_at"],
+        "captured_at": row["captured_at"],
+        "voided_at": row["voided_at"],
+    }

@@ -5,13 +5,12 @@ and feeds the velocity rule); the caller turns its status into a 402. A void wri
 `PaymentVoided` to the outbox in the same transaction as the status change.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from shop_contracts import Money, PaymentVoided
 from shop_messaging import Outbox
-from shop_servicekit import new_id
+from shop_servicekit import Clock, new_id
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -36,11 +35,11 @@ async def authorize_payment(
     command: AuthorizePayment,
     *,
     rules: FraudRules,
-    now: Callable[[], datetime],
+    clock: Clock,
 ) -> tuple[Authorization, bool]:
     """The attempt's outcome and whether it is new (False: the order's earlier authorization)."""
     try:
-        return await _authorize(sessions, command, rules, now())
+        return await _authorize(sessions, command, rules, clock())
     except IntegrityError:
         # A concurrent attempt for the same order by another customer id won the unique
         # live-order index; the order's authorization is theirs.
@@ -85,21 +84,21 @@ async def void_authorization(
     outbox: Outbox,
     authorization_id: str,
     *,
-    now: datetime,
+    clock: Clock,
 ) -> Authorization | None:
     """The authorization after the void, or None if there is no such authorization."""
     async with sessions.begin() as session:
         found = await repository.get(session, authorization_id, lock=True)
-        return await void_found(session, outbox, found, now=now, reason=VOIDED_ON_REQUEST)
+        return await void_found(session, outbox, found, now=clock(), reason=VOIDED_ON_REQUEST)
 
 
 async def void_order_authorization(
-    sessions: async_sessionmaker[AsyncSession], outbox: Outbox, order_id: str, *, now: datetime
+    sessions: async_sessionmaker[AsyncSession], outbox: Outbox, order_id: str, *, clock: Clock
 ) -> Authorization | None:
     """Void the order's live authorization; None when the order has none (nothing held)."""
     async with sessions.begin() as session:
         found = await repository.get_live_for_order(session, order_id, lock=True)
-        return await void_found(session, outbox, found, now=now, reason=VOIDED_ON_REQUEST)
+        return await void_found(session, outbox, found, now=clock(), reason=VOIDED_ON_REQUEST)
 
 
 async def void_found(

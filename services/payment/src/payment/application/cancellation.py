@@ -11,11 +11,10 @@ reconciliation, which reports a cancelled-but-captured order.
 """
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 
 from shop_contracts import CloudEvent, OrderCancelled
 from shop_messaging import Outbox
+from shop_servicekit import Clock
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from payment.adapters import repository
@@ -26,16 +25,14 @@ log = logging.getLogger(__name__)
 
 ORDER_CANCELLED = "order-cancelled"
 
-Clock = Callable[[], datetime]
-
 
 async def void_cancelled_order(
-    session: AsyncSession, event: CloudEvent[OrderCancelled], *, outbox: Outbox, now: Clock
+    session: AsyncSession, event: CloudEvent[OrderCancelled], *, outbox: Outbox, clock: Clock
 ) -> None:
     order_id = event.data.order_id
     found = await repository.get_live_for_order(session, order_id, lock=True)
     try:
-        voided = await void_found(session, outbox, found, now=now(), reason=ORDER_CANCELLED)
+        voided = await void_found(session, outbox, found, now=clock(), reason=ORDER_CANCELLED)
     except AlreadyCaptured as captured:
         log.warning(
             "order %s was cancelled after %s was captured: needs a refund",

@@ -14,12 +14,11 @@ capture failure is recorded, no event is written; reconciliation reports the fin
 """
 
 import logging
-from collections.abc import Callable
 from datetime import datetime
 
 from shop_contracts import CloudEvent, Money, PaymentCaptured, PaymentCaptureFailed, ShipmentCreated
 from shop_messaging import Outbox
-from shop_servicekit import new_id
+from shop_servicekit import Clock, new_id
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from payment.adapters import captures, repository
@@ -27,11 +26,9 @@ from payment.domain.authorizations import Authorization, NotCapturable, capture
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
-
 
 async def capture_shipped_order(
-    session: AsyncSession, event: CloudEvent[ShipmentCreated], *, outbox: Outbox, now: Clock
+    session: AsyncSession, event: CloudEvent[ShipmentCreated], *, outbox: Outbox, clock: Clock
 ) -> None:
     order_id = event.data.order_id
     authorization = await repository.get_live_for_order(
@@ -47,14 +44,15 @@ async def capture_shipped_order(
             extra={"order_id": order_id},
         )
         return
+    now = clock()
     try:
-        await capture_found(session, outbox, authorization, now=now())
+        await capture_found(session, outbox, authorization, now=now)
     except NotCapturable as refused:
-        await _report_failure(session, outbox, authorization, refused.reason, now())
+        await _report_failure(session, outbox, authorization, refused.reason, now)
 
 
 async def capture_order_authorization(
-    sessions: async_sessionmaker[AsyncSession], outbox: Outbox, order_id: str, *, now: datetime
+    sessions: async_sessionmaker[AsyncSession], outbox: Outbox, order_id: str, *, clock: Clock
 ) -> Authorization | None:
     """Capture the order's authorization in one transaction of its own; the authorization
     after the capture (already CAPTURED: unchanged, nothing written), or None when the
@@ -68,7 +66,7 @@ async def capture_order_authorization(
         ) or await repository.get_latest_declined_for_order(session, order_id)
         if authorization is None:
             return None
-        return await capture_found(session, outbox, authorization, now=now)
+        return await capture_found(session, outbox, authorization, now=clock())
 
 
 async def capture_found(

@@ -6,12 +6,11 @@ PaymentCaptureFailed) and the consumer are `shop_messaging.MessagingWorker` task
 `bootstrap.build_worker`.
 """
 
-from collections.abc import Callable
-from datetime import datetime
 from functools import partial
 
-from shop_contracts import Event, OrderCancelled, ShipmentCreated
-from shop_messaging import Handler, Outbox
+from shop_contracts import OrderCancelled, ShipmentCreated
+from shop_messaging import Outbox, Subscriptions
+from shop_servicekit import Clock
 
 from payment.application.cancellation import void_cancelled_order
 from payment.application.capture import capture_shipped_order
@@ -19,8 +18,8 @@ from payment.application.capture import capture_shipped_order
 GROUP = "payment"
 
 
-def subscriptions(outbox: Outbox, *, now: Callable[[], datetime]) -> dict[type[Event], Handler]:
+def subscriptions(*, outbox: Outbox, clock: Clock) -> Subscriptions:
     return {
-        ShipmentCreated: partial(capture_shipped_order, outbox=outbox, now=now),
-        OrderCancelled: partial(void_cancelled_order, outbox=outbox, now=now),
+        ShipmentCreated: partial(capture_shipped_order, outbox=outbox, clock=clock),
+        OrderCancelled: partial(void_cancelled_order, outbox=outbox, clock=clock),
     }

@@ -1,11 +1,10 @@
 """Reads and writes of the catalog and quotes, in the caller's session (its transaction)."""
 
-from typing import Any
-
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pricing.adapters.tables import prices, products, quotes
+from pricing.domain.products import Price, Product
 from pricing.domain.quotes import CatalogPrice, Quote, QuoteLine
 
 
@@ -20,7 +19,7 @@ async def prices_for(
     return {row.sku: CatalogPrice(row.sku, row.name, row.amount) for row in rows}
 
 
-async def list_products(session: AsyncSession) -> list[dict[str, Any]]:
+async def load_products(session: AsyncSession) -> list[Product]:
     rows = await session.execute(
         select(
             products.c.sku,
@@ -33,14 +32,15 @@ async def list_products(session: AsyncSession) -> list[dict[str, Any]]:
         .where(products.c.active)
         .order_by(products.c.sku, prices.c.currency)
     )
-    catalog: dict[str, dict[str, Any]] = {}
+    described: dict[str, tuple[str, str]] = {}
+    priced: dict[str, list[Price]] = {}
     for row in rows:
-        entry = catalog.setdefault(
-            row.sku,
-            {"sku": row.sku, "name": row.name, "description": row.description, "prices": []},
-        )
-        entry["prices"].append({"amount": row.amount, "currency": row.currency})
-    return list(catalog.values())
+        described.setdefault(row.sku, (row.name, row.description))
+        priced.setdefault(row.sku, []).append(Price(row.amount, row.currency))
+    return [
+        Product(sku, name, description, tuple(priced[sku]))
+        for sku, (name, description) in described.items()
+    ]
 
 
 async def add_quote(session: AsyncSession, quote: Quote) -> None:
@@ -69,7 +69,7 @@ async def add_quote(session: AsyncSession, quote: Quote) -> None:
     )
 
 
-async def get_quote(session: AsyncSession, quote_id: str) -> Quote | None:
+async def load_quote(session: AsyncSession, quote_id: str) -> Quote | None:
     row = (await session.execute(select(quotes).where(quotes.c.id == quote_id))).one_or_none()
     if row is None:
         return None

@@ -1,10 +1,9 @@
 """Use cases: price a cart into a stored quote; read a quote back."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from shop_servicekit import new_id
+from shop_servicekit import Clock, new_id
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pricing.adapters import catalog
@@ -23,8 +22,9 @@ async def create_quote(
     command: CreateQuote,
     *,
     ttl: timedelta,
-    now: Callable[[], datetime],
+    clock: Clock,
 ) -> Quote:
+    """Price the cart at today's catalog prices and store the quote, valid for `ttl`."""
     async with sessions.begin() as session:
         skus = sorted({sku for sku, _ in command.items})
         prices = await catalog.prices_for(session, skus, command.currency)
@@ -34,8 +34,13 @@ async def create_quote(
             prices=prices,
             currency=command.currency,
             country=command.country,
-            now=now(),
+            now=clock(),
             ttl=ttl,
         )
         await catalog.add_quote(session, quote)
         return quote
+
+
+async def find_quote(sessions: async_sessionmaker[AsyncSession], quote_id: str) -> Quote | None:
+    async with sessions() as session:
+        return await catalog.load_quote(session, quote_id)

@@ -2,7 +2,8 @@
 
     store, lock = InMemoryRunStore(), LocalRunLock()
 
-Same contracts as `runs.SqlRunStore` and `runs.AdvisoryRunLock`, within one process.
+Same contracts as `application.run_records.RunRecords` and `adapters.runs.AdvisoryRunLock`,
+within one process.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import replace
 
 from shop_servicekit import new_id
 
-from reconciliation.application.ports import RunInProgress
+from reconciliation.domain.errors import RunInProgress
 from reconciliation.domain.runs import Run
 
 

@@ -1,25 +1,27 @@
 """Reconciliation runs and their findings in PostgreSQL, and the lock repairing runs share.
 
-store = SqlRunStore(db.sessions, now=utc_now)
-lock = AdvisoryRunLock(db.engine)
-async with lock.hold():          # RunInProgress if another process holds it
-    ...
+    async with sessions.begin() as session:      # the caller's transaction
+        await add_run(session, run)
+    async with AdvisoryRunLock(db.engine).hold():   # RunInProgress if another process holds it
+        ...
+
+The run functions take the caller's session (`application.run_records` owns the
+transactions). The lock is not a transaction: it holds a connection of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from shop_servicekit import new_id
 from sqlalchemy import select, text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from reconciliation.adapters.tables import findings, reconciliation_runs
-from reconciliation.application.ports import RunInProgress
+from reconciliation.domain.errors import RunInProgress
 from reconciliation.domain.findings import Action, Finding, Kind, Repair
 from reconciliation.domain.runs import FindingStatus, Run, RunStatus, SettledFinding, Trigger
 
@@ -63,75 +65,67 @@ class AdvisoryRunLock:
                     raise
 
 
-class SqlRunStore:
-    def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], *, now: Callable[[], datetime]
-    ) -> None:
-        self.sessions = sessions
-        self.now = now
+async def add_run(session: AsyncSession, run: Run) -> None:
+    await session.execute(
+        reconciliation_runs.insert().values(
+            id=run.id,
+            trigger=run.trigger.value,
+            dry_run=run.dry_run,
+            since=run.since,
+            until=run.until,
+            started_at=run.started_at,
+            status=run.status.value,
+        )
+    )
 
-    async def start(self, run: Run) -> None:
-        async with self.sessions.begin() as session:
-            await session.execute(
-                reconciliation_runs.insert().values(
-                    id=run.id,
-                    trigger=run.trigger.value,
-                    dry_run=run.dry_run,
-                    since=run.since,
-                    until=run.until,
-                    started_at=run.started_at,
-                    status=run.status.value,
-                )
-            )
 
-    async def finish(self, run: Run) -> Run:
-        recorded = [replace(f, id=new_id("fnd")) for f in run.findings]
-        created_at = self.now()
-        async with self.sessions.begin() as session:
-            await session.execute(
-                reconciliation_runs.update()
-                .where(reconciliation_runs.c.id == run.id)
-                .values(
-                    status=run.status.value,
-                    finished_at=run.finished_at,
-                    summary=dict(run.summary),
-                    error=run.error,
-                )
-            )
-            if recorded:
-                await session.execute(
-                    findings.insert(), [_finding_row(run.id, f, created_at) for f in recorded]
-                )
-        return replace(run, findings=recorded)
+async def save_outcome(
+    session: AsyncSession, run: Run, recorded: Sequence[SettledFinding], created_at: datetime
+) -> None:
+    """The run's status, summary and error, and its findings (which carry their ids)."""
+    await session.execute(
+        reconciliation_runs.update()
+        .where(reconciliation_runs.c.id == run.id)
+        .values(
+            status=run.status.value,
+            finished_at=run.finished_at,
+            summary=dict(run.summary),
+            error=run.error,
+        )
+    )
+    if recorded:
+        await session.execute(
+            findings.insert(), [_finding_row(run.id, f, created_at) for f in recorded]
+        )
 
-    async def get(self, run_id: str) -> Run | None:
-        async with self.sessions() as session:
-            row = (
-                await session.execute(
-                    select(reconciliation_runs).where(reconciliation_runs.c.id == run_id)
-                )
-            ).one_or_none()
-            if row is None:
-                return None
-            rows = (
-                await session.execute(
-                    select(findings)
-                    .where(findings.c.run_id == run_id)
-                    .order_by(findings.c.order_id, findings.c.kind, findings.c.id)
-                )
-            ).all()
-        return replace(_run(row), findings=[_finding(r) for r in rows])
 
-    async def latest(self, limit: int) -> Sequence[Run]:
-        async with self.sessions() as session:
-            rows = (
-                await session.execute(
-                    select(reconciliation_runs)
-                    .order_by(reconciliation_runs.c.started_at.desc(), reconciliation_runs.c.id)
-                    .limit(limit)
-                )
-            ).all()
-        return [_run(row) for row in rows]
+async def get_run(session: AsyncSession, run_id: str) -> Run | None:
+    """The run with its findings."""
+    row = (
+        await session.execute(select(reconciliation_runs).where(reconciliation_runs.c.id == run_id))
+    ).one_or_none()
+    if row is None:
+        return None
+    rows = (
+        await session.execute(
+            select(findings)
+            .where(findings.c.run_id == run_id)
+            .order_by(findings.c.order_id, findings.c.kind, findings.c.id)
+        )
+    ).all()
+    return replace(_run(row), findings=[_finding(r) for r in rows])
+
+
+async def latest_runs(session: AsyncSession, limit: int) -> list[Run]:
+    """The newest runs first, without their findings."""
+    rows = (
+        await session.execute(
+            select(reconciliation_runs)
+            .order_by(reconciliation_runs.c.started_at.desc(), reconciliation_runs.c.id)
+            .limit(limit)
+        )
+    ).all()
+    return [_run(row) for row in rows]
 
 
 def _finding_row(run_id: str, settled: SettledFinding, created_at: datetime) -> dict[str, Any]:

@@ -21,13 +21,14 @@ from urllib.parse import urlencode
 
 from shop_http import Budget, Dependency, DependencyError
 
-from reconciliation.application.ports import Reading, SourceUnavailable
+from reconciliation.domain.errors import SourceUnavailable
 from reconciliation.domain.findings import Window
 from reconciliation.domain.sources import (
     AuthorizationRecord,
     BackorderRecord,
     NotificationRecord,
     OrderRecord,
+    Reading,
     ReservationRecord,
     ShipmentRecord,
     Snapshot,

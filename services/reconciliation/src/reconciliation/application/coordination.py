@@ -1,17 +1,21 @@
-"""Use cases: observe an event into an order's coordination state; find the stuck orders.
+"""Use cases: observe an event into an order's coordination state; read an order's progress;
+find the stuck orders.
 
-`observe_event` runs in the caller's transaction (the consumer's, next to its inbox
-claim). The event log dedupes by event id; the row lock serialises two events of one
-order arriving from different topics at once; the domain makes their order irrelevant.
+`observe_order_event` is the consumer's handler: it runs in the caller's transaction (the
+consumer's, next to its inbox claim) through `observe_event`. The event log dedupes by
+event id; the row lock serialises two events of one order arriving from different topics
+at once; the domain makes their order irrelevant.
 """
 
 from collections.abc import Mapping
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from shop_contracts import (
     BackorderDeclared,
+    CloudEvent,
     CustomerNotified,
     OrderCancelled,
     OrderConfirmed,
@@ -19,6 +23,7 @@ from shop_contracts import (
     ReservationCommitted,
     ShipmentCreated,
 )
+from shop_servicekit import Clock
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from reconciliation.adapters import coordination
@@ -27,7 +32,10 @@ from reconciliation.domain.coordination import (
     Fact,
     LateStep,
     OrderCoordination,
+    StepProgress,
     apply,
+    order_status,
+    progress,
     stuck_steps,
 )
 
@@ -75,20 +83,62 @@ async def observe_event(
     return state
 
 
+async def observe_order_event(
+    session: AsyncSession, event: CloudEvent[Any], *, clock: Clock
+) -> None:
+    """The consumer's handler for every tracked event type (`entrypoints/worker.py`)."""
+    order_id = getattr(event.data, "order_id", None) or event.subject
+    await observe_event(
+        session, ObservedEvent(event.id, event.type, order_id, event.time), now=clock()
+    )
+
+
+@dataclass(frozen=True)
+class OrderProgress:
+    state: OrderCoordination
+    as_of: datetime
+    status: str  # domain.coordination.order_status
+    steps: list[StepProgress]
+
+
+async def find_order_progress(
+    sessions: async_sessionmaker[AsyncSession],
+    order_id: str,
+    *,
+    clock: Clock,
+    deadlines: Deadlines,
+) -> OrderProgress | None:
+    """Where the order's steps stand now; None when no event about it was ever seen."""
+    async with sessions() as session:
+        state = await coordination.get_state(session, order_id)
+    if state is None:
+        return None
+    as_of = clock()
+    steps = progress(state, as_of, deadlines)
+    return OrderProgress(state, as_of, order_status(state, steps), steps)
+
+
 @dataclass(frozen=True)
 class StuckOrder:
     state: OrderCoordination
     late: list[LateStep]
 
 
+@dataclass(frozen=True)
+class StuckOrders:
+    as_of: datetime
+    orders: list[StuckOrder]
+
+
 async def find_stuck(
     sessions: async_sessionmaker[AsyncSession],
     *,
-    now: datetime,
+    clock: Clock,
     deadlines: Deadlines,
     limit: int,
-) -> list[StuckOrder]:
-    """Up to `limit` orders with a late step, oldest confirmation first."""
+) -> StuckOrders:
+    """Up to `limit` orders with a late step now, oldest confirmation first."""
+    now = clock()
     stuck: list[StuckOrder] = []
     async with sessions() as session, aclosing(coordination.open_orders(session)) as states:
         async for state in states:
@@ -97,4 +147,4 @@ async def find_stuck(
                 stuck.append(StuckOrder(state, late))
                 if len(stuck) >= limit:
                     break
-    return stuck
+    return StuckOrders(now, stuck)

@@ -1,42 +1,21 @@
 """What the reconciliation job needs from the outside world, as Protocols.
 
-The adapters implement them over HTTP (sources, repairs) and PostgreSQL (runs, the lock);
-the tests and the benchmark implement them in memory where that is the point.
+The adapters implement the other services' APIs (`Sources`, `Repairs`, over HTTP) and the
+metrics (`RunObserver`). `RunStore` and `RunLock` are this service's own database
+(`application.run_records`, `adapters.runs.AdvisoryRunLock`): they stay ports so the job's
+unit tests and the benchmark run it in memory (`adapters.memory`). What they exchange and
+raise (`Reading`, `Run`, `SourceUnavailable`, `RunInProgress`) lives in the domain.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass
 from typing import Protocol
 
 from reconciliation.domain.findings import Repair, Window
 from reconciliation.domain.runs import Run
-from reconciliation.domain.sources import Snapshot
-
-
-@dataclass(frozen=True)
-class Reading:
-    snapshot: Snapshot
-    rows: Mapping[str, int]  # rows read, by source ("orders", "reservations", ...)
-    pages: int
-
-
-class SourceUnavailable(Exception):
-    """A source of truth could not be read completely; the run judges nothing."""
-
-    def __init__(self, source: str, reason: str) -> None:
-        super().__init__(f"{source}: {reason}")
-        self.source = source
-        self.reason = reason
-
-
-class RunInProgress(Exception):
-    """Another run that repairs is under way; two never repair at once."""
-
-    def __init__(self) -> None:
-        super().__init__("another reconciliation run is repairing right now")
+from reconciliation.domain.sources import Reading
 
 
 class Sources(Protocol):

@@ -21,7 +21,7 @@ from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from shop_servicekit import new_id
+from shop_servicekit import Clock, new_id
 
 from reconciliation.application.ports import (
     Repairs,
@@ -29,9 +29,9 @@ from reconciliation.application.ports import (
     RunObserver,
     RunStore,
     Sources,
-    SourceUnavailable,
 )
 from reconciliation.domain.drift import find_drift
+from reconciliation.domain.errors import SourceUnavailable
 from reconciliation.domain.findings import Finding, Policy, Window
 from reconciliation.domain.runs import (
     Run,
@@ -61,9 +61,11 @@ class Job:
     lock: RunLock
     observer: RunObserver
     policy: Policy
-    now: Callable[[], datetime]
+    # Read when a run starts and when it finishes (a run takes time; both are recorded).
+    clock: Clock
     new_run_id: Callable[[], str] = field(default=lambda: new_id("run"))
-    clock: Callable[[], float] = time.monotonic
+    # Durations only (monotonic seconds), never a moment.
+    timer: Callable[[], float] = time.monotonic
 
 
 async def reconcile(
@@ -75,7 +77,7 @@ async def reconcile(
     trigger: Trigger,
 ) -> Run:
     """Run the job once over rows created in [since, until or now); the recorded run."""
-    started_at = job.now()
+    started_at = job.clock()
     end = until or started_at
     if since >= end:
         raise InvalidWindow(f"since ({since.isoformat()}) must be before until ({end.isoformat()})")
@@ -93,17 +95,17 @@ async def reconcile(
 
 
 async def _run(job: Job, run: Run, window: Window) -> Run:
-    began = job.clock()
+    began = job.timer()
     try:
         # Up to the run's start, not `until`: later rows are not settled facts yet anyway.
         reading = await job.sources.read(Window(window.since - READ_MARGIN, run.started_at))
     except SourceUnavailable as exc:
         log.error("reconciliation run %s failed: %s", run.id, exc, extra={"run_id": run.id})
-        seconds = job.clock() - began
+        seconds = job.timer() - began
         failed = replace(
             run,
             status=RunStatus.FAILED,
-            finished_at=job.now(),
+            finished_at=job.clock(),
             error=str(exc),
             summary={"duration_seconds": round(seconds, 3)},
         )
@@ -112,7 +114,7 @@ async def _run(job: Job, run: Run, window: Window) -> Run:
     findings = find_drift(reading.snapshot, window=window, now=run.started_at, policy=job.policy)
     settled = [await _settle(job, finding, dry_run=run.dry_run) for finding in findings]
     summary = summarize(
-        settled, read=reading.rows, pages=reading.pages, seconds=job.clock() - began
+        settled, read=reading.rows, pages=reading.pages, seconds=job.timer() - began
     )
     log.info(
         "reconciliation run %s: %s findings, %s repaired, %s open",
@@ -123,7 +125,7 @@ async def _run(job: Job, run: Run, window: Window) -> Run:
         extra={"run_id": run.id, "dry_run": run.dry_run},
     )
     done = replace(
-        run, status=RunStatus.SUCCEEDED, finished_at=job.now(), summary=summary, findings=settled
+        run, status=RunStatus.SUCCEEDED, finished_at=job.clock(), summary=summary, findings=settled
     )
     return await job.runs.finish(done)
 
@@ -148,7 +150,7 @@ async def _record_failure(job: Job, run: Run, error: str) -> None:
     """Best effort: a run that died of something unexpected is not left RUNNING."""
     try:
         await job.runs.finish(
-            replace(run, status=RunStatus.FAILED, finished_at=job.now(), error=error[:2000])
+            replace(run, status=RunStatus.FAILED, finished_at=job.clock(), error=error[:2000])
         )
     except Exception:
         log.exception("could not record the failure of run %s", run.id)

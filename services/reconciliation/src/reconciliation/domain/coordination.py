@@ -146,3 +146,14 @@ def stuck_steps(state: OrderCoordination, now: datetime, deadlines: Deadlines) -
 def is_complete(state: OrderCoordination) -> bool:
     """Every step done (a backorder answers allocation, but commit and capture still wait)."""
     return all(any(state.at(f) is not None for f in rule.done_by) for rule in COMPLETE_ORDER)
+
+
+def order_status(state: OrderCoordination, steps: list[StepProgress]) -> str:
+    """COMPLETE | CANCELLED | STUCK (a step is late) | IN_PROGRESS, given `progress(state)`."""
+    if state.cancelled_at is not None:
+        return "CANCELLED"
+    if is_complete(state):
+        return "COMPLETE"
+    if any(step.status is StepStatus.LATE for step in steps):
+        return "STUCK"
+    return "IN_PROGRESS"

@@ -74,7 +74,7 @@ class Window:
 class Policy:
     """How long each collaboration may take before its absence counts as drift.
 
-    The step deadlines are the coordination state's own (DESIGN.md section 7).
+    The step deadlines are the coordination state's own (`domain/coordination.py`).
     `orphan_grace` keeps a checkout still in flight (reserved and authorized, not yet
     confirmed) from being taken for an orphan; `status_settle` is how long checkout may
     take to reflect a downstream fact through its consumer.

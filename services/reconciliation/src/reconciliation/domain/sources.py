@@ -177,3 +177,12 @@ def facts_of(record: object) -> dict[str, object]:
         value = getattr(record, f.name)
         out[f.name] = value.isoformat() if isinstance(value, datetime) else value
     return out
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one read of every source returned: the snapshot and how much was read."""
+
+    snapshot: Snapshot
+    rows: Mapping[str, int]  # rows read, by source ("orders", "reservations", ...)
+    pages: int

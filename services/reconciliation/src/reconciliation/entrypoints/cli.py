@@ -4,8 +4,9 @@
     python -m reconciliation reconcile --since 2026-11-21T00:00:00Z --until 1h --dry-run --json
 
 It uses the service's own settings (RECONCILIATION_* env vars; the defaults reach the
-embedded stack of `make up`), records the run like any other, prints the report on stdout
-(logs go to stderr) and exits with:
+embedded stack of `make up`: `bootstrap.reconcile_command` builds the job from them and
+calls `main`), records the run like any other, prints the report on stdout (logs go to
+stderr) and exits with:
 
     0  no drift left: nothing found, or everything found was repaired
     1  drift left: a finding is OPEN (or, on a dry run, would be repaired)
@@ -20,21 +21,20 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 
-from prometheus_client import CollectorRegistry
-from shop_servicekit import Database
-from shop_telemetry import configure_logging
-
-from reconciliation.application.ports import RunInProgress
-from reconciliation.application.reconcile import InvalidWindow, reconcile
-from reconciliation.bootstrap import build_job, utc_now
-from reconciliation.domain.moments import InvalidMoment, moment
+from reconciliation.application.reconcile import InvalidWindow, Job
+from reconciliation.application.triggers import reconcile_between
+from reconciliation.domain.errors import RunInProgress
+from reconciliation.domain.moments import InvalidMoment
 from reconciliation.domain.runs import Run, RunStatus, Trigger
 from reconciliation.entrypoints.report import render_json, render_text
-from reconciliation.settings import ReconciliationSettings
 
 NO_DRIFT, DRIFT_LEFT, USAGE, RUN_FAILED, IN_PROGRESS = 0, 1, 2, 3, 4
+
+OpenJob = Callable[[], AbstractAsyncContextManager[Job]]
+"""The job, built on entry and closed on exit (its clients, its database)."""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -59,43 +59,28 @@ def exit_code(run: Run) -> int:
     return DRIFT_LEFT if run.drift_left else NO_DRIFT
 
 
-async def run_command(settings: ReconciliationSettings, args: argparse.Namespace) -> int:
-    now = utc_now()
-    try:
-        since = moment(args.since, now)
-        until = None if args.until is None else moment(args.until, now)
-    except InvalidMoment as exc:
-        print(f"reconcile: {exc}", file=sys.stderr)
-        return USAGE
-    db = Database(settings.database_url, pool_size=2)
-    parts = build_job(settings, db, CollectorRegistry())
-    try:
-        run = await reconcile(
-            parts.job, since=since, until=until, dry_run=args.dry_run, trigger=Trigger.CLI
-        )
-    except InvalidWindow as exc:
-        print(f"reconcile: {exc}", file=sys.stderr)
-        return USAGE
-    except RunInProgress as exc:
-        print(f"reconcile: {exc}", file=sys.stderr)
-        return IN_PROGRESS
-    finally:
-        await parts.close()
-        await db.dispose()
+async def run_command(open_job: OpenJob, args: argparse.Namespace) -> int:
+    async with open_job() as job:
+        try:
+            run = await reconcile_between(
+                job, since=args.since, until=args.until, dry_run=args.dry_run, trigger=Trigger.CLI
+            )
+        except (InvalidMoment, InvalidWindow) as exc:
+            print(f"reconcile: {exc}", file=sys.stderr)
+            return USAGE
+        except RunInProgress as exc:
+            print(f"reconcile: {exc}", file=sys.stderr)
+            return IN_PROGRESS
     print(render_json(run) if args.json else render_text(run))
     return exit_code(run)
 
 
-def main(argv: Sequence[str]) -> int:
+def main(argv: Sequence[str], *, open_job: OpenJob) -> int:
+    """Parse `argv`, run the job once, print the report; the exit code. Logging is the
+    caller's to configure; the report owns stdout, so logs are moved to stderr."""
     args = parser().parse_args(argv)
-    settings = ReconciliationSettings()
-    configure_logging(
-        service="reconciliation-reconcile",
-        level=settings.log_level,
-        json_format=settings.log_format == "json",
-    )
     # The report owns stdout, so a pipe into jq gets JSON and nothing else.
     for handler in logging.getLogger().handlers:
         if isinstance(handler, logging.StreamHandler):
             handler.setStream(sys.stderr)
-    return asyncio.run(run_command(settings, args))
+    return asyncio.run(run_command(open_job, args))

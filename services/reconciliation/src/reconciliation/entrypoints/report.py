@@ -1,6 +1,6 @@
 """The report of a run, in JSON and in text: the one place a run is rendered.
 
-    RunOut.of(run)        # the API's answer (and `--json`'s)
+    RunView.of(run)        # the API's answer (and `--json`'s)
     render_text(run)      # what `python -m reconciliation reconcile` prints
 
 JSON carries everything recorded (evidence included); text is for a person at a terminal:
@@ -18,23 +18,23 @@ from pydantic import BaseModel
 from reconciliation.domain.runs import FindingStatus, Run, SettledFinding
 
 
-class RepairOut(BaseModel):
+class RepairView(BaseModel):
     action: str
     params: dict[str, Any]
 
 
-class FindingOut(BaseModel):
+class FindingView(BaseModel):
     finding_id: str | None
     kind: str
     order_id: str
     status: str
     detail: str
-    repair: RepairOut | None
+    repair: RepairView | None
     error: str | None
     evidence: dict[str, Any]
 
     @classmethod
-    def of(cls, settled: SettledFinding) -> FindingOut:
+    def of(cls, settled: SettledFinding) -> FindingView:
         finding = settled.finding
         repair = finding.repair
         return cls(
@@ -45,13 +45,13 @@ class FindingOut(BaseModel):
             detail=finding.detail,
             repair=None
             if repair is None
-            else RepairOut(action=repair.action.value, params=dict(repair.params)),
+            else RepairView(action=repair.action.value, params=dict(repair.params)),
             error=settled.error,
             evidence=dict(finding.evidence),
         )
 
 
-class RunOut(BaseModel):
+class RunView(BaseModel):
     run_id: str
     status: str
     trigger: str
@@ -62,10 +62,10 @@ class RunOut(BaseModel):
     finished_at: datetime | None
     summary: dict[str, Any]
     error: str | None
-    findings: list[FindingOut] | None  # None in run listings
+    findings: list[FindingView] | None  # None in run listings
 
     @classmethod
-    def of(cls, run: Run, *, with_findings: bool = True) -> RunOut:
+    def of(cls, run: Run, *, with_findings: bool = True) -> RunView:
         return cls(
             run_id=run.id,
             status=run.status.value,
@@ -77,16 +77,16 @@ class RunOut(BaseModel):
             finished_at=run.finished_at,
             summary=dict(run.summary),
             error=run.error,
-            findings=[FindingOut.of(f) for f in run.findings] if with_findings else None,
+            findings=[FindingView.of(f) for f in run.findings] if with_findings else None,
         )
 
 
-class RunList(BaseModel):
-    runs: list[RunOut]
+class RunListView(BaseModel):
+    runs: list[RunView]
 
 
 def render_json(run: Run) -> str:
-    return json.dumps(RunOut.of(run).model_dump(mode="json"), indent=2)
+    return json.dumps(RunView.of(run).model_dump(mode="json"), indent=2)
 
 
 _ORDER = {FindingStatus.OPEN: 0, FindingStatus.DRY_RUN: 1, FindingStatus.REPAIRED: 2}

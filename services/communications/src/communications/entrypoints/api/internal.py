@@ -1,45 +1,21 @@
 """Reconciliation's routes (docs/reconciliation.md), all under `/internal/v1` and guarded by
 the admin token: the notifications as they are, page by page, and the resend repair."""
 
-from collections.abc import Callable, Mapping
-from datetime import datetime
-from typing import Any
-
 from fastapi import APIRouter, Depends, Response
 from pydantic import SecretStr
-from shop_servicekit import Page, Problem, WindowDep, admin_guard, read_page
-from sqlalchemy import select
+from shop_servicekit import Clock, Page, Problem, WindowDep, admin_guard
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from communications.adapters.tables import notifications
 from communications.application.notify import Notify
-from communications.application.ports import NotificationFailed, RecipientUnknown
+from communications.application.queries import read_notifications
 from communications.application.resend import (
     GivenRecipient,
     ResendNotification,
     Total,
     resend_notification,
 )
-from communications.entrypoints.api.schemas import NotificationOut, ResendRequest
-
-ITEM_COLUMNS = (
-    notifications.c.id,
-    notifications.c.order_id,
-    notifications.c.kind,
-    notifications.c.status,
-    notifications.c.created_at,
-)
-
-
-def notification_item(row: Mapping[str, Any]) -> dict[str, Any]:
-    """Every attempt, FAILED ones included (a fact may have several rows, one SENT at most)."""
-    return {
-        "notification_id": row["id"],
-        "order_id": row["order_id"],
-        "kind": row["kind"],
-        "status": row["status"],
-        "created_at": row["created_at"],
-    }
+from communications.domain.errors import NotificationFailed, RecipientUnknown
+from communications.entrypoints.api.schemas import NotificationView, ResendBody
 
 
 def internal_router(
@@ -47,7 +23,7 @@ def internal_router(
     *,
     notify: Notify,
     admin_token: SecretStr,
-    now: Callable[[], datetime],
+    clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
         prefix="/internal/v1",
@@ -56,20 +32,11 @@ def internal_router(
     )
 
     @router.get("/notifications")
-    async def list_notifications(window: WindowDep) -> Page:
-        t = notifications
-        async with sessions() as session:
-            return await read_page(
-                session,
-                select(*ITEM_COLUMNS),
-                t.c.created_at,
-                t.c.id,
-                window,
-                render=notification_item,
-            )
+    async def get_notifications_page(window: WindowDep) -> Page:
+        return await read_notifications(sessions, window)
 
     @router.post("/notifications/resend", status_code=201)
-    async def resend(body: ResendRequest, response: Response) -> NotificationOut:
+    async def post_resend(body: ResendBody, response: Response) -> NotificationView:
         given, total = body.recipient, body.total
         command = ResendNotification(
             body.order_id,
@@ -78,7 +45,7 @@ def internal_router(
             total=None if total is None else Total(total.amount, total.currency),
         )
         try:
-            resent = await resend_notification(sessions, command, notify=notify, now=now)
+            resent = await resend_notification(sessions, command, notify=notify, clock=clock)
         except RecipientUnknown as exc:
             raise Problem(
                 409,
@@ -101,6 +68,6 @@ def internal_router(
             ) from exc
         if not resent.sent_now:
             response.status_code = 200
-        return NotificationOut.of(resent.notification)
+        return NotificationView.of(resent.notification)
 
     return router

@@ -1,13 +1,14 @@
-"""Thin routes: HTTP in, a read in one session, HTTP out; a missing entity is a problem."""
+"""Thin routes: HTTP in, a query called, HTTP out; a missing entity is a problem. Routes
+never open a session: the application's queries do."""
 
 from fastapi import APIRouter
 from shop_servicekit import Problem
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from communications.adapters import notifications
+from communications.application.queries import find_notification, notifications_of_order
 from communications.entrypoints.api.schemas import (
-    NotificationList,
-    NotificationOut,
+    NotificationListView,
+    NotificationView,
     OrderIdQuery,
 )
 
@@ -16,15 +17,13 @@ def communications_router(sessions: async_sessionmaker[AsyncSession]) -> APIRout
     router = APIRouter(prefix="/v1", tags=["communications"])
 
     @router.get("/notifications")
-    async def list_notifications(order_id: OrderIdQuery) -> NotificationList:
-        async with sessions() as session:
-            found = await notifications.notifications_for_order(session, order_id)
-        return NotificationList(notifications=[NotificationOut.of(n) for n in found])
+    async def get_notifications(order_id: OrderIdQuery) -> NotificationListView:
+        found = await notifications_of_order(sessions, order_id)
+        return NotificationListView(notifications=[NotificationView.of(n) for n in found])
 
     @router.get("/notifications/{notification_id}")
-    async def get_notification(notification_id: str) -> NotificationOut:
-        async with sessions() as session:
-            found = await notifications.get_notification(session, notification_id)
+    async def get_notification(notification_id: str) -> NotificationView:
+        found = await find_notification(sessions, notification_id)
         if found is None:
             raise Problem(
                 404,
@@ -32,6 +31,6 @@ def communications_router(sessions: async_sessionmaker[AsyncSession]) -> APIRout
                 "No such notification",
                 notification_id=notification_id,
             )
-        return NotificationOut.of(found)
+        return NotificationView.of(found)
 
     return router

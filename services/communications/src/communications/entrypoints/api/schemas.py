@@ -1,4 +1,7 @@
-"""Communications' HTTP response models (they belong to this service alone)."""
+"""Communications' HTTP request and response models (they belong to this service alone).
+
+Request bodies end in `Body`, responses in `View`; the use cases never see either.
+"""
 
 from datetime import datetime
 from typing import Annotated
@@ -11,7 +14,7 @@ from communications.domain.notifications import Notification, NotificationKind
 OrderIdQuery = Annotated[str, Query(min_length=1, max_length=64)]
 
 
-class NotificationOut(BaseModel):
+class NotificationView(BaseModel):
     notification_id: str
     order_id: str
     kind: str
@@ -24,7 +27,7 @@ class NotificationOut(BaseModel):
     sent_at: datetime | None
 
     @classmethod
-    def of(cls, notification: Notification) -> "NotificationOut":
+    def of(cls, notification: Notification) -> "NotificationView":
         return cls(
             notification_id=notification.id,
             order_id=notification.order_id,
@@ -39,11 +42,11 @@ class NotificationOut(BaseModel):
         )
 
 
-class NotificationList(BaseModel):
-    notifications: list[NotificationOut]
+class NotificationListView(BaseModel):
+    notifications: list[NotificationView]
 
 
-class RecipientIn(BaseModel):
+class RecipientBody(BaseModel):
     """Who the order's customer is, as the repairer knows it (checkout's order)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -52,14 +55,14 @@ class RecipientIn(BaseModel):
     email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=254)]
 
 
-class MoneyIn(BaseModel):
+class MoneyBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     amount: Annotated[int, Field(ge=0)]
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 
 
-class ResendRequest(BaseModel):
+class ResendBody(BaseModel):
     """`recipient` and `total` are optional: used (and the recipient stored) only when no
     OrderConfirmed of the order was ever seen here; what this service learnt wins."""
 
@@ -67,5 +70,5 @@ class ResendRequest(BaseModel):
 
     order_id: Annotated[str, Field(min_length=1, max_length=64)]
     kind: NotificationKind
-    recipient: RecipientIn | None = None
-    total: MoneyIn | None = None
+    recipient: RecipientBody | None = None
+    total: MoneyBody | None = None

@@ -1,4 +1,5 @@
-"""Fulfillment's HTTP response models (they belong to this service alone)."""
+"""Fulfillment's HTTP response models (they belong to this service alone); they end in
+`View`, and the use cases never see them."""
 
 from datetime import datetime
 from typing import Annotated
@@ -13,28 +14,28 @@ from fulfillment.domain.shipments import Backorder, Shipment
 OrderIdQuery = Annotated[str, Query(min_length=1, max_length=64)]
 
 
-class LineOut(BaseModel):
+class LineView(BaseModel):
     sku: str
     quantity: int
 
     @classmethod
-    def of(cls, line: Line) -> "LineOut":
+    def of(cls, line: Line) -> "LineView":
         return cls(sku=line.sku, quantity=line.quantity)
 
 
-class ShipmentOut(BaseModel):
+class ShipmentView(BaseModel):
     shipment_id: str
     order_id: str
     warehouse_id: str
     status: str
     carrier: str | None
     tracking: str | None
-    lines: list[LineOut]
+    lines: list[LineView]
     created_at: datetime
     dispatched_at: datetime | None
 
     @classmethod
-    def of(cls, shipment: Shipment) -> "ShipmentOut":
+    def of(cls, shipment: Shipment) -> "ShipmentView":
         return cls(
             shipment_id=shipment.id,
             order_id=shipment.order_id,
@@ -42,69 +43,69 @@ class ShipmentOut(BaseModel):
             status=shipment.status.value,
             carrier=shipment.carrier,
             tracking=shipment.tracking,
-            lines=[LineOut.of(line) for line in shipment.lines],
+            lines=[LineView.of(line) for line in shipment.lines],
             created_at=shipment.created_at,
             dispatched_at=shipment.dispatched_at,
         )
 
 
-class ShipmentList(BaseModel):
-    shipments: list[ShipmentOut]
+class ShipmentListView(BaseModel):
+    shipments: list[ShipmentView]
 
 
-class BackorderOut(BaseModel):
+class BackorderView(BaseModel):
     backorder_id: str
     order_id: str
     status: str
     skus_short: list[str]
-    lines: list[LineOut]
+    lines: list[LineView]
     created_at: datetime
     released_at: datetime | None
     cancelled_at: datetime | None
 
     @classmethod
-    def of(cls, backorder: Backorder) -> "BackorderOut":
+    def of(cls, backorder: Backorder) -> "BackorderView":
         return cls(
             backorder_id=backorder.id,
             order_id=backorder.order_id,
             status=backorder.status.value,
             skus_short=list(backorder.skus_short),
-            lines=[LineOut.of(line) for line in backorder.lines],
+            lines=[LineView.of(line) for line in backorder.lines],
             created_at=backorder.created_at,
             released_at=backorder.released_at,
             cancelled_at=backorder.cancelled_at,
         )
 
 
-class BackorderList(BaseModel):
-    backorders: list[BackorderOut]
+class BackorderListView(BaseModel):
+    backorders: list[BackorderView]
 
 
-class BinStockOut(BaseModel):
+class BinStockView(BaseModel):
     sku: str
     on_hand: int
 
 
-class WarehouseOut(BaseModel):
+class WarehouseView(BaseModel):
     warehouse_id: str
     name: str
     country: str
     priority: int
-    stock: list[BinStockOut]
+    stock: list[BinStockView]
 
     @classmethod
-    def of(cls, warehouse: Warehouse) -> "WarehouseOut":
+    def of(cls, warehouse: Warehouse) -> "WarehouseView":
         return cls(
             warehouse_id=warehouse.id,
             name=warehouse.name,
             country=warehouse.country,
             priority=warehouse.priority,
             stock=[
-                BinStockOut(sku=sku, on_hand=on_hand)
+                BinStockView(sku=sku, on_hand=on_hand)
                 for sku, on_hand in sorted(warehouse.on_hand.items())
             ],
         )
 
 
-class WarehouseList(BaseModel):
-    warehouses: list[WarehouseOut]
+class WarehouseListView(BaseModel):
+    warehouses: list[WarehouseView]

@@ -4,20 +4,18 @@ Guarded by the admin token: stock appears out of nowhere here, so only operation
 goods-in system) may call it. Retries are safe with an `Idempotency-Key`.
 """
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
 from pydantic import SecretStr, TypeAdapter, ValidationError
 from shop_messaging import Outbox
-from shop_servicekit import Problem, admin_guard
+from shop_servicekit import Clock, Problem, admin_guard
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory.application.replenishment import ReplenishStock, replenish_stock
 from inventory.domain.receipts import ReceiptConflict
 from inventory.domain.reservations import UnknownSkus
-from inventory.entrypoints.api.schemas import IdempotencyKey, ReceiptOut, ReplenishRequest
+from inventory.entrypoints.api.schemas import IdempotencyKey, ReceiptView, ReplenishBody
 
 _KEY = TypeAdapter(IdempotencyKey)
 
@@ -43,7 +41,7 @@ def replenishment_router(
     outbox: Outbox,
     *,
     admin_token: SecretStr,
-    now: Callable[[], datetime],
+    clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
         prefix="/v1", tags=["inventory admin"], dependencies=[Depends(admin_guard(admin_token))]
@@ -52,15 +50,15 @@ def replenishment_router(
     @router.post("/stock/{sku}/replenish", status_code=201)
     async def replenish(
         sku: str,
-        body: ReplenishRequest,
+        body: ReplenishBody,
         key: Annotated[str | None, Depends(optional_idempotency_key)],
         response: Response,
-    ) -> ReceiptOut:
+    ) -> ReceiptView:
         command = ReplenishStock(
             sku=sku, quantity=body.quantity, reference=body.reference, idempotency_key=key
         )
         try:
-            receipt, level, added = await replenish_stock(sessions, outbox, command, now=now)
+            receipt, level, added = await replenish_stock(sessions, outbox, command, clock=clock)
         except UnknownSkus as exc:
             raise Problem(
                 404, "unknown-sku", "Unknown SKU", detail=str(exc), skus=exc.skus
@@ -75,6 +73,6 @@ def replenishment_router(
             ) from exc
         if not added:
             response.status_code = 200
-        return ReceiptOut.of(receipt, level)
+        return ReceiptView.of(receipt, level)
 
     return router

@@ -1,16 +1,16 @@
-"""Thin routes: HTTP in, a use case called, HTTP out; domain errors become problems."""
+"""Thin routes: HTTP in, an application function called, HTTP out; domain errors become
+problems. Routes never open a session: the use cases and queries own their transactions."""
 
-from collections.abc import Callable
 from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
 from shop_messaging import Outbox
-from shop_servicekit import Problem, budget_guard
+from shop_servicekit import Clock, Problem, budget_guard
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from inventory.adapters import repository
+from inventory.application.queries import find_reservation, find_stock
 from inventory.application.reservations import (
     ReserveStock,
     release_order_reservation,
@@ -24,7 +24,7 @@ from inventory.domain.reservations import (
     ReservationConflict,
     UnknownSkus,
 )
-from inventory.entrypoints.api.schemas import ReservationOut, ReservationRequest, StockOut
+from inventory.entrypoints.api.schemas import ReservationBody, ReservationView, StockView
 
 
 def inventory_router(
@@ -33,24 +33,23 @@ def inventory_router(
     *,
     default_ttl: timedelta,
     min_budget_ms: int,
-    now: Callable[[], datetime],
+    clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
         prefix="/v1", tags=["inventory"], dependencies=[Depends(budget_guard(min_budget_ms))]
     )
 
     @router.get("/stock/{sku}")
-    async def stock(sku: str) -> StockOut:
-        async with sessions() as session:
-            found = await repository.get_stock(session, sku)
+    async def get_stock(sku: str) -> StockView:
+        found = await find_stock(sessions, sku)
         if found is None:
             raise Problem(
                 404, "unknown-sku", "Unknown SKU", detail=f"no stock item {sku}", skus=[sku]
             )
-        return StockOut.of(found)
+        return StockView.of(found)
 
     @router.post("/reservations", status_code=201)
-    async def reserve(body: ReservationRequest, response: Response) -> ReservationOut:
+    async def post_reservation(body: ReservationBody, response: Response) -> ReservationView:
         ttl = timedelta(seconds=body.ttl_seconds) if body.ttl_seconds else default_ttl
         command = ReserveStock(
             order_id=body.order_id,
@@ -58,7 +57,7 @@ def inventory_router(
             ttl=ttl,
         )
         try:
-            reservation, created = await reserve_stock(sessions, command, now=now)
+            reservation, created = await reserve_stock(sessions, command, clock=clock)
         except UnknownSkus as exc:
             raise Problem(
                 404, "unknown-sku", "Unknown SKU", detail=str(exc), skus=exc.skus
@@ -83,29 +82,28 @@ def inventory_router(
             ) from exc
         if not created:
             response.status_code = 200
-        return ReservationOut.of(reservation)
+        return ReservationView.of(reservation)
 
     @router.get("/reservations/{reservation_id}")
-    async def get_reservation(reservation_id: str) -> ReservationOut:
-        async with sessions() as session:
-            found = await repository.get_reservation(session, reservation_id)
-        return ReservationOut.of(_found(found, reservation_id=reservation_id))
+    async def get_reservation(reservation_id: str) -> ReservationView:
+        found = await find_reservation(sessions, reservation_id)
+        return ReservationView.of(_found(found, reservation_id=reservation_id))
 
     @router.delete("/reservations/{reservation_id}")
-    async def release(reservation_id: str) -> ReservationOut:
+    async def delete_reservation(reservation_id: str) -> ReservationView:
         try:
-            released = await release_reservation(sessions, outbox, reservation_id, now=now())
+            released = await release_reservation(sessions, outbox, reservation_id, clock=clock)
         except AlreadyCommitted as exc:
             raise _committed(exc) from exc
-        return ReservationOut.of(_found(released, reservation_id=reservation_id))
+        return ReservationView.of(_found(released, reservation_id=reservation_id))
 
     @router.post("/reservations/by-order/{order_id}/release")
-    async def release_by_order(order_id: str) -> ReservationOut:
+    async def post_release_by_order(order_id: str) -> ReservationView:
         try:
-            released = await release_order_reservation(sessions, outbox, order_id, now=now())
+            released = await release_order_reservation(sessions, outbox, order_id, clock=clock)
         except AlreadyCommitted as exc:
             raise _committed(exc) from exc
-        return ReservationOut.of(_found(released, order_id=order_id))
+        return ReservationView.of(_found(released, order_id=order_id))
 
     return router
 

@@ -1,4 +1,7 @@
-"""Inventory's HTTP request and response models (they belong to this service alone)."""
+"""Inventory's HTTP request and response models (they belong to this service alone).
+
+Request bodies end in `Body`, responses in `View`; the use cases never see either.
+"""
 
 from datetime import datetime
 from typing import Annotated
@@ -17,27 +20,27 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ReservationItem(Strict):
+class ReservationItemBody(Strict):
     sku: Sku
     quantity: int = Field(ge=1, le=1000)
 
 
-class ReservationRequest(Strict):
+class ReservationBody(Strict):
     order_id: OrderId
-    items: list[ReservationItem] = Field(min_length=1, max_length=50)
+    items: list[ReservationItemBody] = Field(min_length=1, max_length=50)
     ttl_seconds: int | None = Field(default=None, ge=1, le=86_400)
 
 
-class ReservationItemOut(BaseModel):
+class ReservationItemView(BaseModel):
     sku: str
     quantity: int
 
 
-class ReservationOut(BaseModel):
+class ReservationView(BaseModel):
     reservation_id: str
     order_id: str
     status: str
-    items: list[ReservationItemOut]
+    items: list[ReservationItemView]
     created_at: datetime
     expires_at: datetime
     released_at: datetime | None
@@ -46,12 +49,12 @@ class ReservationOut(BaseModel):
     confirmed_at: datetime | None
 
     @classmethod
-    def of(cls, reservation: Reservation) -> "ReservationOut":
+    def of(cls, reservation: Reservation) -> "ReservationView":
         return cls(
             reservation_id=reservation.id,
             order_id=reservation.order_id,
             status=reservation.status.value,
-            items=[ReservationItemOut(sku=s, quantity=q) for s, q in reservation.lines],
+            items=[ReservationItemView(sku=s, quantity=q) for s, q in reservation.lines],
             created_at=reservation.created_at,
             expires_at=reservation.expires_at,
             released_at=reservation.released_at,
@@ -61,39 +64,39 @@ class ReservationOut(BaseModel):
         )
 
 
-class StockOut(BaseModel):
+class StockView(BaseModel):
     sku: str
     on_hand: int
     reserved: int
     available: int
 
     @classmethod
-    def of(cls, stock: StockLevel) -> "StockOut":
+    def of(cls, stock: StockLevel) -> "StockView":
         return cls(
             sku=stock.sku, on_hand=stock.on_hand, reserved=stock.reserved, available=stock.available
         )
 
 
-class ReplenishRequest(Strict):
+class ReplenishBody(Strict):
     quantity: int = Field(ge=1, le=100_000)
     reference: str | None = Field(default=None, min_length=1, max_length=200)
 
 
-class ReceiptOut(BaseModel):
+class ReceiptView(BaseModel):
     receipt_id: str
     sku: str
     quantity: int
     reference: str | None
     received_at: datetime
-    stock: StockOut
+    stock: StockView
 
     @classmethod
-    def of(cls, receipt: Receipt, stock: StockLevel) -> "ReceiptOut":
+    def of(cls, receipt: Receipt, stock: StockLevel) -> "ReceiptView":
         return cls(
             receipt_id=receipt.id,
             sku=receipt.sku,
             quantity=receipt.quantity,
             reference=receipt.reference,
             received_at=receipt.received_at,
-            stock=StockOut.of(stock),
+            stock=StockView.of(stock),
         )

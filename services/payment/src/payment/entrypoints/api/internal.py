@@ -5,45 +5,16 @@ The void repair is the public `POST /v1/authorizations/by-order/{order_id}/void`
 (routes.py): checkout's compensation calls it too, and it is idempotent already.
 """
 
-from collections.abc import Callable, Mapping
-from datetime import datetime
-from typing import Any
-
 from fastapi import APIRouter, Depends
 from pydantic import SecretStr
 from shop_messaging import Outbox
-from shop_servicekit import Page, Problem, WindowDep, admin_guard, read_page
-from sqlalchemy import select
+from shop_servicekit import Clock, Page, Problem, WindowDep, admin_guard
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from payment.adapters.tables import authorizations
 from payment.application.capture import capture_order_authorization
+from payment.application.queries import read_authorizations
 from payment.domain.authorizations import NotCapturable
-from payment.entrypoints.api.schemas import AuthorizationOut
-
-ITEM_COLUMNS = (
-    authorizations.c.id,
-    authorizations.c.order_id,
-    authorizations.c.status,
-    authorizations.c.amount,
-    authorizations.c.currency,
-    authorizations.c.created_at,
-    authorizations.c.captured_at,
-    authorizations.c.voided_at,
-)
-
-
-def authorization_item(row: Mapping[str, Any]) -> dict[str, Any]:
-    """Every attempt, DECLINED ones included (an order may have several rows)."""
-    return {
-        "authorization_id": row["id"],
-        "order_id": row["order_id"],
-        "status": row["status"],
-        "amount": {"amount": row["amount"], "currency": row["currency"]},
-        "created_at": row["created_at"],
-        "captured_at": row["captured_at"],
-        "voided_at": row["voided_at"],
-    }
+from payment.entrypoints.api.schemas import AuthorizationView
 
 
 def internal_router(
@@ -51,7 +22,7 @@ def internal_router(
     outbox: Outbox,
     *,
     admin_token: SecretStr,
-    now: Callable[[], datetime],
+    clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
         prefix="/internal/v1",
@@ -61,21 +32,12 @@ def internal_router(
 
     @router.get("/authorizations")
     async def list_authorizations(window: WindowDep) -> Page:
-        t = authorizations
-        async with sessions() as session:
-            return await read_page(
-                session,
-                select(*ITEM_COLUMNS),
-                t.c.created_at,
-                t.c.id,
-                window,
-                render=authorization_item,
-            )
+        return await read_authorizations(sessions, window)
 
     @router.post("/authorizations/by-order/{order_id}/capture")
-    async def capture_by_order(order_id: str) -> AuthorizationOut:
+    async def capture_by_order(order_id: str) -> AuthorizationView:
         try:
-            captured = await capture_order_authorization(sessions, outbox, order_id, now=now())
+            captured = await capture_order_authorization(sessions, outbox, order_id, clock=clock)
         except NotCapturable as exc:
             raise Problem(
                 409,
@@ -90,6 +52,6 @@ def internal_router(
             raise Problem(
                 404, "authorization-not-found", "No authorization for this order", order_id=order_id
             )
-        return AuthorizationOut.of(captured)
+        return AuthorizationView.of(captured)
 
     return router

@@ -1,21 +1,20 @@
-"""Thin routes: HTTP in, a use case called, HTTP out; domain errors become problems."""
+"""Thin routes: HTTP in, an application function called, HTTP out; domain errors become
+problems. Routes never open a session: the use cases and queries own their transactions."""
 
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
 from shop_messaging import Outbox
-from shop_servicekit import Problem, budget_guard
+from shop_servicekit import Clock, Problem, budget_guard
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from payment.adapters import repository
 from payment.application.authorizations import (
     AuthorizePayment,
     authorize_payment,
     void_authorization,
     void_order_authorization,
 )
+from payment.application.queries import find_authorization
 from payment.domain.authorizations import (
     AlreadyCaptured,
     Authorization,
@@ -24,7 +23,7 @@ from payment.domain.authorizations import (
     InvalidToken,
 )
 from payment.domain.fraud import FraudRules
-from payment.entrypoints.api.schemas import AuthorizationOut, AuthorizationRequest
+from payment.entrypoints.api.schemas import AuthorizationBody, AuthorizationView
 
 
 def payment_router(
@@ -33,17 +32,17 @@ def payment_router(
     *,
     rules: FraudRules,
     min_budget_ms: int,
-    now: Callable[[], datetime],
+    clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
         prefix="/v1", tags=["payment"], dependencies=[Depends(budget_guard(min_budget_ms))]
     )
 
     @router.post("/authorizations", status_code=201)
-    async def authorize(body: AuthorizationRequest, response: Response) -> AuthorizationOut:
+    async def post_authorization(body: AuthorizationBody, response: Response) -> AuthorizationView:
         command = AuthorizePayment(**body.model_dump())
         try:
-            attempt, created = await authorize_payment(sessions, command, rules=rules, now=now)
+            attempt, created = await authorize_payment(sessions, command, rules=rules, clock=clock)
         except InvalidToken as exc:
             raise Problem(422, "invalid-token", "Unknown payment token", detail=str(exc)) from exc
         except AuthorizationMismatch as exc:
@@ -58,29 +57,28 @@ def payment_router(
             raise _declined(attempt)
         if not created:
             response.status_code = 200
-        return AuthorizationOut.of(attempt)
+        return AuthorizationView.of(attempt)
 
     @router.get("/authorizations/{authorization_id}")
-    async def get_authorization(authorization_id: str) -> AuthorizationOut:
-        async with sessions() as session:
-            found = await repository.get(session, authorization_id)
-        return AuthorizationOut.of(_found(found, authorization_id=authorization_id))
+    async def get_authorization(authorization_id: str) -> AuthorizationView:
+        found = await find_authorization(sessions, authorization_id)
+        return AuthorizationView.of(_found(found, authorization_id=authorization_id))
 
     @router.post("/authorizations/{authorization_id}/void")
-    async def void(authorization_id: str) -> AuthorizationOut:
+    async def post_void(authorization_id: str) -> AuthorizationView:
         try:
-            voided = await void_authorization(sessions, outbox, authorization_id, now=now())
+            voided = await void_authorization(sessions, outbox, authorization_id, clock=clock)
         except AlreadyCaptured as exc:
             raise _captured(exc) from exc
-        return AuthorizationOut.of(_found(voided, authorization_id=authorization_id))
+        return AuthorizationView.of(_found(voided, authorization_id=authorization_id))
 
     @router.post("/authorizations/by-order/{order_id}/void")
-    async def void_by_order(order_id: str) -> AuthorizationOut:
+    async def post_void_by_order(order_id: str) -> AuthorizationView:
         try:
-            voided = await void_order_authorization(sessions, outbox, order_id, now=now())
+            voided = await void_order_authorization(sessions, outbox, order_id, clock=clock)
         except AlreadyCaptured as exc:
             raise _captured(exc) from exc
-        return AuthorizationOut.of(_found(voided, order_id=order_id))
+        return AuthorizationView.of(_found(voided, order_id=order_id))
 
     return router
 

@@ -1,4 +1,7 @@
-"""Payment's HTTP request and response models (they belong to this service alone)."""
+"""Payment's HTTP request and response models (they belong to this service alone).
+
+Request bodies end in `Body`, responses in `View`; the use cases never see either.
+"""
 
 from datetime import datetime
 from typing import Annotated
@@ -16,7 +19,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class AuthorizationRequest(Strict):
+class AuthorizationBody(Strict):
     order_id: OrderId
     customer_id: CustomerId
     # Minor units. The bound only keeps numbers sane; the fraud screen's limit is lower.
@@ -25,29 +28,29 @@ class AuthorizationRequest(Strict):
     token: str = Field(min_length=1, max_length=64)
 
 
-class Money(BaseModel):
+class MoneyView(BaseModel):
     amount: int
     currency: str
 
 
-class AuthorizationOut(BaseModel):
+class AuthorizationView(BaseModel):
     authorization_id: str
     order_id: str
     customer_id: str
     status: str
-    amount: Money
+    amount: MoneyView
     created_at: datetime
     voided_at: datetime | None
     captured_at: datetime | None
 
     @classmethod
-    def of(cls, authorization: Authorization) -> "AuthorizationOut":
+    def of(cls, authorization: Authorization) -> "AuthorizationView":
         return cls(
             authorization_id=authorization.id,
             order_id=authorization.order_id,
             customer_id=authorization.customer_id,
             status=authorization.status.value,
-            amount=Money(amount=authorization.amount, currency=authorization.currency),
+            amount=MoneyView(amount=authorization.amount, currency=authorization.currency),
             created_at=authorization.created_at,
             voided_at=authorization.voided_at,
             captured_at=authorization.captured_at,

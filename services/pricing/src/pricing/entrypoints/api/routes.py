@@ -1,38 +1,37 @@
-"""Thin routes: HTTP in, a use case called, HTTP out; domain errors become problems."""
+"""Thin routes: HTTP in, an application function called, HTTP out; domain errors become
+problems. Routes never open a session: the use cases and queries own their transactions."""
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from fastapi import APIRouter
-from shop_servicekit import Problem
+from shop_servicekit import Clock, Problem
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from pricing.adapters import catalog
-from pricing.application.quotes import CreateQuote, create_quote
+from pricing.application.products import list_products
+from pricing.application.quotes import CreateQuote, create_quote, find_quote
 from pricing.domain.quotes import UnknownSkus, UnsupportedCountry, UnsupportedCurrency
-from pricing.entrypoints.api.schemas import ProductList, ProductOut, QuoteOut, QuoteRequest
+from pricing.entrypoints.api.schemas import ProductListView, ProductView, QuoteBody, QuoteView
 
 
 def pricing_router(
-    sessions: async_sessionmaker[AsyncSession], *, quote_ttl: timedelta, now: Callable[[], datetime]
+    sessions: async_sessionmaker[AsyncSession], *, quote_ttl: timedelta, clock: Clock
 ) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["pricing"])
 
     @router.get("/products")
-    async def products() -> ProductList:
-        async with sessions() as session:
-            rows = await catalog.list_products(session)
-        return ProductList(products=[ProductOut.model_validate(row) for row in rows])
+    async def get_products() -> ProductListView:
+        products = await list_products(sessions)
+        return ProductListView(products=[ProductView.of(product) for product in products])
 
     @router.post("/quotes", status_code=201)
-    async def quote(body: QuoteRequest) -> QuoteOut:
+    async def post_quote(body: QuoteBody) -> QuoteView:
         command = CreateQuote(
             items=[(item.sku, item.quantity) for item in body.items],
             currency=body.currency,
             country=body.country,
         )
         try:
-            created = await create_quote(sessions, command, ttl=quote_ttl, now=now)
+            created = await create_quote(sessions, command, ttl=quote_ttl, clock=clock)
         except UnknownSkus as exc:
             raise Problem(
                 404, "unknown-sku", "Unknown SKU", detail=str(exc), skus=exc.skus
@@ -53,14 +52,13 @@ def pricing_router(
                 detail=str(exc),
                 country=exc.country,
             ) from exc
-        return QuoteOut.of(created)
+        return QuoteView.of(created)
 
     @router.get("/quotes/{quote_id}")
-    async def get_quote(quote_id: str) -> QuoteOut:
-        async with sessions() as session:
-            found = await catalog.get_quote(session, quote_id)
+    async def get_quote(quote_id: str) -> QuoteView:
+        found = await find_quote(sessions, quote_id)
         if found is None:
             raise Problem(404, "quote-not-found", "No such quote", quote_id=quote_id)
-        return QuoteOut.of(found)
+        return QuoteView.of(found)
 
     return router

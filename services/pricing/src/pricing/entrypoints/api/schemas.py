@@ -1,10 +1,14 @@
-"""Pricing's HTTP request and response models (they belong to this service alone)."""
+"""Pricing's HTTP request and response models (they belong to this service alone).
+
+Request bodies end in `Body`, responses in `View`; the use cases never see either.
+"""
 
 from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pricing.domain.products import Product
 from pricing.domain.quotes import Quote
 
 Sku = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,63}$")]
@@ -16,53 +20,53 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class QuoteItem(Strict):
+class QuoteItemBody(Strict):
     sku: Sku
     quantity: int = Field(ge=1, le=100)
 
 
-class QuoteRequest(Strict):
-    items: list[QuoteItem] = Field(min_length=1, max_length=50)
+class QuoteBody(Strict):
+    items: list[QuoteItemBody] = Field(min_length=1, max_length=50)
     currency: Currency
     country: Country
 
 
-class Money(BaseModel):
+class MoneyView(BaseModel):
     amount: int
     currency: str
 
 
-class QuoteLineOut(BaseModel):
+class QuoteLineView(BaseModel):
     sku: str
     name: str
     quantity: int
-    unit_price: Money
-    line_total: Money
+    unit_price: MoneyView
+    line_total: MoneyView
 
 
-class QuoteOut(BaseModel):
+class QuoteView(BaseModel):
     quote_id: str
     currency: str
     country: str
-    lines: list[QuoteLineOut]
-    subtotal: Money
-    shipping: Money
-    tax: Money
-    total: Money
+    lines: list[QuoteLineView]
+    subtotal: MoneyView
+    shipping: MoneyView
+    tax: MoneyView
+    total: MoneyView
     created_at: datetime
     expires_at: datetime
 
     @classmethod
-    def of(cls, quote: Quote) -> "QuoteOut":
-        def money(amount: int) -> Money:
-            return Money(amount=amount, currency=quote.currency)
+    def of(cls, quote: Quote) -> "QuoteView":
+        def money(amount: int) -> MoneyView:
+            return MoneyView(amount=amount, currency=quote.currency)
 
         return cls(
             quote_id=quote.id,
             currency=quote.currency,
             country=quote.country,
             lines=[
-                QuoteLineOut(
+                QuoteLineView(
                     sku=line.sku,
                     name=line.name,
                     quantity=line.quantity,
@@ -80,17 +84,21 @@ class QuoteOut(BaseModel):
         )
 
 
-class ProductPrice(BaseModel):
-    amount: int
-    currency: str
-
-
-class ProductOut(BaseModel):
+class ProductView(BaseModel):
     sku: str
     name: str
     description: str
-    prices: list[ProductPrice]
+    prices: list[MoneyView]
+
+    @classmethod
+    def of(cls, product: Product) -> "ProductView":
+        return cls(
+            sku=product.sku,
+            name=product.name,
+            description=product.description,
+            prices=[MoneyView(amount=p.amount, currency=p.currency) for p in product.prices],
+        )
 
 
-class ProductList(BaseModel):
-    products: list[ProductOut]
+class ProductListView(BaseModel):
+    products: list[ProductView]

@@ -1,20 +1,27 @@
-"""Reconciliation's HTTP response models (they belong to this service alone)."""
+"""Reconciliation's HTTP request and response models (they belong to this service alone).
+
+Request bodies end in `Body`, responses in `View`; the use cases never see either. The run
+views are `entrypoints/report.py`'s, shared with the CLI's `--json`.
+"""
 
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
-from reconciliation.domain.coordination import (
-    Deadlines,
-    LateStep,
-    OrderCoordination,
-    StepStatus,
-    is_complete,
-    progress,
-)
+from reconciliation.application.coordination import OrderProgress, StuckOrders
+from reconciliation.domain.coordination import LateStep
 
 
-class StepOut(BaseModel):
+class RunBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    # ISO 8601 with an offset, or a span back from now: "90s", "15m", "24h", "7d".
+    since: str = Field(min_length=1, max_length=64)
+    until: str | None = Field(default=None, min_length=1, max_length=64)
+    dry_run: bool = False
+
+
+class StepView(BaseModel):
     step: str
     status: str
     started_at: datetime | None
@@ -23,7 +30,7 @@ class StepOut(BaseModel):
     late_by_seconds: float | None
 
 
-class CoordinationOut(BaseModel):
+class CoordinationView(BaseModel):
     order_id: str
     status: str  # COMPLETE | CANCELLED | STUCK | IN_PROGRESS
     confirmed_at: datetime | None
@@ -34,22 +41,14 @@ class CoordinationOut(BaseModel):
     customer_notified_at: datetime | None
     cancelled_at: datetime | None
     last_event_at: datetime | None
-    steps: list[StepOut]
+    steps: list[StepView]
 
     @classmethod
-    def of(cls, state: OrderCoordination, now: datetime, deadlines: Deadlines) -> "CoordinationOut":
-        steps = progress(state, now, deadlines)
-        if state.cancelled_at is not None:
-            status = "CANCELLED"
-        elif is_complete(state):
-            status = "COMPLETE"
-        elif any(step.status is StepStatus.LATE for step in steps):
-            status = "STUCK"
-        else:
-            status = "IN_PROGRESS"
+    def of(cls, found: OrderProgress) -> "CoordinationView":
+        state = found.state
         return cls(
             order_id=state.order_id,
-            status=status,
+            status=found.status,
             confirmed_at=state.confirmed_at,
             allocated_at=state.allocated_at,
             backordered_at=state.backordered_at,
@@ -59,41 +58,56 @@ class CoordinationOut(BaseModel):
             cancelled_at=state.cancelled_at,
             last_event_at=state.last_event_at,
             steps=[
-                StepOut(
+                StepView(
                     step=step.step.value,
                     status=step.status.value,
                     started_at=step.started_at,
                     due_at=step.due_at,
                     done_at=step.done_at,
-                    late_by_seconds=_seconds(step.late_by(now)),
+                    late_by_seconds=_seconds(step.late_by(found.as_of)),
                 )
-                for step in steps
+                for step in found.steps
             ],
         )
 
 
-class LateStepOut(BaseModel):
+class LateStepView(BaseModel):
     step: str
     due_at: datetime
     late_by_seconds: float
 
     @classmethod
-    def of(cls, late: LateStep) -> "LateStepOut":
+    def of(cls, late: LateStep) -> "LateStepView":
         return cls(
             step=late.step.value, due_at=late.due_at, late_by_seconds=late.late_by.total_seconds()
         )
 
 
-class StuckOrderOut(BaseModel):
+class StuckOrderView(BaseModel):
     order_id: str
     confirmed_at: datetime | None
     last_event_at: datetime | None
-    late_steps: list[LateStepOut]
+    late_steps: list[LateStepView]
 
 
-class StuckList(BaseModel):
+class StuckListView(BaseModel):
     as_of: datetime
-    orders: list[StuckOrderOut]
+    orders: list[StuckOrderView]
+
+    @classmethod
+    def of(cls, stuck: StuckOrders) -> "StuckListView":
+        return cls(
+            as_of=stuck.as_of,
+            orders=[
+                StuckOrderView(
+                    order_id=order.state.order_id,
+                    confirmed_at=order.state.confirmed_at,
+                    last_event_at=order.state.last_event_at,
+                    late_steps=[LateStepView.of(late) for late in order.late],
+                )
+                for order in stuck.orders
+            ],
+        )
 
 
 def _seconds(delta: timedelta | None) -> float | None:
