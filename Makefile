@@ -5,12 +5,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STACK  := $(BIN)/python -m shop_stack
 
-PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/pyproject.toml e2e/pyproject.toml)
+PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/pyproject.toml e2e/pyproject.toml chaos/pyproject.toml)
 EDITABLES  := $(patsubst %/pyproject.toml,-e %,$(PYPROJECTS))
 # The machine's own PostgreSQL, used by `make test-external-db` (CI runs it when one answers).
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
-.PHONY: install demo up down status test e2e test-external-db lint fmt constraints clean
+.PHONY: install demo up down status test e2e chaos test-external-db lint fmt constraints clean
 
 install: $(VENV)/.installed
 
@@ -43,6 +43,12 @@ test: install
 ## e2e: the black-box suite against a stack it starts itself (or E2E_*_URL deployments)
 e2e: install
 	$(BIN)/pytest e2e
+
+## chaos: a seeded randomized fault run on its own embedded stack (free ports), then the
+## checker's report; SEED= replays a run's schedule, CHECKOUTS= sizes it (exit 1: anomalies)
+CHECKOUTS ?= 500
+chaos: install
+	$(BIN)/python -m shop_chaos --checkouts $(CHECKOUTS) $(if $(SEED),--seed $(SEED))
 
 ## test-external-db: the database-backed tests again, against an external PostgreSQL
 test-external-db: install
