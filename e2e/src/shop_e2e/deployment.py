@@ -177,9 +177,10 @@ def existing_deployment(env: Mapping[str, str]) -> Deployment:
 
 
 @contextmanager
-def embedded_stack(*, keep: bool = False) -> Iterator[Deployment]:
+def embedded_stack(*, keep: bool = False, within: float = STARTUP_SECONDS) -> Iterator[Deployment]:
     """The whole stack (every service's serve and work, PostgreSQL, broker, mail sink) on
-    free ports under a temporary var dir; stopped, and the dir removed, on exit."""
+    free ports under a temporary var dir, ready `within` seconds; stopped, and the dir
+    removed, on exit."""
     root = Path(tempfile.mkdtemp(prefix="shop-e2e-"))
     base = free_port_block(len(SERVICES))
     config = StackConfig(
@@ -196,7 +197,7 @@ def embedded_stack(*, keep: bool = False) -> Iterator[Deployment]:
     print(f"\ne2e: starting the embedded stack in {root} (logs in {root / 'log'})")
     started = time.monotonic()
     try:
-        run_sync(lambda: runner.up(STARTUP_SECONDS))
+        run_sync(lambda: runner.up(within))
         print(f"e2e: stack ready in {time.monotonic() - started:.1f}s")
         runner.keep_alive()  # a process that dies comes back, as under compose
         yield Deployment(
