@@ -69,8 +69,10 @@ def plan(seed: int, seconds: float, *, gap: tuple[float, float] = (4.0, 10.0)) -
     while at < seconds - gap[0]:
         faults.append(_fault(rng, round(at, 1)))
         at += rng.uniform(*gap)
-    runs = int(seconds // RECONCILE_EVERY)
-    faults += [Fault(RECONCILE_EVERY * (n + 1), "reconcile") for n in range(runs)]
+    at = RECONCILE_EVERY
+    while at < seconds:
+        faults.append(Fault(at, "reconcile"))
+        at += RECONCILE_EVERY
     return sorted(faults, key=lambda f: f.at)
 
 
