@@ -27,7 +27,7 @@ from shop_e2e.shop import Shop
 
 from shop_chaos.schedule import DEPENDENCIES, Fault
 
-READY_WITHIN = 90.0  # a restart on a loaded 2-core machine, with margin
+READY_WITHIN = 300.0  # a restart on a 2-core machine others load too (measured past 90 s)
 
 
 class Nemesis:
@@ -138,5 +138,8 @@ class Nemesis:
             except Exception as exc:
                 notes.append(f"clearing faults on {service} failed: {exc!r}")
         for name in ("postgres", "broker", "smtp"):
-            await self.control.start(name, within=READY_WITHIN)
+            try:
+                await self.control.start(name, within=READY_WITHIN)
+            except Exception as exc:
+                notes.append(f"starting {name} failed: {exc!r}")
         return notes

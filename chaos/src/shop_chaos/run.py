@@ -81,7 +81,10 @@ async def chaos_run(
         for note in await nemesis.heal():
             say(f"chaos: {note}")
         for name in PROCESSES:
-            await nemesis.ready(name)
+            try:
+                await nemesis.ready(name)
+            except TimeoutError as exc:
+                say(f"chaos: {exc}")
         run.settle = await _converge(shop, nemesis, since, healed, say)
         run.truth = await read_truth(shop, since)
         run.anomalies = check(run.attempts, run.truth, ledger)
