@@ -120,6 +120,18 @@ def test_a_refusal_that_left_a_hold_and_an_authorization_is_found() -> None:
     }
 
 
+def test_a_completed_order_whose_shipment_email_was_never_sent_is_found() -> None:
+    unsent = replace(
+        CLEAN,
+        notifications=CLEAN.notifications[:3],
+        mails={"c1@example.com": 2, "c2@example.com": 1},
+    )
+
+    assert check(ATTEMPTS, unsent, LEDGER) == [
+        Anomaly("email-missing", "ord_2", "SHIPMENT_CREATED of a COMPLETED order")
+    ]
+
+
 def test_a_hold_ended_under_a_confirmed_order_and_an_unfinished_order_are_found() -> None:
     drifted = replace(
         CLEAN,

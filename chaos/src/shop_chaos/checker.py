@@ -11,6 +11,8 @@ never repairs; an empty list means every invariant held:
 - no order lost: every 201 is CONFIRMED or later, one order per customer; nothing held or
   authorized for an order that is not live (a refusal leaves nothing behind);
 - no duplicate side effect: one capture, one shipment, one email per fact per order;
+- no missing email: a COMPLETED order's confirmation and shipment, a BACKORDERED one's
+  confirmation and backorder, each SENT and in the mailbox;
 - no oversell: on hand never negative, initial + replenished = on hand + shipped, and
   inventory's reserved count is what its HELD reservations hold;
 - money balances: a capture for each COMPLETED order, of its total, and for no other;
@@ -43,6 +45,7 @@ def check(attempts: Sequence[Attempt], truth: Truth, ledger: Ledger) -> list[Ano
         *lost_orders(attempts, truth),
         *left_behind(truth),
         *duplicate_effects(truth),
+        *missing_emails(truth),
         *stock_imbalance(attempts, truth, ledger),
         *money_imbalance(truth),
         *not_converged(truth),
@@ -118,11 +121,29 @@ def duplicate_effects(truth: Truth) -> list[Anomaly]:
         for kind, count in sent.items():
             if count > 1:
                 found.append(Anomaly("duplicate-email", order_id, f"{kind} sent {count} times"))
-    found += _duplicate_mail(truth)
+    found += _mailbox(truth)
     return found
 
 
-def _duplicate_mail(truth: Truth) -> list[Anomaly]:
+EMAILS_OF = {
+    "COMPLETED": ("ORDER_CONFIRMED", "SHIPMENT_CREATED"),
+    "BACKORDERED": ("ORDER_CONFIRMED", "BACKORDER_DECLARED"),
+}
+
+
+def missing_emails(truth: Truth) -> list[Anomaly]:
+    sent = {
+        (str(n["order_id"]), str(n["kind"])) for n in truth.notifications if n["status"] == "SENT"
+    }
+    return [
+        Anomaly("email-missing", str(order["order_id"]), f"{kind} of a {order['status']} order")
+        for order in truth.orders
+        for kind in EMAILS_OF.get(str(order["status"]), ())
+        if (str(order["order_id"]), kind) not in sent
+    ]
+
+
+def _mailbox(truth: Truth) -> list[Anomaly]:
     """The mailbox against the notifications: one message per fact the service records."""
     facts: Counter[str] = Counter()
     orders = {str(o["order_id"]): o for o in truth.orders}
