@@ -143,7 +143,8 @@ class Supervisor:
         with self._lock(spec.name):
             if self.died(spec.name) is None:
                 return None
-            self._children.pop(spec.name)
+            # The dead child stays recorded until a new one replaces it: a start that
+            # fails (its port still taken) leaves it dead, to be retried after a backoff.
             return self._start(spec)
 
     def stop(self, name: str, grace: float = 10.0) -> bool:
