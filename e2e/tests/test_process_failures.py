@@ -33,7 +33,7 @@ async def test_a_consumer_killed_mid_flow_loses_nothing_and_duplicates_nothing(
 ) -> None:
     in_flight = await place(shop, 3)
     killed = control.kill(process)  # SIGKILL: no offset commit, no graceful shutdown
-    report.injected(f"SIGKILL {process} with 3 orders in flight, 2 more placed while dead")
+    report.injected(f"SIGKILL {process} with 3 orders in flight, 2 more placed right after")
     backlog = await place(shop, 2)  # events pile up until it is back
     restarted = time.monotonic()
     await control.start(process)  # the embedded stack restarted it already; a deployment not
