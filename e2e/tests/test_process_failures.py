@@ -13,6 +13,9 @@ from shop_e2e.report import Scenario
 from shop_testing.eventually import eventually
 
 NEEDS_WATCHDOG = "needs a stack runner that restarts dead processes (the embedded stack)"
+# Restarting is immediate; a Python worker's start took 7 s here idle and 46 s with the
+# machine's two cores shared by several test runs. The report prints what it measured.
+BACK_WITHIN = 90.0
 
 ITEMS = [("SKU-TEE-01", 1)]
 
@@ -54,7 +57,7 @@ async def test_a_sigkilled_work_process_is_back_and_ready_within_seconds_by_itse
     died = time.monotonic()
     report.injected("SIGKILL inventory-work; no call to start")
 
-    await eventually(lambda: control.ready("inventory-work"), timeout=15, interval=0.1)
+    await eventually(lambda: control.ready("inventory-work"), timeout=BACK_WITHIN, interval=0.1)
 
     assert control.pid("inventory-work") not in (None, killed)
     report.measured("back and ready after SIGKILL", time.monotonic() - died, "s")
