@@ -5,13 +5,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STACK  := $(BIN)/python -m shop_stack
 
-PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/pyproject.toml e2e/pyproject.toml bench/pyproject.toml)
+PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/pyproject.toml e2e/pyproject.toml bench/pyproject.toml chaos/pyproject.toml)
 EDITABLES  := $(patsubst %/pyproject.toml,-e %,$(PYPROJECTS))
 # The machine's own PostgreSQL, used by `make test-external-db` (CI runs it when one answers).
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 
 .PHONY: install demo up down status test e2e test-external-db lint fmt k8s constraints clean \
-        setup-hooks ci-lint-workflows bench bench-quick
+        setup-hooks ci-lint-workflows bench bench-quick chaos
 
 install: $(VENV)/.installed
 
@@ -52,6 +52,12 @@ bench: install
 
 bench-quick: install
 	$(BIN)/python -m shop_bench --quick $(BENCH_ARGS)
+
+## chaos: a seeded randomized fault run on its own embedded stack (free ports), then the
+## checker's report; SEED= replays a run's schedule, CHECKOUTS= sizes it (exit 1: anomalies)
+CHECKOUTS ?= 500
+chaos: install
+	$(BIN)/python -m shop_chaos --checkouts $(CHECKOUTS) $(if $(SEED),--seed $(SEED))
 
 ## test-external-db: the database-backed tests again, against an external PostgreSQL
 test-external-db: install

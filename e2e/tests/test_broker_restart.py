@@ -2,11 +2,11 @@
 topic, record and consumer offset. Events still in an outbox are relayed once it is back;
 events it lost are the reconciliation job's to find and republish. Every order completes.
 
-Measured here: the relays publish what they held the moment the broker answers again,
-which on the embedded broker is before the runner has recreated the topics, and those
-records were acknowledged and then not found in the recreated topics. So an order placed
-while the broker was away may complete by itself or need the job; the scenario accepts
-both, requires every order to complete, and reports which path each took.
+Consumers that stay up across the restart may commit offsets of the old log into the new
+broker, which keeps them, and then skip the records the relays publish right after it
+(docs/broker-restart.md). So an order placed while the broker was away may complete by
+itself or need the job; the scenario accepts both, requires every order to complete, and
+reports which path each took.
 """
 
 import time

@@ -33,7 +33,7 @@ async def test_sent_email_is_readable_through_the_api_and_the_maildir(
     sink: tuple[int, str, Path],
 ) -> None:
     smtp_port, api, maildir = sink
-    assert await wait_until(http_ready(f"{api}/api/v1/messages"), 10)
+    assert await wait_until(http_ready(f"{api}/readyz"), 10)
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = "shop@example.com", "ada@example.com", "Order 42"
     msg.set_content("Your order 42 is confirmed.")

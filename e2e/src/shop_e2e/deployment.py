@@ -77,17 +77,30 @@ class ProcessControl:
         return self._runner.sup.pid(name)
 
     def kill(self, name: str) -> int:
-        """SIGKILL the process named in var/run/<name>.pid (no chance to clean up)."""
+        """SIGKILL the process named in var/run/<name>.pid (no chance to clean up).
+
+        Returns once that pid is gone; the stack's watchdog then restarts the process.
+        """
         pid = self._runner.sup.pid(name)
         if pid is None:
             raise RuntimeError(f"{name} is not running")
         os.kill(pid, signal.SIGKILL)
         deadline = time.monotonic() + 10
-        while self._runner.sup.pid(name) is not None:
+        while self._runner.sup.pid(name) == pid:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{name} (pid {pid}) survived SIGKILL")
             time.sleep(0.05)
         return pid
+
+    @property
+    def restarts_dead_processes(self) -> bool:
+        """True when the runner that started the stack watches it (the embedded stack)."""
+        return self._runner.watchdog is not None
+
+    async def ready(self, name: str) -> bool:
+        """True once `name` is alive and its readiness check passes."""
+        check = self._runner.topology.get(name).ready
+        return self.pid(name) is not None and (check is None or await check())
 
     def stop(self, name: str) -> None:
         """A graceful stop (SIGTERM, then SIGKILL after a grace period)."""
@@ -164,9 +177,10 @@ def existing_deployment(env: Mapping[str, str]) -> Deployment:
 
 
 @contextmanager
-def embedded_stack(*, keep: bool = False) -> Iterator[Deployment]:
+def embedded_stack(*, keep: bool = False, within: float = STARTUP_SECONDS) -> Iterator[Deployment]:
     """The whole stack (every service's serve and work, PostgreSQL, broker, mail sink) on
-    free ports under a temporary var dir; stopped, and the dir removed, on exit."""
+    free ports under a temporary var dir, ready `within` seconds; stopped, and the dir
+    removed, on exit."""
     root = Path(tempfile.mkdtemp(prefix="shop-e2e-"))
     base = free_port_block(len(SERVICES))
     config = StackConfig(
@@ -183,8 +197,9 @@ def embedded_stack(*, keep: bool = False) -> Iterator[Deployment]:
     print(f"\ne2e: starting the embedded stack in {root} (logs in {root / 'log'})")
     started = time.monotonic()
     try:
-        run_sync(lambda: runner.up(STARTUP_SECONDS))
+        run_sync(lambda: runner.up(within))
         print(f"e2e: stack ready in {time.monotonic() - started:.1f}s")
+        runner.keep_alive()  # a process that dies comes back, as under compose
         yield Deployment(
             urls={name: f"http://127.0.0.1:{port}" for name, port in config.services},
             mail_url=f"http://127.0.0.1:{config.smtp_http_port}",

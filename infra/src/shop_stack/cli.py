@@ -49,7 +49,8 @@ async def _up(runner: StackRunner, within: float, foreground: bool) -> int:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    print("Running in the foreground; Ctrl-C stops everything.")
+    runner.keep_alive()
+    print("Running in the foreground, restarting any process that dies; Ctrl-C stops everything.")
     await stop.wait()
     print("Stopping...")
     runner.down([s.name for s in runner.topology.processes])

@@ -2,6 +2,7 @@
 
     runner = StackRunner(build_topology(config), Supervisor(config.dirs))
     await runner.up(timeout=60)      # raises StackError after stopping what it started
+    runner.keep_alive()              # restart what dies, until `down`
     runner.down()
 
 `up` is idempotent: processes already running (and ours) are left alone and are not
@@ -21,6 +22,7 @@ from shop_stack.spec import ProcessSpec
 from shop_stack.supervisor import Supervisor, SupervisorError
 from shop_stack.topics import create_topics
 from shop_stack.topology import INFRA_STOP_ORDER, Topology
+from shop_stack.watchdog import Watchdog
 
 
 class StackError(RuntimeError):
@@ -35,6 +37,7 @@ class StackRunner:
         self.sup = supervisor
         self.say = say
         self.started: list[str] = []
+        self.watchdog: Watchdog | None = None
 
     async def up(self, within: float = 60.0) -> None:
         """Start everything in order and wait until all of it is ready."""
@@ -64,6 +67,13 @@ class StackRunner:
         self._start(spec)
         await self._wait_ready([spec], time.monotonic() + within)
 
+    def keep_alive(self) -> Watchdog:
+        """Restart any process of the topology that dies (with backoff) until `down`."""
+        if self.watchdog is None:
+            self.watchdog = Watchdog(self.topology.processes, self.sup, self.say)
+            self.watchdog.start()
+        return self.watchdog
+
     def rollback(self) -> None:
         """Stop what this runner started, newest first."""
         for name in reversed(self.started):
@@ -75,6 +85,9 @@ class StackRunner:
 
     def down(self, names: Iterable[str] | None = None) -> list[str]:
         """Stop every process with a pid file (or `names`): services first, postgres last."""
+        if self.watchdog is not None:
+            self.watchdog.stop()
+            self.watchdog = None
         names = list(names) if names is not None else self.sup.names()
         infra = [n for n in INFRA_STOP_ORDER if n in names]
         others = [n for n in names if n not in INFRA_STOP_ORDER]

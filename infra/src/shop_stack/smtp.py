@@ -132,8 +132,13 @@ def build_app(maildir: Path) -> Starlette:
         detail = {**summary(key, raw), "Text": _body(msg, "plain"), "HTML": _body(msg, "html")}
         return JSONResponse(detail)
 
+    async def ready(request: Request) -> Response:
+        # Mailpit's readiness route: cheap, unlike listing a mailbox of thousands.
+        return Response("ok")
+
     return Starlette(
         routes=[
+            Route("/readyz", ready),
             Route("/api/v1/messages", messages, methods=["GET", "DELETE"]),
             Route("/api/v1/search", search),
             Route("/api/v1/message/{id}", message),

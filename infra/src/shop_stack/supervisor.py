@@ -20,6 +20,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,10 @@ class Supervisor:
         self.dirs = dirs.ensure()
         # Popen handles of what this runner started: polling them reaps zombies.
         self._children: dict[str, subprocess.Popen[bytes]] = {}
+        # A watchdog thread restarts what died; holding a name's lock while starting and
+        # stopping it means it never sees a process being stopped on purpose as dead.
+        self._locks: dict[str, threading.RLock] = {}
+        self._locks_lock = threading.Lock()
 
     def log_file(self, name: str) -> Path:
         return self.dirs.log / f"{name}.log"
@@ -78,6 +83,10 @@ class Supervisor:
 
     def start(self, spec: ProcessSpec) -> int:
         """Start `spec` unless it already runs; return its pid."""
+        with self._lock(spec.name):
+            return self._start(spec)
+
+    def _start(self, spec: ProcessSpec) -> int:
         running = self.pid(spec.name)
         if running is not None:
             return running
@@ -121,31 +130,49 @@ class Supervisor:
         child = self._children.get(name)
         return None if child is None else child.poll()
 
+    def died(self, name: str) -> int | None:
+        """The exit code if this runner started `name`, did not stop it, and it exited."""
+        with self._lock(name):
+            child = self._children.get(name)
+            if child is None or self._recorded_pid(name) != child.pid:
+                return None
+            return child.poll()
+
+    def restart_if_died(self, spec: ProcessSpec) -> int | None:
+        """Start `spec` again if it `died`; its new pid, or None if it had not died."""
+        with self._lock(spec.name):
+            if self.died(spec.name) is None:
+                return None
+            # The dead child stays recorded until a new one replaces it: a start that
+            # fails (its port still taken) leaves it dead, to be retried after a backoff.
+            return self._start(spec)
+
     def stop(self, name: str, grace: float = 10.0) -> bool:
         """Stop `name` if it is ours: its stop signal, then SIGKILL after `grace` s.
 
         Returns True if a process was stopped. Raises NotOurs if the pid file names a
         live process we did not start (the files are left for a human to look at).
         """
-        proc = self._verified(name, strict=True)
-        if proc is None:
+        with self._lock(name):
+            proc = self._verified(name, strict=True)
+            if proc is None:
+                self._forget(name)
+                return False
+            try:
+                family = [proc, *proc.children(recursive=True)]
+                proc.send_signal(self._meta(name).get("stop_signal", signal.SIGTERM))
+            except psutil.NoSuchProcess:
+                family = []
+            _, alive = psutil.wait_procs(family[:1], timeout=grace)
+            for straggler in alive:
+                _kill(straggler)
+            # Children the leader left behind (e.g. a reloader's worker) go too.
+            _, alive = psutil.wait_procs(family[1:], timeout=min(grace, 2.0))
+            for straggler in alive:
+                _kill(straggler)
+            psutil.wait_procs(alive, timeout=2.0)
             self._forget(name)
-            return False
-        try:
-            family = [proc, *proc.children(recursive=True)]
-            proc.send_signal(self._meta(name).get("stop_signal", signal.SIGTERM))
-        except psutil.NoSuchProcess:
-            family = []
-        _, alive = psutil.wait_procs(family[:1], timeout=grace)
-        for straggler in alive:
-            _kill(straggler)
-        # Children the leader left behind (e.g. a reloader's worker) go too.
-        _, alive = psutil.wait_procs(family[1:], timeout=min(grace, 2.0))
-        for straggler in alive:
-            _kill(straggler)
-        psutil.wait_procs(alive, timeout=2.0)
-        self._forget(name)
-        return True
+            return True
 
     def tail(self, name: str, lines: int = 20) -> str:
         """The last `lines` lines of the process's log, for error messages."""
@@ -154,6 +181,10 @@ class Supervisor:
             return ""
         with log.open(errors="replace") as f:
             return "".join(deque(f, maxlen=lines))
+
+    def _lock(self, name: str) -> threading.RLock:
+        with self._locks_lock:
+            return self._locks.setdefault(name, threading.RLock())
 
     def _forget(self, name: str) -> None:
         child = self._children.pop(name, None)

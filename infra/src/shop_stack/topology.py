@@ -173,7 +173,7 @@ def smtp_spec(config: StackConfig) -> ProcessSpec:
         argv=argv,
         ports=(config.smtp_port, config.smtp_http_port),
         url=url,
-        ready=http_ready(f"{url}/api/v1/messages"),
+        ready=http_ready(f"{url}/readyz"),
         kind="infra",
     )
 
