@@ -26,7 +26,6 @@ from checkout.application.outcomes import (
     TimedOut,
     Unavailable,
 )
-from checkout.entrypoints.api.schemas import lines_of
 
 INSTANCE = "/v1/checkouts"
 
@@ -68,12 +67,22 @@ def _respond(outcome: Outcome, headers: dict[str, str]) -> JSONResponse:
 
 
 def created_body(receipt: Receipt) -> dict[str, Any]:
+    def money(amount: int) -> dict[str, Any]:
+        return {"amount": amount, "currency": receipt.currency}
+
     return {
         "order_id": receipt.order_id,
         "status": receipt.status,
-        "total": {"amount": receipt.total, "currency": receipt.currency},
+        "total": money(receipt.total),
         "lines": [
-            line.model_dump(mode="json") for line in lines_of(receipt.lines, receipt.currency)
+            {
+                "sku": line.sku,
+                "name": line.name,
+                "quantity": line.quantity,
+                "unit_price": money(line.unit_price),
+                "line_total": money(line.line_total),
+            }
+            for line in receipt.lines
         ],
         "fulfillment_status": receipt.fulfillment_status,
         "created_at": receipt.created_at.isoformat().replace("+00:00", "Z"),
