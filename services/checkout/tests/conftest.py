@@ -12,6 +12,14 @@ from shop_testing.databases import DatabaseFactory
 from shop_testing.migrated import MigratedDatabases
 from shop_testing.service_process import ServiceProcess, service_process
 
+from .fakes import World, new_world
+
+
+@pytest.fixture
+def world() -> World:
+    """Fakes of pricing, inventory and payment, sharing one journal of calls."""
+    return new_world()
+
 
 @pytest.fixture(scope="session")
 def checkout_databases(database_factory: DatabaseFactory) -> MigratedDatabases:

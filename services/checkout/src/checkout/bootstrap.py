@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -13,28 +13,31 @@ from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
 from shop_http import Dependency, DependencyMetrics
 from shop_messaging import MessagingWorker, Outbox
-from shop_servicekit import Database, ReadinessCheck, Worker, create_app, kafka_check
+from shop_servicekit import (
+    Database,
+    ReadinessCheck,
+    Worker,
+    create_app,
+    kafka_check,
+    utc_now,
+)
 
 from checkout.adapters.inventory import HttpInventory
 from checkout.adapters.payment import HttpPayment
 from checkout.adapters.pricing import HttpPricing
-from checkout.adapters.store import SqlStore
+from checkout.application.background import BackgroundTasks
 from checkout.application.cancellation import cancel_order
-from checkout.application.checkouts import BackgroundTasks, CheckoutDeps
+from checkout.application.checkouts import CheckoutDeps, place_order
 from checkout.application.coordination import Coordination
 from checkout.application.progress import correct_order
+from checkout.application.queries import find_order, page_orders
 from checkout.application.republish import republish_order_confirmed
-from checkout.entrypoints.api.answers import RENDERER
 from checkout.entrypoints.api.internal import internal_router
 from checkout.entrypoints.api.routes import checkout_router, default_order_id
-from checkout.entrypoints.worker import GROUP_ID, SUBSCRIPTIONS
+from checkout.entrypoints.worker import GROUP, subscriptions
 from checkout.settings import CheckoutSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def build_dependencies(
@@ -88,11 +91,14 @@ def broker_report(bootstrap_servers: str) -> ReadinessCheck:
 
 def build_app(settings: CheckoutSettings) -> FastAPI:
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
+    sessions = db.sessions
     registry = CollectorRegistry()
     dependencies = build_dependencies(settings, DependencyMetrics(registry))
     background = BackgroundTasks()
     compensation_seconds = settings.compensation_budget_ms / 1000
-    deps = CheckoutDeps(
+    checkout_deps = CheckoutDeps(
+        sessions=sessions,
+        outbox=Outbox(),
         coordination=Coordination(
             pricing=HttpPricing(dependencies["pricing"]),
             inventory=HttpInventory(
@@ -100,17 +106,10 @@ def build_app(settings: CheckoutSettings) -> FastAPI:
             ),
             payment=HttpPayment(dependencies["payment"]),
             budget_seconds=settings.checkout_budget_ms / 1000,
-            now=utc_now,
         ),
-        store=SqlStore(
-            db.sessions,
-            outbox=Outbox(),
-            lock=timedelta(seconds=settings.idempotency_lock_seconds),
-            now=utc_now,
-        ),
-        render=RENDERER,
-        spawn=background.spawn,
+        key_lock=timedelta(seconds=settings.idempotency_lock_seconds),
         compensation_budget_seconds=compensation_seconds,
+        spawn=background.spawn,
     )
 
     async def finish_compensations() -> None:
@@ -122,16 +121,20 @@ def build_app(settings: CheckoutSettings) -> FastAPI:
         title="Checkout",
         routers=[
             checkout_router(
-                deps,
-                db.sessions,
+                place_order=partial(place_order, deps=checkout_deps, clock=utc_now),
+                find_order=partial(find_order, sessions=sessions),
+                cancel_order=partial(
+                    cancel_order, sessions=sessions, outbox=Outbox(), clock=utc_now
+                ),
                 new_order_id=default_order_id,
-                cancel=partial(cancel_order, db.sessions, outbox=Outbox(), now=utc_now),
             ),
             internal_router(
-                db.sessions,
                 admin_token=settings.admin_token,
-                republish=partial(republish_order_confirmed, db.sessions, outbox=Outbox()),
-                correct=partial(correct_order, db.sessions, now=utc_now),
+                page_orders=partial(page_orders, sessions=sessions),
+                republish_order_confirmed=partial(
+                    republish_order_confirmed, sessions=sessions, outbox=Outbox()
+                ),
+                correct_order=partial(correct_order, sessions=sessions, clock=utc_now),
             ),
         ],
         checks={
@@ -156,7 +159,7 @@ def build_worker(settings: CheckoutSettings) -> Worker:
     that tells checkout what became of its orders."""
     db = Database(settings.database_url, pool_size=2)
     messaging = MessagingWorker(
-        GROUP_ID,
+        GROUP,
         db.engine,
         db.sessions,
         bootstrap_servers=settings.kafka_bootstrap_servers,
@@ -171,7 +174,7 @@ def build_worker(settings: CheckoutSettings) -> Worker:
     return Worker(
         tasks=[
             messaging.relay(poll_interval=settings.outbox_poll_interval_s),
-            messaging.consumer(GROUP_ID, SUBSCRIPTIONS),
+            messaging.consumer(GROUP, subscriptions(outbox=Outbox(), clock=utc_now)),
         ],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
         # The process-wide registry: the messaging metrics register there.

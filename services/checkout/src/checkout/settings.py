@@ -14,7 +14,7 @@ class CheckoutSettings(ServiceSettings):
     inventory_url: str = service_url(8002)
     payment_url: str = service_url(8003)
 
-    # One budget for the three coordinated calls (DESIGN.md section 5).
+    # One budget for the three coordinated calls (price, reserve, authorize) of a checkout.
     checkout_budget_ms: int = Field(default=2000, ge=50)
     # Compensation gets its own budget: the checkout's is spent by the time it runs.
     compensation_budget_ms: int = Field(default=3000, ge=50)

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from checkout.adapters.orders import add_order, get_order
-from checkout.adapters.store import order_confirmed
+from checkout.application.events import order_confirmed
 from checkout.domain.orders import Address, Order, OrderLine, OrderStatus, PricedCart
-from checkout.entrypoints.worker import GROUP_ID, SUBSCRIPTIONS
+from checkout.entrypoints.worker import GROUP, subscriptions
 from shop_contracts import CloudEvent, Event, Money, PaymentCaptured, ShipmentCreated, ShipmentLine
 from shop_messaging import Outbox, claim
-from shop_servicekit import Database
+from shop_servicekit import Database, utc_now
 
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -55,9 +55,9 @@ def event(data: Event, *, after: float = 1.0, id: str | None = None) -> CloudEve
 async def deliver(db: Database, delivered: CloudEvent[Event]) -> bool:
     """What the consumer runner does with one record: inbox claim and handler, one
     transaction. False when the inbox already had the event."""
-    handler = SUBSCRIPTIONS[type(delivered.data)]
+    handler = subscriptions(outbox=Outbox(), clock=utc_now)[type(delivered.data)]
     async with db.sessions.begin() as session:
-        if not await claim(session, GROUP_ID, delivered.id):
+        if not await claim(session, GROUP, delivered.id):
             return False
         await handler(session, delivered)
     return True

@@ -3,7 +3,6 @@ status and timeline: once per business fact, in any arrival order."""
 
 import pytest
 from checkout.application.cancellation import CancelOrder, cancel_order
-from checkout.application.progress import utc_now
 from checkout.domain.orders import OrderStatus
 from checkout.domain.progress import UnknownOrder
 from shop_contracts import (
@@ -15,7 +14,7 @@ from shop_contracts import (
     ShipmentDispatched,
 )
 from shop_messaging import Outbox
-from shop_servicekit import Database
+from shop_servicekit import Database, utc_now
 from sqlalchemy import text
 
 from .order_events import (
@@ -166,7 +165,9 @@ async def test_a_void_after_a_cancel_is_recorded_and_the_order_stays_cancelled(
 ) -> None:
     order = await stored_order(database)
     assert order.authorization_id is not None
-    await cancel_order(database.sessions, CancelOrder(order.id), outbox=Outbox(), now=utc_now)
+    await cancel_order(
+        CancelOrder(order.id), sessions=database.sessions, outbox=Outbox(), clock=utc_now
+    )
     voided = PaymentVoided(
         order_id=order.id,
         authorization_id=order.authorization_id,

@@ -9,11 +9,11 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from checkout.bootstrap import build_worker
 from checkout.domain.orders import OrderStatus
-from checkout.entrypoints.worker import SUBSCRIPTIONS
+from checkout.entrypoints.worker import subscriptions
 from checkout.settings import CheckoutSettings
 from shop_contracts import CloudEvent, Event, from_kafka, to_kafka, topics
-from shop_messaging import MessagingWorker
-from shop_servicekit import Database
+from shop_messaging import MessagingWorker, Outbox
+from shop_servicekit import Database, utc_now
 from shop_testing.eventually import eventually
 
 from .order_events import capture, event, shipment, stored_order, view
@@ -62,7 +62,12 @@ async def consuming(database: Database, kafka_bootstrap_servers: str) -> AsyncIt
         consumer_options=FAST_JOIN,
     )
     task = asyncio.create_task(
-        messaging.consumer(group, SUBSCRIPTIONS, max_attempts=3, backoff_base=0.05)()
+        messaging.consumer(
+            group,
+            subscriptions(outbox=Outbox(), clock=utc_now),
+            max_attempts=3,
+            backoff_base=0.05,
+        )()
     )
     try:
         yield group

@@ -1,35 +1,29 @@
-"""Idempotency keys: claim, complete, release, in the caller's session.
+"""Idempotency keys in the caller's session: insert, lock, extend, complete, release.
 
 A claim is an INSERT ... ON CONFLICT DO NOTHING committed before any downstream call, so
-of two racing identical requests exactly one runs; the other sees IN_PROGRESS. A claim
-whose `locked_until` has passed belongs to a crashed process and may be taken over.
+of two racing identical requests exactly one inserts; the other finds the key in progress.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from checkout.adapters.tables import idempotency_keys
-from checkout.application.ports import (
-    Claim,
-    Claimed,
-    InProgress,
-    KeyReused,
-    Replay,
-    StoredResponse,
-)
+from checkout.domain.idempotency import StoredKey
 
 IN_PROGRESS = "IN_PROGRESS"
 COMPLETED = "COMPLETED"
 
 
-async def claim(
-    session: AsyncSession, key: str, fingerprint: str, *, now: datetime, lock: timedelta
-) -> Claim:
+async def insert_key(
+    session: AsyncSession, key: str, fingerprint: str, *, now: datetime, locked_until: datetime
+) -> bool:
+    """True if the key was new (and is now IN_PROGRESS, ours until `locked_until`)."""
     inserted = await session.execute(
         insert(idempotency_keys)
         .values(
@@ -37,51 +31,51 @@ async def claim(
             request_hash=fingerprint,
             status=IN_PROGRESS,
             created_at=now,
-            locked_until=now + lock,
+            locked_until=locked_until,
         )
         .on_conflict_do_nothing(index_elements=[idempotency_keys.c.key])
         .returning(idempotency_keys.c.key)
     )
-    if inserted.first() is not None:
-        return Claimed()
+    return inserted.first() is not None
+
+
+async def lock_key(session: AsyncSession, key: str) -> StoredKey | None:
+    """The stored key, row-locked until commit; None if it was released meanwhile."""
     row = (
         await session.execute(
             select(idempotency_keys).where(idempotency_keys.c.key == key).with_for_update()
         )
     ).one_or_none()
     if row is None:
-        # Released between our INSERT and SELECT: the client raced its own retry.
-        return InProgress()
-    if row.request_hash != fingerprint:
-        return KeyReused()
-    if row.status == COMPLETED:
-        return Replay(StoredResponse(row.response_status, row.response_body))
-    if row.locked_until > now:
-        return InProgress()
+        return None
+    return StoredKey(
+        fingerprint=row.request_hash,
+        completed=row.status == COMPLETED,
+        locked_until=row.locked_until,
+        outcome=row.outcome,
+    )
+
+
+async def extend_lock(session: AsyncSession, key: str, *, locked_until: datetime) -> None:
     await session.execute(
         update(idempotency_keys)
         .where(idempotency_keys.c.key == key)
-        .values(locked_until=now + lock)
+        .values(locked_until=locked_until)
     )
-    return Claimed()
 
 
-async def complete(
-    session: AsyncSession, key: str, order_id: str, response: StoredResponse
+async def complete_key(
+    session: AsyncSession, key: str, order_id: str, outcome: dict[str, Any]
 ) -> None:
     await session.execute(
         update(idempotency_keys)
         .where(idempotency_keys.c.key == key)
-        .values(
-            status=COMPLETED,
-            order_id=order_id,
-            response_status=response.status,
-            response_body=response.body,
-        )
+        .values(status=COMPLETED, order_id=order_id, outcome=outcome)
     )
 
 
-async def release(session: AsyncSession, key: str) -> None:
+async def delete_key(session: AsyncSession, key: str) -> None:
+    """Forget an IN_PROGRESS key (a completed one is kept: it answers replays)."""
     await session.execute(
         delete(idempotency_keys).where(
             idempotency_keys.c.key == key, idempotency_keys.c.status == IN_PROGRESS

@@ -5,8 +5,7 @@ from __future__ import annotations
 from shop_http import Budget, Dependency
 
 from checkout.adapters.problems import json_of, problem_of, unexpected
-from checkout.application.ports import Items
-from checkout.domain.orders import OutOfStock, UnknownSkus
+from checkout.domain.orders import Items, OutOfStock, UnknownSkus
 
 
 class HttpInventory:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from shop_http import Budget, Dependency, DependencyUnavailable
 
 from checkout.adapters.problems import json_of, problem_of, unexpected
-from checkout.application.ports import Items
-from checkout.domain.orders import OrderLine, PricedCart, Refusal, UnknownSkus
+from checkout.domain.orders import Items, OrderLine, PricedCart, Refusal, UnknownSkus
 
 
 class HttpPricing:

@@ -1,4 +1,4 @@
-"""Checkout's tables. The migrations create them; the store reads and writes them."""
+"""Checkout's tables. The migrations create them; the other adapters read and write them."""
 
 from shop_contracts import OrderConfirmed
 from shop_messaging import add_messaging_tables
@@ -99,8 +99,8 @@ idempotency_keys = Table(
     Column("request_hash", String(64), nullable=False),
     Column("status", String(16), nullable=False),
     Column("order_id", String(40)),
-    Column("response_status", Integer),
-    Column("response_body", JSON),
+    # The outcome a replay answers with (application/outcomes.py), once COMPLETED.
+    Column("outcome", JSON),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("locked_until", DateTime(timezone=True), nullable=False),
 )

@@ -1,7 +1,7 @@
 """Cancel an order that has not shipped: CANCELLED, a timeline entry and OrderCancelled.
 
-    order = await cancel_order(sessions, CancelOrder("ord_1", "changed my mind"),
-                               outbox=Outbox(), now=utc_now)
+    order = await cancel_order(CancelOrder("ord_1", "changed my mind"),
+                               sessions=sessions, outbox=Outbox(), clock=utc_now)
 
 All three in one transaction (outbox). Inventory, Payment and Fulfillment compensate on the
 event on their own clocks; checkout calls nobody. Cancelling a CANCELLED order returns it
@@ -10,15 +10,14 @@ unchanged, so a client may retry freely.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
-from shop_contracts import OrderCancelled
 from shop_messaging import Outbox
+from shop_servicekit import Clock
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from checkout.adapters import orders
+from checkout.application.events import order_cancelled
 from checkout.domain.orders import Order, OrderStatus, TimelineEntry
 from checkout.domain.progress import (
     CANCELLABLE,
@@ -38,11 +37,11 @@ class CancelOrder:
 
 
 async def cancel_order(
-    sessions: async_sessionmaker[AsyncSession],
     command: CancelOrder,
     *,
+    sessions: async_sessionmaker[AsyncSession],
     outbox: Outbox,
-    now: Callable[[], datetime],
+    clock: Clock,
 ) -> Order:
     """The cancelled order. Raises OrderNotFound, OrderNotCancellable."""
     async with sessions.begin() as session:
@@ -53,21 +52,13 @@ async def cancel_order(
         if order.status is not OrderStatus.CANCELLED:
             if order.status not in CANCELLABLE:
                 raise OrderNotCancellable(order.id, order.status)
-            at = now()
+            at = clock()
             progress = progress.record(Fact.CANCELLED, at)
             statuses = statuses_of(progress, rejected=False)
             await orders.save_progress(session, order.id, progress, statuses, at)
             entry = TimelineEntry("OrderCancelled", "checkout", at, {"reason": command.reason})
             await orders.add_fact_entry(session, order.id, entry, "OrderCancelled")
-            await outbox.add(
-                session,
-                OrderCancelled(
-                    order_id=order.id,
-                    reason=command.reason,
-                    reservation_id=order.reservation_id,
-                    authorization_id=order.authorization_id,
-                ),
-            )
+            await outbox.add(session, order_cancelled(order, command.reason))
         cancelled = await orders.get_order(session, order.id)
     assert cancelled is not None  # locked above, in this transaction
     return cancelled[0]

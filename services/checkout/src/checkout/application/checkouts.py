@@ -1,33 +1,51 @@
-"""The checkout command end to end: idempotency key, coordination, one-transaction save.
+"""Place an order: the POST /v1/checkouts use case, top to bottom.
 
-    response = await checkout(request, deps)      # a StoredResponse, or an Idempotency* answer
+    answer = await place_order(PlaceOrder(key, fingerprint, request), deps=deps, clock=utc_now)
 
-Replays, in-flight keys and reused keys are answered from the store without any call.
-Compensation runs after the answer is decided, in the background, so a spent budget is not
-stretched by undo calls; its result is written on the order for reconciliation.
+1. Claim the Idempotency-Key (application/keys.py): a replay, a key still in progress or
+   a key reused with another body is answered there, before any call goes out.
+2. Coordinate pricing, inventory and payment under one budget (application/coordination.py).
+3. Save in ONE transaction: the order, its lines and timeline, OrderConfirmed in the outbox
+   (application/events.py) and the key completed with the outcome; a REJECTED order is
+   saved with its reason, the key kept for a definitive refusal, released for a transient one.
+4. Undo what a failed checkout holds (application/compensation.py): before answering a
+   definitive refusal, so a client that sees it finds nothing held; in the background
+   after a timeout, so a spent budget is not stretched by undo calls.
+
+It returns an outcome (application/outcomes.py) and knows nothing of HTTP:
+entrypoints/api/answers.py renders outcomes, fresh and replayed alike.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
+from shop_messaging import Outbox
+from shop_servicekit import Clock
 from shop_telemetry import log_context
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from checkout.application.coordination import (
-    Coordination,
-    Placed,
-    PlaceOrder,
+from checkout.adapters import idempotency, orders
+from checkout.application.compensation import compensate, record_compensation
+from checkout.application.coordination import Coordination, Failed, Placed, Undo, coordinate
+from checkout.application.events import order_confirmed
+from checkout.application.keys import claim_key, release_key
+from checkout.application.outcomes import (
+    Answer,
+    Confirmed,
+    NotStored,
+    Outcome,
+    Receipt,
     Refused,
-    Undo,
-    compensate,
-    place_order,
+    TimedOut,
+    failure_of,
+    record_of,
 )
-from checkout.application.ports import Claim, Claimed, Store, StoredResponse
-from checkout.domain.orders import Order
+from checkout.domain.orders import Order, OrderRequest
 
 log = logging.getLogger(__name__)
 
@@ -35,95 +53,91 @@ Spawn = Callable[[Coroutine[Any, Any, None]], None]
 
 
 @dataclass(frozen=True)
-class CheckoutRequest:
+class PlaceOrder:
     key: str
+    # The request body's hash: the same key with another body is refused.
     fingerprint: str
-    command: PlaceOrder
-
-
-@dataclass(frozen=True)
-class Renderer:
-    """How outcomes become HTTP answers (the entrypoint's business, passed in)."""
-
-    placed: Callable[[Order], StoredResponse]
-    refused: Callable[[Refused], StoredResponse]
-    unsaved: Callable[[Order], StoredResponse]
+    request: OrderRequest
 
 
 @dataclass(frozen=True)
 class CheckoutDeps:
+    sessions: async_sessionmaker[AsyncSession]
+    outbox: Outbox
     coordination: Coordination
-    store: Store
-    render: Renderer
-    spawn: Spawn
+    # An IN_PROGRESS key older than this belongs to a crashed process and may be taken over.
+    key_lock: timedelta
     compensation_budget_seconds: float
+    # Runs a compensation after the answer (application/background.py).
+    spawn: Spawn
 
 
-class StoreFailed(Exception):
-    """The database could not save the outcome (already compensated, key released)."""
-
-    def __init__(self, response: StoredResponse) -> None:
-        super().__init__("checkout outcome could not be stored")
-        self.response = response
-
-
-async def checkout(request: CheckoutRequest, deps: CheckoutDeps) -> StoredResponse | Claim:
-    claim = await deps.store.claim(request.key, request.fingerprint)
-    if not isinstance(claim, Claimed):
-        return claim
-    with log_context(order_id=request.command.order_id):
+async def place_order(command: PlaceOrder, *, deps: CheckoutDeps, clock: Clock) -> Answer:
+    now = clock()
+    answered = await claim_key(
+        deps.sessions, command.key, command.fingerprint, now=now, lock=deps.key_lock
+    )
+    if answered is not None:
+        return answered
+    with log_context(order_id=command.request.order_id):
         try:
-            outcome = await place_order(request.command, deps.coordination)
+            result = await coordinate(command.request, deps.coordination, now=now)
         except BaseException:
             # A bug or a cancelled request: nothing stored, so let the client retry the key.
-            await _quietly(deps.store.release(request.key))
+            await _quietly(release_key(deps.sessions, command.key))
             raise
-        if isinstance(outcome, Placed):
-            return await _save_placed(outcome, request, deps)
-        return await _save_refused(outcome, request, deps)
+        if isinstance(result, Placed):
+            return await _confirm(result.order, command.key, deps, clock)
+        return await _reject(result, command.key, deps, clock)
 
 
-async def _save_placed(
-    outcome: Placed, request: CheckoutRequest, deps: CheckoutDeps
-) -> StoredResponse:
-    response = deps.render.placed(outcome.order)
+async def _confirm(order: Order, key: str, deps: CheckoutDeps, clock: Clock) -> Outcome:
+    confirmed = Confirmed(Receipt.of(order))
     try:
-        await deps.store.confirm(outcome.order, request.key, response)
-    except Exception as exc:
-        log.exception("confirmed order %s could not be stored; undoing", outcome.order.id)
-        _undo(outcome.order.id, Undo(True, outcome.order.reservation_id, True), deps, record=False)
-        await _quietly(deps.store.release(request.key))
-        raise StoreFailed(deps.render.unsaved(outcome.order)) from exc
-    log.info("order %s confirmed", outcome.order.id)
-    return response
+        async with deps.sessions.begin() as session:
+            await orders.add_order(session, order, compensation_status="NONE")
+            await deps.outbox.add(session, order_confirmed(order))
+            await idempotency.complete_key(session, key, order.id, record_of(confirmed))
+    except Exception:
+        log.exception("confirmed order %s could not be stored; undoing", order.id)
+        # Nothing stored, so nothing to record the compensation on.
+        undo = Undo(True, order.reservation_id, True)
+        deps.spawn(_compensation(order.id, undo, deps, clock, record=False))
+        await _quietly(release_key(deps.sessions, key))
+        return NotStored(order.id)
+    log.info("order %s confirmed", order.id)
+    return confirmed
 
 
-async def _save_refused(
-    outcome: Refused, request: CheckoutRequest, deps: CheckoutDeps
-) -> StoredResponse:
-    response = deps.render.refused(outcome)
-    # 503 and 504 are transient: the key is released so a retry with it runs again.
-    kept = response if response.status < 500 else None
-    await deps.store.reject(outcome.order, request.key, kept, compensating=bool(outcome.undo))
-    log.info("order %s rejected: %s", outcome.order.id, outcome.order.reject_reason)
-    if outcome.undo:
-        job = _undo_job(outcome.order.id, outcome.undo, deps, record=True)
-        if response.status == 504:
+async def _reject(failed: Failed, key: str, deps: CheckoutDeps, clock: Clock) -> Outcome:
+    order = failed.order
+    outcome = failure_of(order.id, failed.error)
+    compensation = "PENDING" if failed.undo else "NONE"
+    async with deps.sessions.begin() as session:
+        await orders.add_order(session, order, compensation_status=compensation)
+        if isinstance(outcome, Refused):
+            await idempotency.complete_key(session, key, order.id, record_of(outcome))
+        else:
+            # Transient: the key is released so a retry with it runs the checkout again.
+            await idempotency.delete_key(session, key)
+    log.info("order %s rejected: %s", order.id, order.reject_reason)
+    if failed.undo:
+        job = _compensation(order.id, failed.undo, deps, clock, record=True)
+        if isinstance(outcome, TimedOut):
             # The customer is already past the budget: answer now, finish undoing after.
             deps.spawn(job)
         else:
             # Undo before answering, so a client that sees the error finds nothing held.
             await job
-    return response
+    return outcome
 
 
-def _undo(order_id: str, undo: Undo, deps: CheckoutDeps, *, record: bool) -> None:
-    deps.spawn(_undo_job(order_id, undo, deps, record=record))
-
-
-def _undo_job(
-    order_id: str, undo: Undo, deps: CheckoutDeps, *, record: bool
+def _compensation(
+    order_id: str, undo: Undo, deps: CheckoutDeps, clock: Clock, *, record: bool
 ) -> Coroutine[Any, Any, None]:
+    """Undo `undo`; if `record`, write the result on the stored order (its own transaction,
+    timed when the undo calls ended)."""
+
     async def run() -> None:
         with log_context(order_id=order_id):
             failures = await compensate(
@@ -136,7 +150,7 @@ def _undo_job(
             if failures:
                 log.error("order %s left held after compensation: %s", order_id, failures)
             if record:
-                await deps.store.record_compensation(order_id, failures)
+                await record_compensation(deps.sessions, order_id, failures, now=clock())
 
     return run()
 
@@ -146,29 +160,3 @@ async def _quietly(step: Awaitable[None]) -> None:
         await step
     except Exception:
         log.warning("could not release an idempotency key", exc_info=True)
-
-
-class BackgroundTasks:
-    """Runs compensations that finish after the answer; `drain` waits for them at shutdown.
-
-    tasks = BackgroundTasks()
-    tasks.spawn(coro)
-    await tasks.drain(timeout=5)
-    """
-
-    def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[None]] = set()
-
-    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(coro)
-        self._tasks.add(task)  # a strong reference: the loop keeps only weak ones
-        task.add_done_callback(self._done)
-
-    def _done(self, task: asyncio.Task[None]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("background compensation failed", exc_info=task.exception())
-
-    async def drain(self, timeout: float) -> None:  # noqa: ASYNC109
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=timeout)

@@ -1,37 +1,27 @@
 """The checkout's one business moment: price, reserve, authorize under one budget.
 
-It decides, it does not persist: it returns a `Placed` order, or a `Refused` one with the
-error and the `Undo` plan of what was done and must be undone. `compensate` carries out
-such a plan, in reverse order of the steps, each call under its own small budget.
+    result = await coordinate(request, coordination, now=now)   # Placed or Failed
+
+It decides, it does not persist: it returns a `Placed` order, or a `Failed` one with the
+error and the `Undo` plan of what was done and must be undone (application/compensation.py
+carries such a plan out).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from shop_http import Budget, DependencyError, DependencyTimeout
 
-from checkout.application.ports import Inventory, Items, Payment, Pricing
+from checkout.application.ports import Inventory, Payment, Pricing
 from checkout.domain.orders import (
-    Address,
     CheckoutRejected,
     Order,
+    OrderRequest,
     OrderStatus,
     TimelineEntry,
 )
-
-
-@dataclass(frozen=True)
-class PlaceOrder:
-    order_id: str
-    customer_id: str
-    customer_email: str
-    items: Items
-    shipping_address: Address
-    payment_token: str
-    currency: str
 
 
 @dataclass(frozen=True)
@@ -40,7 +30,6 @@ class Coordination:
     inventory: Inventory
     payment: Payment
     budget_seconds: float
-    now: Callable[[], datetime]
 
 
 @dataclass
@@ -63,58 +52,61 @@ class Placed:
 
 
 @dataclass(frozen=True)
-class Refused:
+class Failed:
     order: Order
     error: CheckoutRejected | DependencyError
     undo: Undo = field(default_factory=Undo)
 
 
-async def place_order(command: PlaceOrder, deps: Coordination) -> Placed | Refused:
+async def coordinate(
+    request: OrderRequest, deps: Coordination, *, now: datetime
+) -> Placed | Failed:
+    """Every timeline entry is stamped `now`, the time the checkout began."""
     budget = Budget(deps.budget_seconds)
     order = Order(
-        id=command.order_id,
+        id=request.order_id,
         status=OrderStatus.CONFIRMED,
-        customer_id=command.customer_id,
-        customer_email=command.customer_email,
-        currency=command.currency,
-        shipping_address=command.shipping_address,
-        created_at=deps.now(),
+        customer_id=request.customer_id,
+        customer_email=request.customer_email,
+        currency=request.currency,
+        shipping_address=request.shipping_address,
+        created_at=now,
     )
     undo = Undo()
     try:
         # An open breaker refuses the checkout before anything is held anywhere.
         for dependency in (deps.pricing, deps.inventory, deps.payment):
             dependency.ensure_available()
-        country = command.shipping_address.country
-        cart = await deps.pricing.quote(command.items, command.currency, country, budget)
-        order = _step(order, deps, "priced", "pricing", quote_id=cart.quote_id, total=cart.total)
+        country = request.shipping_address.country
+        cart = await deps.pricing.quote(request.items, request.currency, country, budget)
+        order = _step(order, now, "priced", "pricing", quote_id=cart.quote_id, total=cart.total)
         order = replace(order, cart=cart)
 
         undo.release_reservation = True
-        reservation_id = await deps.inventory.reserve(order.id, command.items, budget)
+        reservation_id = await deps.inventory.reserve(order.id, request.items, budget)
         undo.reservation_id = reservation_id
         order = replace(order, reservation_id=reservation_id)
-        order = _step(order, deps, "stock-reserved", "inventory", reservation_id=reservation_id)
+        order = _step(order, now, "stock-reserved", "inventory", reservation_id=reservation_id)
 
         undo.void_authorization = True
         authorization_id = await deps.payment.authorize(
             order.id,
-            command.customer_id,
+            request.customer_id,
             cart.total,
-            command.currency,
-            command.payment_token,
+            request.currency,
+            request.payment_token,
             budget,
         )
         order = replace(order, authorization_id=authorization_id)
         order = _step(
-            order, deps, "payment-authorized", "payment", authorization_id=authorization_id
+            order, now, "payment-authorized", "payment", authorization_id=authorization_id
         )
     except CheckoutRejected as rejected:
         _definitely_not_held(undo, rejected)
-        return Refused(_rejected(order, deps, rejected), rejected, undo)
+        return Failed(_rejected(order, now, rejected), rejected, undo)
     except DependencyError as failed:
-        return Refused(_rejected(order, deps, failed), failed, undo)
-    return Placed(_step(order, deps, "OrderConfirmed", "checkout"))
+        return Failed(_rejected(order, now, failed), failed, undo)
+    return Placed(_step(order, now, "OrderConfirmed", "checkout"))
 
 
 def _definitely_not_held(undo: Undo, rejected: CheckoutRejected) -> None:
@@ -125,15 +117,15 @@ def _definitely_not_held(undo: Undo, rejected: CheckoutRejected) -> None:
         undo.release_reservation = False
 
 
-def _step(order: Order, deps: Coordination, type_: str, source: str, **detail: object) -> Order:
-    entry = TimelineEntry(type_, source, deps.now(), dict(detail))
+def _step(order: Order, now: datetime, type_: str, source: str, **detail: object) -> Order:
+    entry = TimelineEntry(type_, source, now, dict(detail))
     return replace(order, timeline=(*order.timeline, entry))
 
 
-def _rejected(order: Order, deps: Coordination, error: Exception) -> Order:
+def _rejected(order: Order, now: datetime, error: Exception) -> Order:
     reason = reason_of(error)
     order = replace(order, status=OrderStatus.REJECTED, reject_reason=reason, payment_status="NONE")
-    return _step(order, deps, "OrderRejected", "checkout", reason=reason, detail=str(error))
+    return _step(order, now, "OrderRejected", "checkout", reason=reason, detail=str(error))
 
 
 def reason_of(error: Exception) -> str:
@@ -143,21 +135,3 @@ def reason_of(error: Exception) -> str:
         kind = "timeout" if isinstance(error, DependencyTimeout) else "unavailable"
         return f"dependency-{kind}:{error.dependency}"
     return "internal-error"
-
-
-async def compensate(
-    order_id: str, undo: Undo, *, inventory: Inventory, payment: Payment, budget_seconds: float
-) -> list[str]:
-    """Undo in reverse order (void, then release); return what could not be undone."""
-    failures: list[str] = []
-    if undo.void_authorization:
-        try:
-            await payment.void(order_id, Budget(budget_seconds))
-        except DependencyError as exc:
-            failures.append(f"void-authorization: {exc}")
-    if undo.release_reservation:
-        try:
-            await inventory.release(order_id, undo.reservation_id, Budget(budget_seconds))
-        except DependencyError as exc:
-            failures.append(f"release-reservation: {exc}")
-    return failures

@@ -1,6 +1,6 @@
 """Event handlers: what the other services did with an order, recorded on the order.
 
-    SUBSCRIPTIONS = {ShipmentCreated: record_shipment, ...}   # in entrypoints/worker.py
+    {ShipmentCreated: partial(record_shipment, clock=clock), ...}   # entrypoints/worker.py
 
 Each handler runs inside the consumer's inbox transaction and never commits. It locks the
 order, adds one timeline entry per business fact (a redelivery, or a republish with a new
@@ -13,9 +13,9 @@ facts it found at their owners, recorded by the same `learn` the handlers use.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from shop_contracts import (
@@ -30,6 +30,7 @@ from shop_contracts import (
     ShipmentCreated,
     ShipmentDispatched,
 )
+from shop_servicekit import Clock
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from checkout.adapters import orders
@@ -43,85 +44,80 @@ from checkout.domain.progress import (
     statuses_of,
 )
 
-Clock = Callable[[], datetime]
 RECONCILIATION = "reconciliation"
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 async def record_backorder(
-    session: AsyncSession, event: CloudEvent[BackorderDeclared], now: Clock = utc_now
+    session: AsyncSession, event: CloudEvent[BackorderDeclared], *, clock: Clock
 ) -> None:
     skus = sorted(event.data.skus_short)
-    await _record(session, event, Fact.BACKORDERED, ",".join(skus), {"skus_short": skus}, now)
+    await _record(session, event, Fact.BACKORDERED, ",".join(skus), {"skus_short": skus}, clock)
 
 
 async def record_shipment(
-    session: AsyncSession, event: CloudEvent[ShipmentCreated], now: Clock = utc_now
+    session: AsyncSession, event: CloudEvent[ShipmentCreated], *, clock: Clock
 ) -> None:
     data = event.data
     detail = {"shipment_id": data.shipment_id, "warehouse_id": data.warehouse_id}
-    await _record(session, event, Fact.SHIPPED, data.shipment_id, detail, now)
+    await _record(session, event, Fact.SHIPPED, data.shipment_id, detail, clock)
 
 
 async def record_dispatch(
-    session: AsyncSession, event: CloudEvent[ShipmentDispatched], now: Clock = utc_now
+    session: AsyncSession, event: CloudEvent[ShipmentDispatched], *, clock: Clock
 ) -> None:
     data = event.data
     detail = {"shipment_id": data.shipment_id, "carrier": data.carrier, "tracking": data.tracking}
-    await _record(session, event, Fact.DISPATCHED, data.shipment_id, detail, now)
+    await _record(session, event, Fact.DISPATCHED, data.shipment_id, detail, clock)
 
 
 async def record_reservation_commit(
-    session: AsyncSession, event: CloudEvent[ReservationCommitted], now: Clock = utc_now
+    session: AsyncSession, event: CloudEvent[ReservationCommitted], *, clock: Clock
 ) -> None:
     reservation_id = event.data.reservation_id
     detail = {"reservation_id": reservation_id}
-    await _record(session, event, Fact.RESERVATION_COMMITTED, reservation_id, detail, now)
+    await _record(session, event, Fact.RESERVATION_COMMITTED, reservation_id, detail, clock)
 
 
 async def record_reservation_release(
-    session: AsyncSession, event: CloudEvent[ReservationReleased], now: Clock = utc_now
+    session: AsyncSession, event: CloudEvent[ReservationReleased], *, clock: Clock
 ) -> None:
     data = event.data
     detail = {"reservation_id": data.reservation_id, "reason": data.reason}
     # The timeline shows it; no status depends on it (a cancel or an expiry already did).
-    await _record(session, event, None, data.reservation_id, detail, now)
+    await _record(session, event, None, data.reservation_id, detail, clock)
 
 
 async def record_capture(
-    session: AsyncSession, event: CloudEvent[PaymentCaptured], now: Clock = utc_now
+    session: AsyncSession, event: CloudEvent[PaymentCaptured], *, clock: Clock
 ) -> None:
     data = event.data
     detail = {"authorization_id": data.authorization_id, "amount": data.amount.model_dump()}
-    await _record(session, event, Fact.CAPTURED, data.authorization_id, detail, now)
+    await _record(session, event, Fact.CAPTURED, data.authorization_id, detail, clock)
 
 
 async def record_capture_failure(
-    session: AsyncSession, event: CloudEvent[PaymentCaptureFailed], now: Clock = utc_now
+    session: AsyncSession, event: CloudEvent[PaymentCaptureFailed], *, clock: Clock
 ) -> None:
     data = event.data
     detail = {"authorization_id": data.authorization_id, "reason": data.reason}
     key = f"{data.authorization_id}:{data.reason}"
-    await _record(session, event, Fact.CAPTURE_FAILED, key, detail, now)
+    await _record(session, event, Fact.CAPTURE_FAILED, key, detail, clock)
 
 
 async def record_void(
-    session: AsyncSession, event: CloudEvent[PaymentVoided], now: Clock = utc_now
+    session: AsyncSession, event: CloudEvent[PaymentVoided], *, clock: Clock
 ) -> None:
     data = event.data
     detail = {"authorization_id": data.authorization_id, "reason": data.reason}
-    await _record(session, event, Fact.VOIDED, data.authorization_id, detail, now)
+    await _record(session, event, Fact.VOIDED, data.authorization_id, detail, clock)
 
 
 async def record_notification(
-    session: AsyncSession, event: CloudEvent[CustomerNotified], now: Clock = utc_now
+    session: AsyncSession, event: CloudEvent[CustomerNotified], *, clock: Clock
 ) -> None:
     data = event.data
     detail = {"notification_id": data.notification_id, "kind": data.kind}
-    await _record(session, event, Fact.NOTIFIED, data.notification_id, detail, now)
+    await _record(session, event, Fact.NOTIFIED, data.notification_id, detail, clock)
 
 
 async def _record(
@@ -130,7 +126,7 @@ async def _record(
     fact: Fact | None,
     key: str,
     detail: Mapping[str, object],
-    now: Clock,
+    clock: Clock,
 ) -> None:
     order_id: str = event.data.order_id
     found = await orders.lock_progress(session, order_id)
@@ -147,7 +143,7 @@ async def _record(
     if not await orders.add_fact_entry(session, order_id, entry, f"{name}:{key}"):
         return  # this business fact is already on the order
     if fact is not None:
-        await learn(session, order, progress, (fact,), at=event.time, now=now())
+        await learn(session, order, progress, (fact,), at=event.time, now=clock())
 
 
 async def learn(
@@ -183,7 +179,7 @@ class CorrectOrder:
 
 
 async def correct_order(
-    sessions: async_sessionmaker[AsyncSession], command: CorrectOrder, *, now: Clock = utc_now
+    command: CorrectOrder, *, sessions: async_sessionmaker[AsyncSession], clock: Clock
 ) -> Order:
     """The order after learning `command.facts`. Raises OrderNotFound.
 
@@ -199,7 +195,7 @@ async def correct_order(
             raise OrderNotFound(command.order_id)
         order, progress = found
         new = [fact for fact in Fact if fact in command.facts and not progress.known(fact)]
-        at = now()
+        at = clock()
         statuses = await learn(session, order, progress, new, at=at, now=at)
         if statuses is not None:
             entry = TimelineEntry(

@@ -1,6 +1,6 @@
 """Send a confirmed order's OrderConfirmed again: reconciliation's repair for a lost event.
 
-    republished = await republish_order_confirmed(sessions, "ord_1", outbox=Outbox())
+    republished = await republish_order_confirmed("ord_1", sessions=sessions, outbox=Outbox())
 
 The event's outbox row is marked unpublished, so the relay sends the SAME event (same id)
 again: a consumer that had it skips it by its inbox, one that lost it handles it now.
@@ -32,7 +32,7 @@ class Republished:
 
 
 async def republish_order_confirmed(
-    sessions: async_sessionmaker[AsyncSession], order_id: str, *, outbox: Outbox
+    order_id: str, *, sessions: async_sessionmaker[AsyncSession], outbox: Outbox
 ) -> Republished:
     """Raises OrderNotFound, OrderNotConfirmed, ConfirmedEventMissing."""
     async with sessions.begin() as session:

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+# (sku, quantity) pairs, as the customer asked for them.
+Items = list[tuple[str, int]]
+
 
 class OrderStatus(StrEnum):
     CONFIRMED = "CONFIRMED"
@@ -58,6 +61,19 @@ class TimelineEntry:
     source: str
     occurred_at: datetime
     detail: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    """What the customer asked for: the cart, where to ship it and how to pay."""
+
+    order_id: str
+    customer_id: str
+    customer_email: str
+    items: Items
+    shipping_address: Address
+    payment_token: str
+    currency: str
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,14 @@
 """The `work` process's subscription table: which events checkout consumes, and how.
 
+    messaging.consumer(GROUP, subscriptions(outbox=Outbox(), clock=utc_now))   # bootstrap
+
 Checkout is the order's front controller: it follows what fulfillment, inventory, payment
 and communications did with each order into the status and timeline the customer reads.
-Events of other types on these topics (StockReplenished) have no handler and are skipped.
+The topics follow from the table; events of other types on them (StockReplenished) have
+no handler and are skipped.
 """
+
+from functools import partial
 
 from shop_contracts import (
     BackorderDeclared,
@@ -16,7 +21,8 @@ from shop_contracts import (
     ShipmentCreated,
     ShipmentDispatched,
 )
-from shop_messaging import Subscriptions
+from shop_messaging import Outbox, Subscriptions
+from shop_servicekit import Clock
 
 from checkout.application.progress import (
     record_backorder,
@@ -30,16 +36,19 @@ from checkout.application.progress import (
     record_void,
 )
 
-GROUP_ID = "checkout"
+GROUP = "checkout"
 
-SUBSCRIPTIONS: Subscriptions = {
-    BackorderDeclared: record_backorder,
-    ShipmentCreated: record_shipment,
-    ShipmentDispatched: record_dispatch,
-    ReservationCommitted: record_reservation_commit,
-    ReservationReleased: record_reservation_release,
-    PaymentCaptured: record_capture,
-    PaymentCaptureFailed: record_capture_failure,
-    PaymentVoided: record_void,
-    CustomerNotified: record_notification,
-}
+
+def subscriptions(*, outbox: Outbox, clock: Clock) -> Subscriptions:
+    """`outbox` is unused: checkout's handlers publish nothing (the shape is every service's)."""
+    return {
+        BackorderDeclared: partial(record_backorder, clock=clock),
+        ShipmentCreated: partial(record_shipment, clock=clock),
+        ShipmentDispatched: partial(record_dispatch, clock=clock),
+        ReservationCommitted: partial(record_reservation_commit, clock=clock),
+        ReservationReleased: partial(record_reservation_release, clock=clock),
+        PaymentCaptured: partial(record_capture, clock=clock),
+        PaymentCaptureFailed: partial(record_capture_failure, clock=clock),
+        PaymentVoided: partial(record_void, clock=clock),
+        CustomerNotified: partial(record_notification, clock=clock),
+    }

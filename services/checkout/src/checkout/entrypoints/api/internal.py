@@ -4,59 +4,22 @@ and guarded by the admin token: the orders as they are, page by page, and two re
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Depends
 from pydantic import SecretStr
-from shop_servicekit import Page, Problem, WindowDep, admin_guard, read_page
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from shop_servicekit import Page, Problem, Window, WindowDep, admin_guard
 
-from checkout.adapters.tables import orders
 from checkout.application.progress import CorrectOrder
 from checkout.application.republish import Republished
 from checkout.domain.orders import Order
 from checkout.domain.progress import ConfirmedEventMissing, OrderNotConfirmed, OrderNotFound
-from checkout.entrypoints.api.schemas import FactsIn, OrderOut, RepublishedOut
+from checkout.entrypoints.api.schemas import FactsBody, OrderView, RepublishedView
 
-Republish = Callable[[str], Awaitable[Republished]]
-Correct = Callable[[CorrectOrder], Awaitable[Order]]
-
-ITEM_COLUMNS = (
-    orders.c.id,
-    orders.c.status,
-    orders.c.fulfillment_status,
-    orders.c.payment_status,
-    orders.c.notification_status,
-    orders.c.reservation_id,
-    orders.c.authorization_id,
-    orders.c.customer_id,
-    orders.c.customer_email,
-    orders.c.total,
-    orders.c.currency,
-    orders.c.created_at,
-    orders.c.updated_at,
-)
-
-
-def order_item(row: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "order_id": row["id"],
-        "status": row["status"],
-        "fulfillment_status": row["fulfillment_status"],
-        "payment_status": row["payment_status"],
-        "notification_status": row["notification_status"],
-        "reservation_id": row["reservation_id"],
-        "authorization_id": row["authorization_id"],
-        # Who to tell and what: a repair that resends a notification carries them.
-        "customer_id": row["customer_id"],
-        "customer_email": row["customer_email"],
-        "total": {"amount": row["total"], "currency": row["currency"]},
-        "created_at": row["created_at"],
-        # Moves whenever a fact, a status or the compensation changes.
-        "updated_at": row["updated_at"],
-    }
+# The application functions the routes call, bound by bootstrap.
+PageOrdersFn = Callable[[Window], Awaitable[Page]]
+RepublishFn = Callable[[str], Awaitable[Republished]]
+CorrectOrderFn = Callable[[CorrectOrder], Awaitable[Order]]
 
 
 def _not_found(order_id: str) -> Problem:
@@ -64,11 +27,11 @@ def _not_found(order_id: str) -> Problem:
 
 
 def internal_router(
-    sessions: async_sessionmaker[AsyncSession],
     *,
     admin_token: SecretStr,
-    republish: Republish,
-    correct: Correct,
+    page_orders: PageOrdersFn,
+    republish_order_confirmed: RepublishFn,
+    correct_order: CorrectOrderFn,
 ) -> APIRouter:
     router = APIRouter(
         prefix="/internal/v1",
@@ -78,16 +41,12 @@ def internal_router(
 
     @router.get("/orders")
     async def list_orders(window: WindowDep) -> Page:
-        t = orders
-        async with sessions() as session:
-            return await read_page(
-                session, select(*ITEM_COLUMNS), t.c.created_at, t.c.id, window, render=order_item
-            )
+        return await page_orders(window)
 
     @router.post("/orders/{order_id}/republish", status_code=202)
-    async def republish_order_confirmed(order_id: str) -> RepublishedOut:
+    async def request_republish(order_id: str) -> RepublishedView:
         try:
-            republished = await republish(order_id)
+            republished = await republish_order_confirmed(order_id)
         except OrderNotFound as missing:
             raise _not_found(order_id) from missing
         except OrderNotConfirmed as refused:
@@ -107,16 +66,16 @@ def internal_router(
                 detail=str(lost),
                 order_id=order_id,
             ) from lost
-        return RepublishedOut(
+        return RepublishedView(
             order_id=republished.order_id, event_id=republished.event_id, requeued=True
         )
 
     @router.post("/orders/{order_id}/facts")
-    async def correct_from_facts(order_id: str, body: FactsIn) -> OrderOut:
+    async def post_facts(order_id: str, body: FactsBody) -> OrderView:
         try:
-            order = await correct(CorrectOrder(order_id, body.facts()))
+            order = await correct_order(CorrectOrder(order_id, body.facts()))
         except OrderNotFound as missing:
             raise _not_found(order_id) from missing
-        return OrderOut.of(order)
+        return OrderView.of(order)
 
     return router

@@ -1,4 +1,9 @@
-"""Thin routes: HTTP in, the checkout use case called, HTTP out."""
+"""Checkout's public routes: HTTP in, one application function called, HTTP out.
+
+POST /v1/checkouts                 place an order (Idempotency-Key required)
+GET  /v1/orders/{order_id}         the order as the customer sees it
+POST /v1/orders/{order_id}/cancel  cancel it while it has not shipped
+"""
 
 from __future__ import annotations
 
@@ -8,25 +13,20 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Header
 from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter, ValidationError
-from shop_servicekit import PROBLEM_JSON, Problem, new_id
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from shop_servicekit import Problem, new_id
 
-from checkout.adapters import orders
 from checkout.application.cancellation import CancelOrder
-from checkout.application.checkouts import CheckoutDeps, StoreFailed, checkout
-from checkout.application.checkouts import CheckoutRequest as Command
-from checkout.application.coordination import PlaceOrder
-from checkout.application.ports import InProgress, KeyReused, Replay, StoredResponse
-from checkout.domain.orders import Address, Order
+from checkout.application.checkouts import PlaceOrder
+from checkout.application.outcomes import Answer
+from checkout.domain.orders import Order
 from checkout.domain.progress import OrderNotCancellable, OrderNotFound
-from checkout.entrypoints.api.schemas import (
-    CancelRequest,
-    CheckoutRequest,
-    IdempotencyKey,
-    OrderOut,
-)
+from checkout.entrypoints.api.answers import render
+from checkout.entrypoints.api.schemas import CancelBody, CheckoutBody, IdempotencyKey, OrderView
 
-Cancel = Callable[[CancelOrder], Awaitable[Order]]
+# The application functions the routes call, bound by bootstrap.
+PlaceOrderFn = Callable[[PlaceOrder], Awaitable[Answer]]
+FindOrderFn = Callable[[str], Awaitable[Order | None]]
+CancelOrderFn = Callable[[CancelOrder], Awaitable[Order]]
 
 _KEY = TypeAdapter(IdempotencyKey)
 
@@ -53,65 +53,38 @@ async def idempotency_key(
 
 
 def checkout_router(
-    deps: CheckoutDeps,
-    sessions: async_sessionmaker[AsyncSession],
     *,
+    place_order: PlaceOrderFn,
+    find_order: FindOrderFn,
+    cancel_order: CancelOrderFn,
     new_order_id: Callable[[], str],
-    cancel: Cancel,
 ) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["checkout"])
 
     @router.post("/checkouts", status_code=201, response_model=None)
     async def create_checkout(
-        key: Annotated[str, Depends(idempotency_key)], body: CheckoutRequest
+        key: Annotated[str, Depends(idempotency_key)], body: CheckoutBody
     ) -> JSONResponse:
-        command = Command(
-            key=key, fingerprint=body.fingerprint(), command=place_order(body, new_order_id())
-        )
-        try:
-            answer = await checkout(command, deps)
-        except StoreFailed as failed:
-            return _json(failed.response)
-        match answer:
-            case Replay(response):
-                return _json(response, replayed=True)
-            case InProgress():
-                raise Problem(
-                    409,
-                    "request-in-progress",
-                    "A request with this key is in progress",
-                    detail="retry later with the same Idempotency-Key",
-                    headers={"Retry-After": "1"},
-                )
-            case KeyReused():
-                raise Problem(
-                    422,
-                    "idempotency-key-reused",
-                    "Idempotency-Key used with another request",
-                    detail="a key names one checkout; use a new key for a different request",
-                )
-            case StoredResponse():
-                return _json(answer)
-        raise AssertionError(f"unexpected answer {answer!r}")
+        command = PlaceOrder(key, body.fingerprint(), body.to_request(new_order_id()))
+        return render(await place_order(command))
 
     @router.get("/orders/{order_id}")
-    async def get_order(order_id: str) -> OrderOut:
-        async with sessions() as session:
-            found = await orders.get_order(session, order_id)
-        if found is None:
+    async def read_order(order_id: str) -> OrderView:
+        order = await find_order(order_id)
+        if order is None:
             raise Problem(404, "order-not-found", "No such order", order_id=order_id)
-        return OrderOut.of(found[0])
+        return OrderView.of(order)
 
     @router.post("/orders/{order_id}/cancel")
-    async def cancel_order(
-        order_id: str, body: Annotated[CancelRequest | None, Body()] = None
-    ) -> OrderOut:
+    async def request_cancellation(
+        order_id: str, body: Annotated[CancelBody | None, Body()] = None
+    ) -> OrderView:
         # No Idempotency-Key needed: cancelling a cancelled order returns it unchanged.
         command = (
             CancelOrder(order_id, body.reason) if body and body.reason else CancelOrder(order_id)
         )
         try:
-            order = await cancel(command)
+            order = await cancel_order(command)
         except OrderNotCancellable as refused:
             raise Problem(
                 409,
@@ -123,34 +96,9 @@ def checkout_router(
             ) from refused
         except OrderNotFound as missing:
             raise Problem(404, "order-not-found", "No such order", order_id=order_id) from missing
-        return OrderOut.of(order)
+        return OrderView.of(order)
 
     return router
-
-
-def place_order(body: CheckoutRequest, order_id: str) -> PlaceOrder:
-    address = body.shipping_address
-    return PlaceOrder(
-        order_id=order_id,
-        customer_id=body.customer.id,
-        customer_email=body.customer.email,
-        items=[(item.sku, item.quantity) for item in body.items],
-        shipping_address=Address(
-            address.name, address.line1, address.city, address.postal_code, address.country
-        ),
-        payment_token=body.payment.token,
-        currency=body.currency,
-    )
-
-
-def _json(response: StoredResponse, *, replayed: bool = False) -> JSONResponse:
-    headers = dict(response.headers)
-    if replayed:
-        headers["Idempotent-Replayed"] = "true"
-    media_type = PROBLEM_JSON if response.status >= 400 else "application/json"
-    return JSONResponse(
-        response.body, status_code=response.status, headers=headers, media_type=media_type
-    )
 
 
 def default_order_id() -> str:

@@ -1,15 +1,16 @@
-"""Checkout's HTTP request and response models (they belong to this service alone)."""
+"""Checkout's HTTP request bodies (`...Body`) and response views (`...View`)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from checkout.domain.orders import Order
+from checkout.domain.orders import Address, Order, OrderLine, OrderRequest
 from checkout.domain.progress import CORRECTABLE, Fact
 
 Sku = Annotated[str, Field(pattern=r"^[A-Z0-9][A-Z0-9-]{1,63}$")]
@@ -24,17 +25,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Customer(Strict):
+class CustomerBody(Strict):
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
     email: Email
 
 
-class CheckoutItem(Strict):
+class ItemBody(Strict):
     sku: Sku
     quantity: int = Field(ge=1, le=100)
 
 
-class ShippingAddress(Strict):
+class AddressBody(Strict):
     name: Text
     line1: Text
     city: Annotated[str, Field(min_length=1, max_length=100)]
@@ -42,16 +43,30 @@ class ShippingAddress(Strict):
     country: Country
 
 
-class PaymentIn(Strict):
+class PaymentBody(Strict):
     token: Annotated[str, Field(min_length=1, max_length=64)]
 
 
-class CheckoutRequest(Strict):
-    customer: Customer
-    items: list[CheckoutItem] = Field(min_length=1, max_length=50)
-    shipping_address: ShippingAddress
-    payment: PaymentIn
+class CheckoutBody(Strict):
+    customer: CustomerBody
+    items: list[ItemBody] = Field(min_length=1, max_length=50)
+    shipping_address: AddressBody
+    payment: PaymentBody
     currency: Currency
+
+    def to_request(self, order_id: str) -> OrderRequest:
+        address = self.shipping_address
+        return OrderRequest(
+            order_id=order_id,
+            customer_id=self.customer.id,
+            customer_email=self.customer.email,
+            items=[(item.sku, item.quantity) for item in self.items],
+            shipping_address=Address(
+                address.name, address.line1, address.city, address.postal_code, address.country
+            ),
+            payment_token=self.payment.token,
+            currency=self.currency,
+        )
 
     def fingerprint(self) -> str:
         """The same body, however its keys were ordered, hashes the same."""
@@ -59,11 +74,11 @@ class CheckoutRequest(Strict):
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-class CancelRequest(Strict):
+class CancelBody(Strict):
     reason: Annotated[str, Field(min_length=1, max_length=500)] | None = None
 
 
-class FactsIn(Strict):
+class FactsBody(Strict):
     """The downstream facts reconciliation found; true adds a fact, false or absent says
     nothing (facts only accumulate: nothing here takes one back)."""
 
@@ -78,55 +93,55 @@ class FactsIn(Strict):
         return frozenset(fact for fact in CORRECTABLE if getattr(self, fact.value))
 
 
-class RepublishedOut(BaseModel):
+class RepublishedView(BaseModel):
     order_id: str
     event_id: str
     requeued: bool
 
 
-class Money(BaseModel):
+class MoneyView(BaseModel):
     amount: int
     currency: str
 
 
-class LineOut(BaseModel):
+class LineView(BaseModel):
     sku: str
     name: str
     quantity: int
-    unit_price: Money
-    line_total: Money
+    unit_price: MoneyView
+    line_total: MoneyView
 
 
-class TimelineOut(BaseModel):
+class TimelineView(BaseModel):
     type: str
     source: str
     occurred_at: datetime
     detail: dict[str, Any]
 
 
-class OrderOut(BaseModel):
+class OrderView(BaseModel):
     order_id: str
     status: str
     reject_reason: str | None
-    total: Money
-    subtotal: Money
-    shipping: Money
-    tax: Money
-    lines: list[LineOut]
+    total: MoneyView
+    subtotal: MoneyView
+    shipping: MoneyView
+    tax: MoneyView
+    lines: list[LineView]
     fulfillment_status: str
     payment_status: str
     notification_status: str
     reservation_id: str | None
     authorization_id: str | None
     created_at: datetime
-    timeline: list[TimelineOut]
+    timeline: list[TimelineView]
 
     @classmethod
-    def of(cls, order: Order) -> OrderOut:
+    def of(cls, order: Order) -> OrderView:
         cart = order.cart
 
-        def money(amount: int) -> Money:
-            return Money(amount=amount, currency=order.currency)
+        def money(amount: int) -> MoneyView:
+            return MoneyView(amount=amount, currency=order.currency)
 
         return cls(
             order_id=order.id,
@@ -136,7 +151,7 @@ class OrderOut(BaseModel):
             subtotal=money(cart.subtotal if cart else 0),
             shipping=money(cart.shipping if cart else 0),
             tax=money(cart.tax if cart else 0),
-            lines=lines_of(order),
+            lines=lines_of(order.cart.lines if order.cart else (), order.currency),
             fulfillment_status=order.fulfillment_status,
             payment_status=order.payment_status,
             notification_status=order.notification_status,
@@ -144,7 +159,7 @@ class OrderOut(BaseModel):
             authorization_id=order.authorization_id,
             created_at=order.created_at,
             timeline=[
-                TimelineOut(
+                TimelineView(
                     type=e.type, source=e.source, occurred_at=e.occurred_at, detail=e.detail
                 )
                 for e in order.timeline
@@ -152,27 +167,14 @@ class OrderOut(BaseModel):
         )
 
 
-def lines_of(order: Order) -> list[LineOut]:
-    lines = order.cart.lines if order.cart else ()
+def lines_of(lines: Iterable[OrderLine], currency: str) -> list[LineView]:
     return [
-        LineOut(
+        LineView(
             sku=line.sku,
             name=line.name,
             quantity=line.quantity,
-            unit_price=Money(amount=line.unit_price, currency=order.currency),
-            line_total=Money(amount=line.line_total, currency=order.currency),
+            unit_price=MoneyView(amount=line.unit_price, currency=currency),
+            line_total=MoneyView(amount=line.line_total, currency=currency),
         )
         for line in lines
     ]
-
-
-def created_body(order: Order) -> dict[str, Any]:
-    """The 201 body, as stored for replays (JSON-ready, so a replay is identical)."""
-    return {
-        "order_id": order.id,
-        "status": order.status.value,
-        "total": {"amount": order.total, "currency": order.currency},
-        "lines": [line.model_dump(mode="json") for line in lines_of(order)],
-        "fulfillment_status": order.fulfillment_status,
-        "created_at": order.created_at.isoformat().replace("+00:00", "Z"),
-    }

@@ -1,20 +1,11 @@
-"""Fakes of the checkout's ports: they record every call in one shared journal."""
+"""Fakes of the checkout's ports (application/ports.py): they record every call in one
+shared journal. Unit tests use them alone; the stored-path tests with a real database."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pytest
-from checkout.application.ports import (
-    Claim,
-    Claimed,
-    InProgress,
-    Items,
-    KeyReused,
-    Replay,
-    StoredResponse,
-)
-from checkout.domain.orders import Order, OrderLine, PricedCart
+from checkout.domain.orders import Items, OrderLine, PricedCart
 from shop_http import Budget
 
 
@@ -90,61 +81,14 @@ class FakePayment:
             raise self.void_error
 
 
-class FakeStore:
-    def __init__(self, journal: Journal) -> None:
-        self.journal = journal
-        self.keys: dict[str, tuple[str, StoredResponse | None]] = {}
-        self.orders: dict[str, Order] = {}
-        self.compensation: dict[str, list[str]] = {}
-
-    async def claim(self, key: str, fingerprint: str) -> Claim:
-        if key not in self.keys:
-            self.keys[key] = (fingerprint, None)
-            return Claimed()
-        stored_fingerprint, response = self.keys[key]
-        if stored_fingerprint != fingerprint:
-            return KeyReused()
-        return InProgress() if response is None else Replay(response)
-
-    async def confirm(self, order: Order, key: str, response: StoredResponse) -> None:
-        self.journal.calls.append("store:confirmed")
-        self.orders[order.id] = order
-        self.keys[key] = (self.keys[key][0], response)
-
-    async def reject(
-        self, order: Order, key: str, response: StoredResponse | None, *, compensating: bool
-    ) -> None:
-        self.journal.calls.append(f"store:rejected:{'kept' if response else 'released'}")
-        self.orders[order.id] = order
-        if response is None:
-            del self.keys[key]
-        else:
-            self.keys[key] = (self.keys[key][0], response)
-
-    async def release(self, key: str) -> None:
-        self.keys.pop(key, None)
-
-    async def record_compensation(self, order_id: str, failures: list[str]) -> None:
-        self.journal.calls.append("store:compensation")
-        self.compensation[order_id] = failures
-
-
 @dataclass
 class World:
     journal: Journal
     pricing: FakePricing
     inventory: FakeInventory
     payment: FakePayment
-    store: FakeStore
 
 
-@pytest.fixture
-def world() -> World:
+def new_world() -> World:
     journal = Journal()
-    return World(
-        journal,
-        FakePricing(journal),
-        FakeInventory(journal),
-        FakePayment(journal),
-        FakeStore(journal),
-    )
+    return World(journal, FakePricing(journal), FakeInventory(journal), FakePayment(journal))

@@ -1,0 +1,25 @@
+"""The checkout app for the internal-route tests: its own database, no other service."""
+
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from checkout.bootstrap import build_app
+from checkout.settings import CheckoutSettings
+
+
+@pytest.fixture
+async def api(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    # The internal routes call no other service: their URLs point nowhere.
+    nowhere = "http://127.0.0.1:9"
+    settings = CheckoutSettings(
+        database_url=database_url,
+        pricing_url=nowhere,
+        inventory_url=nowhere,
+        payment_url=nowhere,
+    )
+    app = build_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://checkout") as client:
+            yield client

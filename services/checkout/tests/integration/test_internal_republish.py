@@ -1,0 +1,134 @@
+"""POST /internal/v1/orders/{id}/republish: a lost OrderConfirmed sent again, same event."""
+
+import httpx
+import pytest
+from checkout.domain.orders import OrderStatus
+from shop_contracts import (
+    BackorderDeclared,
+    Event,
+    OrderConfirmed,
+)
+from shop_servicekit import Database
+
+from .internal_api import (
+    PROBLEMS,
+    outbox,
+    relay,
+    republish,
+)
+from .order_events import capture, deliver, event, shipment, stored_order, view
+
+NO_EVENTS: list[Event] = []
+
+
+@pytest.mark.parametrize(
+    ("later", "status"),
+    [
+        (NO_EVENTS, "CONFIRMED"),
+        ([BackorderDeclared(order_id="ord_r", skus_short=("SKU-X",))], "BACKORDERED"),
+        ([shipment("ord_r")], "SHIPPED"),
+        ([shipment("ord_r"), capture("ord_r", "auth_r")], "COMPLETED"),
+    ],
+)
+async def test_republishing_requeues_the_same_order_confirmed_event_for_the_relay(
+    api: httpx.AsyncClient, database: Database, later: list[Event], status: str
+) -> None:
+    order = await stored_order(database, order_id="ord_r", announced=True)
+    [(event_id, sent)] = await relay(database)
+    assert isinstance(sent, OrderConfirmed)
+    for number, data in enumerate(later, start=1):
+        await deliver(database, event(data, after=number))
+
+    response = await republish(api, order.id)
+
+    assert response.status_code == 202, response.text
+    assert response.json() == {"order_id": order.id, "event_id": event_id, "requeued": True}
+    assert (await view(database, order.id)).status.value == status
+    # The same row, unpublished again: no new event.
+    assert await outbox(database) == [(event_id, "OrderConfirmed", order.id, False)]
+    [(again_id, again)] = await relay(database)
+    assert (again_id, again) == (event_id, sent)
+    assert await outbox(database) == [(event_id, "OrderConfirmed", order.id, True)]
+
+
+async def test_republishing_again_before_the_relay_resends_is_a_harmless_2xx(
+    api: httpx.AsyncClient, database: Database
+) -> None:
+    order = await stored_order(database, announced=True)
+    [(event_id, _)] = await relay(database)
+
+    first = await republish(api, order.id)
+    second = await republish(api, order.id)
+
+    assert (first.status_code, second.status_code) == (202, 202)
+    assert (
+        second.json()
+        == first.json()
+        == {
+            "order_id": order.id,
+            "event_id": event_id,
+            "requeued": True,
+        }
+    )
+    assert [sent_id for sent_id, _ in await relay(database)] == [event_id]
+    assert await relay(database) == []
+
+
+async def test_republishing_only_requeues_that_orders_order_confirmed(
+    api: httpx.AsyncClient, database: Database
+) -> None:
+    order = await stored_order(database, announced=True)
+    other = await stored_order(database, announced=True)
+    assert (await api.post(f"/v1/orders/{other.id}/cancel")).status_code == 200
+    cancelled_too = await stored_order(database, announced=True)
+    assert (await api.post(f"/v1/orders/{cancelled_too.id}/cancel")).status_code == 200
+    sent = await relay(database)
+    assert len(sent) == 5
+
+    await republish(api, order.id)
+
+    [(_, again)] = await relay(database)
+    assert isinstance(again, OrderConfirmed)
+    assert again.order_id == order.id
+
+
+@pytest.mark.parametrize("status", ["REJECTED", "CANCELLED"])
+async def test_republishing_an_order_that_is_not_confirmed_is_a_409_problem(
+    api: httpx.AsyncClient, database: Database, status: str
+) -> None:
+    if status == "REJECTED":
+        order = await stored_order(database, status=OrderStatus.REJECTED)
+    else:
+        order = await stored_order(database, announced=True)
+        assert (await api.post(f"/v1/orders/{order.id}/cancel")).status_code == 200
+    sent = await relay(database)
+
+    response = await republish(api, order.id)
+
+    assert response.status_code == 409
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"] == PROBLEMS + "order-not-confirmed"
+    assert response.json()["order_status"] == status
+    assert all(published for *_, published in await outbox(database))
+    assert len(sent) == len(await outbox(database))
+    assert await relay(database) == []
+
+
+async def test_republishing_an_unknown_order_is_a_404_problem(api: httpx.AsyncClient) -> None:
+    response = await republish(api, "ord_nobody")
+
+    assert response.status_code == 404
+    assert response.json()["type"] == PROBLEMS + "order-not-found"
+
+
+async def test_republishing_a_confirmed_order_whose_event_row_is_gone_is_a_409_problem(
+    api: httpx.AsyncClient, database: Database
+) -> None:
+    # Checkout writes the row with the order; without it there is nothing to resend as is.
+    order = await stored_order(database)
+
+    response = await republish(api, order.id)
+
+    assert response.status_code == 409
+    assert response.json()["type"] == PROBLEMS + "order-confirmed-event-missing"
+    assert await outbox(database) == []

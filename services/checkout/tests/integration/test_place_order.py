@@ -1,0 +1,181 @@
+"""place_order against a real database, with fakes of pricing, inventory and payment: what
+is stored, what the key keeps, and when compensation runs relative to the answer."""
+
+from collections.abc import AsyncIterator, Coroutine
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from checkout.adapters.orders import get_order
+from checkout.application.checkouts import CheckoutDeps, PlaceOrder, place_order
+from checkout.application.coordination import Coordination
+from checkout.application.outcomes import (
+    Answer,
+    Confirmed,
+    InProgress,
+    KeyReused,
+    NotStored,
+    Refused,
+    Replayed,
+    TimedOut,
+)
+from checkout.domain.orders import Address, OrderRequest, OrderStatus, PaymentDeclined
+from shop_http import DependencyTimeout
+from shop_messaging import Outbox
+from shop_servicekit import Database
+from sqlalchemy import text
+
+from ..fakes import World
+
+NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
+
+
+def command(
+    key: str = "key-00000001", fingerprint: str = "fp1", order_id: str = "ord_1"
+) -> PlaceOrder:
+    return PlaceOrder(
+        key,
+        fingerprint,
+        OrderRequest(
+            order_id=order_id,
+            customer_id="cus_1",
+            customer_email="ada@example.com",
+            items=[("SKU-MUG-01", 2)],
+            shipping_address=Address("Ada", "1 Main St", "Berlin", "10115", "DE"),
+            payment_token="tok_visa",
+            currency="EUR",
+        ),
+    )
+
+
+class Checkout:
+    """place_order wired to the test's database and fakes; spawned jobs wait to be run."""
+
+    def __init__(self, database: Database, world: World) -> None:
+        self.database = database
+        self.spawned: list[Coroutine[Any, Any, None]] = []
+        self.deps = CheckoutDeps(
+            sessions=database.sessions,
+            outbox=Outbox(),
+            coordination=Coordination(world.pricing, world.inventory, world.payment, 2.0),
+            key_lock=timedelta(seconds=30),
+            compensation_budget_seconds=1.0,
+            spawn=self.spawned.append,
+        )
+
+    async def __call__(self, placed: PlaceOrder) -> Answer:
+        return await place_order(placed, deps=self.deps, clock=lambda: NOW)
+
+    async def run_spawned(self) -> None:
+        while self.spawned:
+            await self.spawned.pop(0)
+
+    async def scalar(self, sql: str, **params: Any) -> Any:
+        async with self.database.sessions() as session:
+            return await session.scalar(text(sql), params)
+
+
+@pytest.fixture
+async def checkout(database: Database, world: World) -> AsyncIterator[Checkout]:
+    checkout = Checkout(database, world)
+    yield checkout
+    await checkout.run_spawned()  # what a test left running finishes before the database goes
+
+
+async def test_a_confirmed_order_its_event_and_its_key_are_saved_together(
+    checkout: Checkout,
+) -> None:
+    answer = await checkout(command())
+    assert isinstance(answer, Confirmed)
+    assert answer.receipt.order_id == "ord_1"
+    assert await checkout.scalar("SELECT status FROM orders WHERE id = 'ord_1'") == "CONFIRMED"
+    assert await checkout.scalar("SELECT count(*) FROM order_lines") == 1
+    assert await checkout.scalar("SELECT type FROM outbox WHERE key = 'ord_1'") == (
+        "shop.checkout.OrderConfirmed.v1"
+    )
+    assert await checkout.scalar("SELECT status FROM idempotency_keys") == "COMPLETED"
+
+    again = await checkout(command())
+    assert again == Replayed(answer)
+
+
+async def test_definitive_refusals_are_kept_for_the_key_but_transient_ones_release_it(
+    checkout: Checkout, world: World
+) -> None:
+    world.payment.error = PaymentDeclined()
+    first = await checkout(command())
+    assert isinstance(first, Refused)
+    again = await checkout(command())
+    assert again == Replayed(first)
+
+    world.payment.error = DependencyTimeout("payment")
+    timed_out = await checkout(command("key-00000002", order_id="ord_2"))
+    assert isinstance(timed_out, TimedOut)
+    key = "SELECT count(*) FROM idempotency_keys WHERE key = 'key-00000002'"
+    assert await checkout.scalar(key) == 0
+    # The REJECTED order is stored with its reason all the same.
+    reason = await checkout.scalar("SELECT reject_reason FROM orders WHERE id = 'ord_2'")
+    assert reason == "dependency-timeout:payment"
+
+
+async def test_a_definitive_refusal_is_compensated_before_the_answer(
+    checkout: Checkout, world: World
+) -> None:
+    world.payment.error = PaymentDeclined()
+    await checkout(command())
+    assert checkout.spawned == []
+    assert world.journal.calls[-1] == "release:res_1"
+    found = await _order(checkout, "ord_1")
+    assert found[0].status is OrderStatus.REJECTED
+    assert found[1]["compensation_status"] == "DONE"
+    assert found[0].timeline[-1].type == "Compensated"
+
+
+async def test_after_a_timeout_compensation_runs_after_the_answer_and_is_recorded(
+    checkout: Checkout, world: World
+) -> None:
+    world.payment.error = DependencyTimeout("payment")
+    await checkout(command())
+    assert world.journal.calls[-1] == "authorize"
+    assert (await _order(checkout, "ord_1"))[1]["compensation_status"] == "PENDING"
+
+    await checkout.run_spawned()
+    assert world.journal.calls[-2:] == ["void", "release:res_1"]
+    assert (await _order(checkout, "ord_1"))[1]["compensation_status"] == "DONE"
+
+
+async def test_a_key_reused_with_another_body_or_still_running_is_not_run(
+    checkout: Checkout, world: World
+) -> None:
+    async with checkout.database.sessions.begin() as session:
+        await session.execute(
+            text(
+                "INSERT INTO idempotency_keys (key, request_hash, status, created_at, "
+                "locked_until) VALUES ('key-00000001', 'fp1', 'IN_PROGRESS', :now, :until)"
+            ),
+            {"now": NOW, "until": NOW + timedelta(seconds=30)},
+        )
+    assert isinstance(await checkout(command()), InProgress)
+    assert isinstance(await checkout(command(fingerprint="fp2")), KeyReused)
+    assert world.journal.calls == []
+
+
+async def test_an_order_the_database_refuses_is_undone_and_its_key_released(
+    checkout: Checkout, world: World
+) -> None:
+    # An id longer than the column: everything is held, then the save fails.
+    too_long = "ord_" + "x" * 60
+    answer = await checkout(command(order_id=too_long))
+    assert answer == NotStored(too_long)
+    assert await checkout.scalar("SELECT count(*) FROM idempotency_keys") == 0
+    assert await checkout.scalar("SELECT count(*) FROM outbox") == 0
+
+    await checkout.run_spawned()
+    assert world.journal.calls[-2:] == ["void", "release:res_1"]
+
+
+async def _order(checkout: Checkout, order_id: str) -> tuple[Any, dict[str, Any]]:
+    async with checkout.database.sessions() as session:
+        found = await get_order(session, order_id)
+    assert found is not None
+    return found
