@@ -15,7 +15,7 @@ from inventory.entrypoints.api.routes import inventory_router
 from inventory.entrypoints.worker import GROUP, subscriptions, sweep_expired
 from inventory.settings import InventorySettings
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 
 def utc_now() -> datetime:

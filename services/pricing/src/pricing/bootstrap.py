@@ -10,7 +10,7 @@ from shop_servicekit import Database, Worker, create_app, kafka_check
 from pricing.entrypoints.api.routes import pricing_router
 from pricing.settings import PricingSettings
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 
 def utc_now() -> datetime:

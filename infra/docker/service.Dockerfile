@@ -1,0 +1,45 @@
+# The one image shape of every service (and of shop_stack's compose jobs), built from the
+# repository root:
+#
+#   docker build -f infra/docker/service.Dockerfile --build-arg SERVICE=pricing -t shop/pricing:dev .
+#   docker build -f infra/docker/service.Dockerfile --build-arg SERVICE=shop_stack \
+#     --build-arg PACKAGE_DIR=infra -t shop/stack:dev .
+#
+# Layers from the least to the most often changed: Python, the third-party dependencies
+# (pinned by constraints.txt, the same for every service, so built once), then our libraries
+# and the service as plain wheels. A code change rebuilds only the last layer.
+# Legacy-builder syntax only: no BuildKit-only features.
+ARG PYTHON_IMAGE=python:3.11-slim
+FROM ${PYTHON_IMAGE}
+
+ENV VIRTUAL_ENV=/opt/shop \
+    PATH=/opt/shop/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1
+WORKDIR /build
+COPY constraints.txt infra/docker/requirements.txt ./
+RUN python3 -m venv "$VIRTUAL_ENV" \
+ && pip install --no-cache-dir --disable-pip-version-check \
+      "uv==$(sed -n 's/^uv==//p' constraints.txt)" \
+ && uv pip install --no-cache -c constraints.txt -r requirements.txt
+
+# Declared only now: a different SERVICE must not invalidate the dependency layer above.
+ARG SERVICE
+ARG PACKAGE_DIR=services/${SERVICE}
+COPY libs/ libs/
+COPY ${PACKAGE_DIR}/ ${PACKAGE_DIR}/
+COPY infra/docker/healthcheck.py /usr/local/bin/shop-healthcheck
+RUN uv pip install --no-cache --no-deps -c constraints.txt \
+      ./libs/contracts ./libs/telemetry ./libs/servicekit ./libs/http ./libs/messaging \
+      "./${PACKAGE_DIR}" \
+ && rm -rf /build
+
+ENV SERVICE=${SERVICE}
+WORKDIR /tmp
+USER 10001:10001
+EXPOSE 8000-8006 8100-8106
+HEALTHCHECK --interval=3s --timeout=3s --start-period=5s --retries=40 \
+  CMD ["python", "/usr/local/bin/shop-healthcheck"]
+# `serve`, `work` or `migrate` (services); a module's arguments (shop_stack).
+ENTRYPOINT ["sh", "-c", "exec python -m \"$SERVICE\" \"$@\"", "--"]
+CMD ["serve"]
