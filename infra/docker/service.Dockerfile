@@ -38,8 +38,8 @@ ENV SERVICE=${SERVICE}
 WORKDIR /tmp
 USER 10001:10001
 EXPOSE 8000-8006 8100-8106
-HEALTHCHECK --interval=3s --timeout=3s --start-period=5s --retries=40 \
+HEALTHCHECK --interval=5s --timeout=5s --start-period=180s --retries=6 \
   CMD ["python", "/usr/local/bin/shop-healthcheck"]
-# `serve`, `work` or `migrate` (services); a module's arguments (shop_stack).
+# `serve`, `work` or `migrate`; shop/stack's jobs name their module as the entrypoint.
 ENTRYPOINT ["sh", "-c", "exec python -m \"$SERVICE\" \"$@\"", "--"]
 CMD ["serve"]

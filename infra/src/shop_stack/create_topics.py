@@ -26,7 +26,9 @@ async def create_when_ready(bootstrap: str, within: float, interval: float = 1.0
             return await create_topics(bootstrap)
         except (KafkaError, OSError) as error:
             if time.monotonic() + interval > deadline:
-                raise TimeoutError(f"{bootstrap} did not answer within {within}s: {error}") from error
+                raise TimeoutError(
+                    f"{bootstrap} did not answer within {within}s: {error}"
+                ) from error
             await asyncio.sleep(interval)
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 from shop_servicekit.migrations import downgrade, upgrade, upgrade_when_ready
-from sqlalchemy.exc import OperationalError
 from shop_testing.migrated import DatabaseFactory, asyncpg_url
 from shop_testing.ports import free_port
+from sqlalchemy.exc import OperationalError
 
 INI = Path(__file__).parent / "sample_migrations" / "alembic.ini"
 

@@ -18,8 +18,8 @@ from pathlib import Path
 from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, pool
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 log = logging.getLogger(__name__)
