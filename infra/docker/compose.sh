@@ -47,7 +47,7 @@ export COMPOSE_FILE
 
 admin_token() {
   [[ -n ${ADMIN_TOKEN:-} ]] && { echo "$ADMIN_TOKEN"; return; }
-  [[ -f .env ]] && sed -n 's/^ADMIN_TOKEN=//p' .env | tail -1
+  if [[ -f .env ]]; then sed -n 's/^ADMIN_TOKEN=//p' .env | tail -1; fi
 }
 
 build_image() {
@@ -85,7 +85,7 @@ down() {
 }
 
 e2e() {
-  local started=$SECONDS token status=0
+  local started=$SECONDS status=0
   ADMIN_TOKEN=$(admin_token)
   export ADMIN_TOKEN=${ADMIN_TOKEN:-e2e-$RANDOM$RANDOM}
   trap 'say "down"; down >/dev/null 2>&1 || true' EXIT

@@ -6,16 +6,19 @@
 #     --build-arg PACKAGE_DIR=infra -t shop/stack:dev .
 #
 # Layers from the least to the most often changed: Python, the third-party dependencies
-# (pinned by constraints.txt, the same for every service, so built once), then our libraries
-# and the service as plain wheels. A code change rebuilds only the last layer.
+# (pinned by constraints.txt), our libraries (both the same for every service, so built
+# once), then the service, as plain wheels. A service change rebuilds only the last layer.
 # Legacy-builder syntax only: no BuildKit-only features.
 ARG PYTHON_IMAGE=python:3.11-slim
 FROM ${PYTHON_IMAGE}
 
+# Bytecode is compiled at build time: a container must not spend its start compiling every
+# import (nor could it save the result, running as uid 10001).
 ENV VIRTUAL_ENV=/opt/shop \
     PATH=/opt/shop/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1
+    PYTHONUNBUFFERED=1 \
+    UV_COMPILE_BYTECODE=1
 WORKDIR /build
 COPY constraints.txt infra/docker/requirements.txt ./
 RUN python3 -m venv "$VIRTUAL_ENV" \
@@ -23,16 +26,17 @@ RUN python3 -m venv "$VIRTUAL_ENV" \
       "uv==$(sed -n 's/^uv==//p' constraints.txt)" \
  && uv pip install --no-cache -c constraints.txt -r requirements.txt
 
-# Declared only now: a different SERVICE must not invalidate the dependency layer above.
+# Our libraries: the same layer for every image, so it is built once per change.
+COPY libs/ libs/
+RUN uv pip install --no-cache --no-deps -c constraints.txt \
+      ./libs/contracts ./libs/telemetry ./libs/servicekit ./libs/http ./libs/messaging
+
+# Declared only now: a different SERVICE must not invalidate the shared layers above.
 ARG SERVICE
 ARG PACKAGE_DIR=services/${SERVICE}
-COPY libs/ libs/
 COPY ${PACKAGE_DIR}/ ${PACKAGE_DIR}/
 COPY infra/docker/healthcheck.py /usr/local/bin/shop-healthcheck
-RUN uv pip install --no-cache --no-deps -c constraints.txt \
-      ./libs/contracts ./libs/telemetry ./libs/servicekit ./libs/http ./libs/messaging \
-      "./${PACKAGE_DIR}" \
- && rm -rf /build
+RUN uv pip install --no-cache --no-deps -c constraints.txt "./${PACKAGE_DIR}" && rm -rf /build
 
 ENV SERVICE=${SERVICE}
 WORKDIR /tmp
