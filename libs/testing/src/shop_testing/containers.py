@@ -36,6 +36,9 @@ class ContainerSettings(BaseSettings):
     backend: str = "embedded"
     postgres_image: str = "postgres:16"
     kafka_image: str = "apache/kafka:3.9.0"
+    # Real Kafka takes the idempotent producer the services use in production; a stand-in
+    # without it (Tansu) sets SHOP_TEST_KAFKA_IDEMPOTENCE=false.
+    kafka_idempotence: bool = True
 
 
 def _publish_on_loopback(container: DockerContainer, inside: int, outside: int) -> None:

@@ -55,6 +55,13 @@ def kafka_bootstrap_servers() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def kafka_idempotence() -> bool:
+    """Whether the session's broker takes idempotent producers (the embedded Tansu does not)."""
+    settings = ContainerSettings()
+    return settings.backend == "containers" and settings.kafka_idempotence
+
+
+@pytest.fixture(scope="session")
 def database_factory(postgres_admin_url: str) -> Iterator[DatabaseFactory]:
     """Creates/drops databases on the session's server; drops what it made at the end."""
     factory = DatabaseFactory(postgres_admin_url)
