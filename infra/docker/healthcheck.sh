@@ -6,7 +6,7 @@
 while read -r _ local _ state _; do
   [[ $state == 0A ]] || continue  # LISTEN
   port=$((16#${local##*:}))
-  exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null || continue
+  { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || continue
   printf 'GET /health/ready HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
   read -r -t 3 _ code _ <&3 || code=
   exec 3<&-

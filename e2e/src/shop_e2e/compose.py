@@ -24,6 +24,9 @@ from shop_stack.spec import ReadinessCheck
 SERVICES = {"broker": "kafka", "smtp": "mailpit"}
 TOPICS_JOB = "kafka-topics"
 COMMAND_SECONDS = 120
+# A container starts a fresh Python (imports and all) where the embedded runner's 60 s
+# suffice; on a loaded 2-core runner that takes longer.
+START_SECONDS = 180.0
 
 
 class ComposeControl:
@@ -77,7 +80,7 @@ class ComposeControl:
         """A graceful stop (SIGTERM, SIGKILL after 10 s); the restart policy leaves it down."""
         self._run("stop", "--timeout", "10", SERVICES.get(name, name))
 
-    async def start(self, name: str, within: float = 60.0) -> None:
+    async def start(self, name: str, within: float = START_SECONDS) -> None:
         """Start `name` again (a no-op if it runs) and wait until its healthcheck passes."""
         await asyncio.to_thread(self._run, "start", SERVICES.get(name, name))
         if not await wait_until(self._healthy(name), within, interval=0.5):
