@@ -9,14 +9,18 @@ PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/p
 EDITABLES  := $(patsubst %/pyproject.toml,-e %,$(PYPROJECTS))
 # The machine's own PostgreSQL, used by `make test-external-db` (CI runs it when one answers).
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+# Figures, not tests: each prints its numbers, which `make bench` keeps in bench/<name>.txt.
+BENCHMARKS := services/checkout/bench/bench_checkout.py e2e/bench/bench_collaboration.py \
+              services/reconciliation/bench/bench_reconcile.py
 # The project version (VERSION) tags the images: shop/<service>:$(SHOP_VERSION).
 SHOP_VERSION ?= $(shell cat VERSION)
 export SHOP_VERSION
 DOCKER  := infra/docker/ensure-docker.sh start
 COMPOSE := infra/docker/compose.sh
 
-.PHONY: install demo up down status test e2e test-external-db lint fmt constraints clean \
-	images compose-up compose-down e2e-compose test-containers
+.PHONY: install demo up down status test e2e test-external-db lint fmt k8s constraints clean \
+        setup-hooks ci-lint-workflows bench images compose-up compose-down e2e-compose \
+        test-containers
 
 install: $(VENV)/.installed
 
@@ -84,9 +88,39 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+## ci-lint-workflows: the forge workflows (actionlint with shellcheck, zizmor offline) and
+## the pre-commit configuration; .ci/run calls it after `make lint`
+ci-lint-workflows: install
+	$(BIN)/actionlint -shellcheck=$(BIN)/shellcheck -pyflakes=
+	$(BIN)/zizmor --offline --no-progress .github
+	$(BIN)/pre-commit validate-config .pre-commit-config.yaml
+
+## setup-hooks: run the checks of .pre-commit-config.yaml on every `git commit`
+setup-hooks: install
+	$(BIN)/pre-commit install
+
+## bench: start the stack on the standard ports, run every benchmark, stop the stack
+bench: install
+	@mkdir -p bench
+	@status=0; $(STACK) up || status=$$?; \
+	if [ $$status -eq 0 ]; then \
+	  for script in $(BENCHMARKS); do \
+	    name=$$(basename $$script .py); \
+	    echo "== $$script -> bench/$$name.txt"; \
+	    $(BIN)/python $$script > bench/$$name.txt 2>&1 || status=$$?; \
+	    cat bench/$$name.txt; \
+	  done; \
+	fi; \
+	$(STACK) down; \
+	exit $$status
+
 fmt: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+## k8s: regenerate infra/k8s from the stack topology (a test fails while it is stale)
+k8s: install
+	$(BIN)/python -m shop_k8s
 
 ## constraints: re-pin every third-party version (never records an index URL)
 constraints: install

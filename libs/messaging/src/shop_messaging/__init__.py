@@ -41,7 +41,7 @@ from ._tables import (
     create_messaging_tables,
     drop_messaging_tables,
 )
-from ._worker import MessagingWorker, topics_of
+from ._worker import MessagingWorker, Subscriptions, topics_of
 
 __all__ = [
     "INBOX",
@@ -57,6 +57,7 @@ __all__ = [
     "OutboxRelay",
     "Publisher",
     "Record",
+    "Subscriptions",
     "add_messaging_tables",
     "claim",
     "correlation_id",

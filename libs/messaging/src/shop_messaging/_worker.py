@@ -5,9 +5,12 @@
         bootstrap_servers=settings.kafka_bootstrap_servers,
         enable_idempotence=settings.kafka_enable_idempotence,
     )
-    Worker(tasks=[messaging.relay(), messaging.consumer("fulfillment", [topics.ORDERS],
-                                                        {OrderConfirmed: allocate_order})], ...,
-           close=messaging.close)
+    Worker(tasks=[messaging.relay(),
+                  messaging.consumer("fulfillment", {OrderConfirmed: allocate_order})],
+           ..., close=messaging.close)
+
+A consumer's topics follow from its subscription table (where each event type is
+published), so adding an event to the table is the whole subscription change.
 
 One producer serves the relay and every consumer's dead letters. Each task survives a
 broker that is down when the process starts, or goes away later: it retries with capped
@@ -19,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Any, TypeVar
 
 from shop_contracts import Event
@@ -35,7 +38,11 @@ TaskFactory = Callable[[], Coroutine[Any, Any, None]]
 T = TypeVar("T")
 
 
-def topics_of(subscriptions: Mapping[type[Event], Handler]) -> list[str]:
+Subscriptions = Mapping[type[Event], Handler]
+"""A subscription table: each event type a consumer handles, and its handler."""
+
+
+def topics_of(subscriptions: Subscriptions) -> list[str]:
     """The topics a subscription table needs: where each of its event types is published."""
     return sorted({event_type.topic for event_type in subscriptions})
 
@@ -92,13 +99,11 @@ class MessagingWorker:
         return outbox_relay
 
     def consumer(
-        self,
-        group_id: str,
-        topics: Sequence[str],
-        handlers: Mapping[str, Handler] | Mapping[type[Event], Handler],
-        **runner_options: Any,
+        self, group_id: str, subscriptions: Subscriptions, **runner_options: Any
     ) -> TaskFactory:
-        """A task that consumes `topics` as `group_id`, restarting the runner if it fails."""
+        """A task that consumes the table's topics as `group_id`, restarting the runner if
+        it fails. Events on those topics that the table does not name are skipped."""
+        topics = topics_of(subscriptions)
 
         async def consume() -> None:
             publisher = await self.publisher()
@@ -109,7 +114,7 @@ class MessagingWorker:
                 runner = ConsumerRunner(
                     group_id,
                     topics,
-                    handlers,
+                    subscriptions,
                     self._sessions,
                     bootstrap_servers=self._bootstrap_servers,
                     publisher=publisher,

@@ -7,15 +7,18 @@
 - `Problem`: the one exception routes raise; rendered as RFC 9457 problem+json.
 - `Database`: the async engine and session factory of the service's own PostgreSQL.
 - `process.main`: the `serve | work | migrate` commands of every service process.
+- `Clock`, `utc_now`: how time enters a service; `periodic`: a loop task for `work`.
 """
 
 from shop_servicekit.admin import admin_guard
 from shop_servicekit.app import create_app
 from shop_servicekit.budget import BUDGET_HEADER, budget_guard
+from shop_servicekit.clock import Clock, utc_now
 from shop_servicekit.database import Database
 from shop_servicekit.health import ReadinessCheck, kafka_check
 from shop_servicekit.ids import new_id
 from shop_servicekit.internal_reads import Page, Window, WindowDep, read_page
+from shop_servicekit.periodic import periodic
 from shop_servicekit.problems import PROBLEM_BASE, PROBLEM_JSON, Problem
 from shop_servicekit.process import ServiceCommands, Worker, main
 from shop_servicekit.settings import ServiceSettings, embedded_database_url, service_url
@@ -24,6 +27,7 @@ __all__ = [
     "BUDGET_HEADER",
     "PROBLEM_BASE",
     "PROBLEM_JSON",
+    "Clock",
     "Database",
     "Page",
     "Problem",
@@ -40,6 +44,8 @@ __all__ = [
     "kafka_check",
     "main",
     "new_id",
+    "periodic",
     "read_page",
     "service_url",
+    "utc_now",
 ]

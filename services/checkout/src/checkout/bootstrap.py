@@ -27,7 +27,7 @@ from checkout.application.republish import republish_order_confirmed
 from checkout.entrypoints.api.answers import RENDERER
 from checkout.entrypoints.api.internal import internal_router
 from checkout.entrypoints.api.routes import checkout_router, default_order_id
-from checkout.entrypoints.worker import GROUP_ID, SUBSCRIPTIONS, TOPICS
+from checkout.entrypoints.worker import GROUP_ID, SUBSCRIPTIONS
 from checkout.settings import CheckoutSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
@@ -171,7 +171,7 @@ def build_worker(settings: CheckoutSettings) -> Worker:
     return Worker(
         tasks=[
             messaging.relay(poll_interval=settings.outbox_poll_interval_s),
-            messaging.consumer(GROUP_ID, TOPICS, SUBSCRIPTIONS),
+            messaging.consumer(GROUP_ID, SUBSCRIPTIONS),
         ],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
         # The process-wide registry: the messaging metrics register there.

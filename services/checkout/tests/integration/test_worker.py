@@ -9,7 +9,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from checkout.bootstrap import build_worker
 from checkout.domain.orders import OrderStatus
-from checkout.entrypoints.worker import SUBSCRIPTIONS, TOPICS
+from checkout.entrypoints.worker import SUBSCRIPTIONS
 from checkout.settings import CheckoutSettings
 from shop_contracts import CloudEvent, Event, from_kafka, to_kafka, topics
 from shop_messaging import MessagingWorker
@@ -62,7 +62,7 @@ async def consuming(database: Database, kafka_bootstrap_servers: str) -> AsyncIt
         consumer_options=FAST_JOIN,
     )
     task = asyncio.create_task(
-        messaging.consumer(group, TOPICS, SUBSCRIPTIONS, max_attempts=3, backoff_base=0.05)()
+        messaging.consumer(group, SUBSCRIPTIONS, max_attempts=3, backoff_base=0.05)()
     )
     try:
         yield group

@@ -85,8 +85,8 @@ def build_worker(settings: CommunicationsSettings, *, group: str = GROUP) -> Wor
         "backoff_max": settings.retry_backoff_max_seconds,
     }
     consumers = [
-        messaging.consumer(group, [topic], handlers, **retries)
-        for topic, handlers in sorted(by_topic(table).items())
+        messaging.consumer(group, handlers, **retries)
+        for _topic, handlers in sorted(by_topic(table).items())
     ]
 
     async def close() -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
-from shop_messaging import MessagingWorker, Outbox, topics_of
+from shop_messaging import MessagingWorker, Outbox
 from shop_servicekit import Database, Worker, create_app, kafka_check
 
 from payment.domain.fraud import FraudRules
@@ -68,7 +68,7 @@ def build_worker(settings: PaymentSettings) -> Worker:
         await messaging.close()
         await db.dispose()
 
-    consume = messaging.consumer(GROUP, topics_of(table), table)
+    consume = messaging.consumer(GROUP, table)
     return Worker(
         tasks=[messaging.relay(), consume],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},

@@ -31,7 +31,7 @@ from reconciliation.domain.coordination import Deadlines, Step
 from reconciliation.domain.findings import Policy
 from reconciliation.entrypoints.api.routes import coordination_router
 from reconciliation.entrypoints.api.runs import runs_router
-from reconciliation.entrypoints.worker import GROUP_ID, SUBSCRIPTIONS, TOPICS, scheduled_runs
+from reconciliation.entrypoints.worker import GROUP_ID, SUBSCRIPTIONS, scheduled_runs
 from reconciliation.settings import ReconciliationSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
@@ -166,7 +166,7 @@ def build_worker(
         consumer_options=settings.kafka_consumer_options,
     )
     parts = build_job(settings, db, registry)
-    tasks = [messaging.consumer(GROUP_ID, TOPICS, SUBSCRIPTIONS)]
+    tasks = [messaging.consumer(GROUP_ID, SUBSCRIPTIONS)]
     if settings.schedule_interval_seconds > 0:
         tasks.append(
             scheduled_runs(

@@ -10,7 +10,7 @@ from aiokafka import AIOKafkaProducer
 from prometheus_client import CollectorRegistry
 from reconciliation.adapters.coordination import get_state
 from reconciliation.bootstrap import build_worker
-from reconciliation.entrypoints.worker import SUBSCRIPTIONS, TOPICS
+from reconciliation.entrypoints.worker import SUBSCRIPTIONS
 from reconciliation.settings import ReconciliationSettings
 from shop_contracts import (
     Address,
@@ -60,7 +60,7 @@ async def consuming(db: Database, kafka_bootstrap_servers: str) -> AsyncIterator
         enable_idempotence=False,
         consumer_options=FAST_JOIN,
     )
-    task = asyncio.create_task(messaging.consumer(group, TOPICS, SUBSCRIPTIONS)())
+    task = asyncio.create_task(messaging.consumer(group, SUBSCRIPTIONS)())
     try:
         yield
     finally:

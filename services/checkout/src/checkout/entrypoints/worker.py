@@ -5,12 +5,9 @@ and communications did with each order into the status and timeline the customer
 Events of other types on these topics (StockReplenished) have no handler and are skipped.
 """
 
-from collections.abc import Mapping
-
 from shop_contracts import (
     BackorderDeclared,
     CustomerNotified,
-    Event,
     PaymentCaptured,
     PaymentCaptureFailed,
     PaymentVoided,
@@ -18,9 +15,8 @@ from shop_contracts import (
     ReservationReleased,
     ShipmentCreated,
     ShipmentDispatched,
-    topics,
 )
-from shop_messaging import Handler
+from shop_messaging import Subscriptions
 
 from checkout.application.progress import (
     record_backorder,
@@ -36,9 +32,7 @@ from checkout.application.progress import (
 
 GROUP_ID = "checkout"
 
-TOPICS = (topics.SHIPMENTS, topics.STOCK, topics.PAYMENTS, topics.NOTIFICATIONS)
-
-SUBSCRIPTIONS: Mapping[type[Event], Handler] = {
+SUBSCRIPTIONS: Subscriptions = {
     BackorderDeclared: record_backorder,
     ShipmentCreated: record_shipment,
     ShipmentDispatched: record_dispatch,

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shop_contracts import CloudEvent, topics
-from shop_messaging import Handler
+from shop_contracts import EVENT_TYPES, CloudEvent
+from shop_messaging import Subscriptions
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from reconciliation.application.coordination import (
@@ -31,7 +31,6 @@ from reconciliation.domain.runs import Trigger
 log = logging.getLogger(__name__)
 
 GROUP_ID = "reconciliation"
-TOPICS = topics.ALL
 
 
 async def observe(session: AsyncSession, event: CloudEvent[Any]) -> None:
@@ -43,7 +42,7 @@ async def observe(session: AsyncSession, event: CloudEvent[Any]) -> None:
     )
 
 
-SUBSCRIPTIONS: Mapping[str, Handler] = dict.fromkeys(FACT_OF_EVENT_TYPE, observe)
+SUBSCRIPTIONS: Subscriptions = {EVENT_TYPES[type_]: observe for type_ in FACT_OF_EVENT_TYPE}
 
 
 def scheduled_runs(
