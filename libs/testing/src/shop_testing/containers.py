@@ -17,15 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from shop_stack.broker import kafka_ready
 from shop_stack.health import wait_until
 from shop_stack.postgres import admin_url
-from testcontainers.core.container import DockerContainer
 
 from shop_testing.ports import free_port
 from shop_testing.sync import run_sync
+
+if TYPE_CHECKING:  # imported where used: `make test` never pays for testcontainers' import
+    from testcontainers.core.container import DockerContainer
 
 READY_SECONDS = 120.0
 
@@ -61,6 +64,8 @@ def _running(container: DockerContainer, ready: object, what: str) -> Iterator[N
 @contextmanager
 def postgres_container(settings: ContainerSettings | None = None) -> Iterator[str]:
     """A fresh PostgreSQL container with trust auth; yields its admin URL."""
+    from testcontainers.core.container import DockerContainer
+
     settings = settings or ContainerSettings()
     port = free_port()
     container = (
@@ -89,6 +94,8 @@ def postgres_container(settings: ContainerSettings | None = None) -> Iterator[st
 @contextmanager
 def kafka_container(settings: ContainerSettings | None = None) -> Iterator[str]:
     """A fresh single-node broker (KRaft); yields its bootstrap servers string."""
+    from testcontainers.core.container import DockerContainer
+
     settings = settings or ContainerSettings()
     port = free_port()
     bootstrap = f"127.0.0.1:{port}"
