@@ -9,9 +9,15 @@ PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/p
 EDITABLES  := $(patsubst %/pyproject.toml,-e %,$(PYPROJECTS))
 # The machine's own PostgreSQL, used by `make test-external-db` (CI runs it when one answers).
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+# The project version (VERSION) tags the images: shop/<service>:$(SHOP_VERSION).
+SHOP_VERSION ?= $(shell cat VERSION)
+export SHOP_VERSION
+DOCKER  := infra/docker/ensure-docker.sh start
+COMPOSE := infra/docker/compose.sh
 
 .PHONY: install demo up down status test e2e test-external-db lint fmt k8s constraints clean \
-        setup-hooks ci-lint-workflows bench bench-quick chaos
+        setup-hooks ci-lint-workflows bench bench-quick chaos images compose-up compose-down \
+        e2e-compose test-containers
 
 install: $(VENV)/.installed
 
@@ -62,6 +68,29 @@ chaos: install
 ## test-external-db: the database-backed tests again, against an external PostgreSQL
 test-external-db: install
 	SHOP_TEST_DATABASE_URL=$(EXTERNAL_DATABASE_URL) $(BIN)/pytest libs services
+
+## images: every service image (and shop/stack), plus local stand-ins without a registry
+images: install
+	$(DOCKER)
+	$(COMPOSE) images
+
+## compose-up / compose-down: the whole shop on docker compose (ADMIN_TOKEN from .env)
+compose-up: install
+	$(DOCKER)
+	$(COMPOSE) up
+
+compose-down: install
+	$(COMPOSE) down
+
+## e2e-compose: images, the compose stack, the whole e2e suite against it, then down
+e2e-compose: install
+	$(DOCKER)
+	$(COMPOSE) e2e
+
+## test-containers: messaging's and checkout's tests on testcontainers' PostgreSQL and Kafka
+test-containers: install
+	$(DOCKER)
+	$(COMPOSE) test-containers libs/messaging services/checkout
 
 ## lint: format check, lint, strict types, and the import contracts between packages
 lint: install

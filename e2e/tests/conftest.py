@@ -46,7 +46,9 @@ async def shop(deployment: Deployment) -> AsyncIterator[Shop]:
 
 
 # Why a scenario cannot run against this target; pytest prints it with the skip.
-NEEDS_CONTROL = "needs control of the stack's processes (embedded, or E2E_STACK_CONTROL=1)"
+NEEDS_CONTROL = (
+    "needs control of the stack's processes (embedded, E2E_STACK_CONTROL=1 or E2E_COMPOSE)"
+)
 NEEDS_TUNING = "needs the E2E_SETTINGS (embedded stack, or a deployment with E2E_TUNED=1)"
 NEEDS_BROKER = "needs the broker: set E2E_KAFKA_BOOTSTRAP_SERVERS to a listener reachable here"
 

@@ -9,7 +9,8 @@ Env for an existing deployment (nothing is started when E2E_CHECKOUT_URL is set)
 E2E_<SERVICE>_URL for each service (default the standard ports), E2E_MAIL_URL (the mail
 sink's or Mailpit's HTTP API), E2E_KAFKA_BOOTSTRAP_SERVERS, E2E_ADMIN_TOKEN; and
 E2E_STACK_CONTROL=1 when it is a `make up` stack on this machine, so the process tests may
-stop and SIGKILL its processes through shop_stack (with the usual STACK_* env).
+stop and SIGKILL its processes through shop_stack (with the usual STACK_* env), or
+E2E_COMPOSE="docker compose" for a compose stack (shop_e2e.compose.ComposeControl).
 E2E_KEEP_VAR_DIR=1 keeps the embedded stack's logs after the run.
 
 The embedded stack runs with E2E_SETTINGS (a short breaker reset timeout, small
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import os
 import random
+import shlex
 import shutil
 import signal
 import socket
@@ -45,6 +47,8 @@ from shop_stack.topology import (
 )
 from shop_testing.ports import free_port
 from shop_testing.sync import run_sync
+
+from shop_e2e.compose import ComposeControl
 
 DEFAULT_ADMIN_TOKEN = "dev-admin-token"
 STARTUP_SECONDS = 240.0  # a cold start of 17 processes on a 2-core CI runner, with margin
@@ -120,7 +124,7 @@ class Deployment:
     mail_url: str
     kafka_bootstrap_servers: str
     admin_token: str = DEFAULT_ADMIN_TOKEN
-    control: ProcessControl | None = field(default=None, compare=False)
+    control: ProcessControl | ComposeControl | None = field(default=None, compare=False)
     # What the run targets, in words (printed at the start and in the report).
     target: str = "a deployment"
     # Runs with E2E_SETTINGS (short breaker reset, small reconciliation deadlines).
@@ -150,7 +154,11 @@ def describe_target(env: Mapping[str, str] = os.environ) -> str:
             "an embedded stack this run starts itself (shop_stack runner, free ports, "
             "temporary var dir, E2E_SETTINGS)"
         )
-    control = "with process control" if env.get("E2E_STACK_CONTROL") == "1" else "HTTP only"
+    control = "HTTP only"
+    if env.get("E2E_COMPOSE"):
+        control = f"docker compose control through `{env['E2E_COMPOSE']}`"
+    elif env.get("E2E_STACK_CONTROL") == "1":
+        control = "with process control"
     tuned = ", E2E_TUNED" if env.get("E2E_TUNED") == "1" else ""
     return f"the deployment at {env['E2E_CHECKOUT_URL']} (E2E_*_URL; {control}{tuned})"
 
@@ -160,8 +168,10 @@ def existing_deployment(env: Mapping[str, str]) -> Deployment:
         name: env.get(f"E2E_{name.upper()}_URL", f"http://127.0.0.1:{port}")
         for name, port in SERVICES
     }
-    control = None
-    if env.get("E2E_STACK_CONTROL") == "1":
+    control: ProcessControl | ComposeControl | None = None
+    if env.get("E2E_COMPOSE"):
+        control = ComposeControl(shlex.split(env["E2E_COMPOSE"]))
+    elif env.get("E2E_STACK_CONTROL") == "1":
         config = StackConfig.from_env(env)
         control = ProcessControl(StackRunner(build_topology(config), Supervisor(config.dirs)))
     return Deployment(

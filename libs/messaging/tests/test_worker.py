@@ -18,6 +18,7 @@ async def test_relay_and_consumer_tasks_carry_an_outbox_event_into_a_handler_onc
     engine: AsyncEngine,
     session_factory: async_sessionmaker[AsyncSession],
     kafka_bootstrap_servers: str,
+    kafka_idempotence: bool,
 ) -> None:
     handled: list[str] = []
 
@@ -30,7 +31,7 @@ async def test_relay_and_consumer_tasks_carry_an_outbox_event_into_a_handler_onc
         engine,
         session_factory,
         bootstrap_servers=kafka_bootstrap_servers,
-        enable_idempotence=False,
+        enable_idempotence=kafka_idempotence,  # on against real Kafka (SHOP_TEST_BACKEND)
         consumer_options=FAST_JOIN,
     )
     group = f"worker-test-{free_port()}"

@@ -26,7 +26,7 @@ from shop_telemetry import configure_logging, configure_tracing, instrument_http
 
 from shop_servicekit.health import ReadinessCheck, health_router
 from shop_servicekit.metrics import metrics_router
-from shop_servicekit.migrations import upgrade
+from shop_servicekit.migrations import upgrade_when_ready
 from shop_servicekit.problems import install_problem_handlers
 from shop_servicekit.settings import ServiceSettings
 
@@ -105,7 +105,7 @@ def main(commands: ServiceCommands, argv: Sequence[str] | None = None) -> None:
         service=process, level=settings.log_level, json_format=settings.log_format == "json"
     )
     if args.command == "migrate":
-        upgrade(commands.alembic_ini, settings.database_url)
+        upgrade_when_ready(commands.alembic_ini, settings.database_url)
         log.info("database migrated to head")
         return
 

@@ -11,7 +11,8 @@ a top-level conftest may also say `pytest_plugins = ["shop_testing.fixtures"]`.
         ...
 
 Env `SHOP_TEST_DATABASE_URL` (an admin URL) and `SHOP_TEST_KAFKA_BOOTSTRAP_SERVERS`
-point the fixtures at external servers (e.g. docker compose) instead of embedded ones.
+point the fixtures at external servers (e.g. docker compose) instead of embedded ones;
+`SHOP_TEST_BACKEND=containers` starts them with testcontainers (shop_testing.containers).
 Fixtures are synchronous so sync and async tests alike can use them.
 """
 
@@ -22,8 +23,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from shop_testing.containers import ContainerSettings, kafka_container, postgres_container
 from shop_testing.databases import DatabaseFactory
 from shop_testing.servers import embedded_broker, embedded_postgres
+
+
+def _in_containers() -> bool:
+    return ContainerSettings().backend == "containers"
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +39,7 @@ def postgres_admin_url() -> Iterator[str]:
     if external:
         yield external
         return
-    with embedded_postgres() as url:
+    with postgres_container() if _in_containers() else embedded_postgres() as url:
         yield url
 
 
@@ -44,8 +50,15 @@ def kafka_bootstrap_servers() -> Iterator[str]:
     if external:
         yield external
         return
-    with embedded_broker() as bootstrap:
+    with kafka_container() if _in_containers() else embedded_broker() as bootstrap:
         yield bootstrap
+
+
+@pytest.fixture(scope="session")
+def kafka_idempotence() -> bool:
+    """Whether the session's broker takes idempotent producers (the embedded Tansu does not)."""
+    settings = ContainerSettings()
+    return settings.backend == "containers" and settings.kafka_idempotence
 
 
 @pytest.fixture(scope="session")

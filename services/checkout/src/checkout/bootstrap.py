@@ -37,7 +37,7 @@ from checkout.entrypoints.api.routes import checkout_router, default_order_id
 from checkout.entrypoints.worker import GROUP, subscriptions
 from checkout.settings import CheckoutSettings
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 
 def build_dependencies(

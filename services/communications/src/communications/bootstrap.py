@@ -15,7 +15,7 @@ from communications.entrypoints.api.routes import communications_router
 from communications.entrypoints.worker import GROUP, by_topic, subscriptions
 from communications.settings import CommunicationsSettings
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 
 def build_mailer(settings: CommunicationsSettings) -> SmtpMailer:

@@ -15,7 +15,7 @@ from fulfillment.entrypoints.api.routes import fulfillment_router
 from fulfillment.entrypoints.worker import GROUP, subscriptions
 from fulfillment.settings import FulfillmentSettings
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 
 def build_app(settings: FulfillmentSettings) -> FastAPI:

@@ -16,7 +16,7 @@ from inventory.entrypoints.api.routes import inventory_router
 from inventory.entrypoints.worker import GROUP, subscriptions
 from inventory.settings import InventorySettings
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 
 def build_app(settings: InventorySettings) -> FastAPI:

@@ -14,7 +14,7 @@ from payment.entrypoints.api.routes import payment_router
 from payment.entrypoints.worker import GROUP, subscriptions
 from payment.settings import PaymentSettings
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 
 def fraud_rules(settings: PaymentSettings) -> FraudRules:

@@ -12,7 +12,7 @@ from pricing.entrypoints.api.routes import pricing_router
 from pricing.entrypoints.worker import GROUP, subscriptions
 from pricing.settings import PricingSettings
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 
 def build_app(settings: PricingSettings) -> FastAPI:

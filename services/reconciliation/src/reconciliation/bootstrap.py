@@ -43,7 +43,7 @@ from reconciliation.entrypoints.api.runs import runs_router
 from reconciliation.entrypoints.worker import GROUP, subscriptions
 from reconciliation.settings import ReconciliationSettings
 
-ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
+ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 
 def deadlines_of(settings: ReconciliationSettings) -> Deadlines:

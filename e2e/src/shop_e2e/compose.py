@@ -1,0 +1,100 @@
+"""Process control of a docker compose stack: ProcessControl's interface over
+`docker compose kill|stop|start`, so the scenarios that stop, kill and restart processes
+run against containers too.
+
+    control = ComposeControl(["docker", "compose"])   # COMPOSE_FILE etc. from the env
+    killed = control.kill("fulfillment-work")          # SIGKILL; the restart policy revives it
+    control.stop("broker")
+    await control.start("broker")                      # healthy again, topics recreated
+
+Process names are the compose services' (`checkout-work`, ...), except the embedded
+stack's `broker` and `smtp`, which are `kafka` and `mailpit` here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import time
+from collections.abc import Sequence
+
+from shop_stack.health import wait_until
+from shop_stack.spec import ReadinessCheck
+
+SERVICES = {"broker": "kafka", "smtp": "mailpit"}
+TOPICS_JOB = "kafka-topics"
+COMMAND_SECONDS = 120
+# A container starts a fresh Python (imports and all) where the embedded runner's 60 s
+# suffice; on a loaded 2-core runner that takes longer.
+START_SECONDS = 180.0
+
+
+class ComposeControl:
+    def __init__(self, compose: Sequence[str]) -> None:
+        self._compose = list(compose)
+
+    def _run(self, *args: str) -> str:
+        result = subprocess.run(
+            [*self._compose, *args],
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_SECONDS,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"docker compose {' '.join(args)} failed:\n{result.stderr}")
+        return result.stdout
+
+    def _state(self, name: str) -> tuple[str, int, str]:
+        """(status, pid, health) of the service's container; pid 0 when not running."""
+        container = self._run("ps", "--all", "--quiet", SERVICES.get(name, name)).strip()
+        if not container:
+            return ("missing", 0, "")
+        inspected = subprocess.run(
+            ["docker", "inspect", "--format",
+             "{{.State.Status}} {{.State.Pid}} {{if .State.Health}}{{.State.Health.Status}}{{end}}",
+             container.splitlines()[0]],
+            capture_output=True, text=True, timeout=COMMAND_SECONDS, check=True,
+        ).stdout.split()  # fmt: skip
+        return (inspected[0], int(inspected[1]), inspected[2] if len(inspected) > 2 else "")
+
+    def pid(self, name: str) -> int | None:
+        """The container's main process as the host sees it, None when not running."""
+        status, pid, _ = self._state(name)
+        return pid if status == "running" and pid else None
+
+    def kill(self, name: str) -> int:
+        """SIGKILL the container's process (no chance to clean up); returns its pid."""
+        pid = self.pid(name)
+        if pid is None:
+            raise RuntimeError(f"{name} is not running")
+        self._run("kill", "--signal", "SIGKILL", SERVICES.get(name, name))
+        deadline = time.monotonic() + 10
+        while self.pid(name) == pid:  # gone, or already restarted by the restart policy
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} (pid {pid}) survived SIGKILL")
+            time.sleep(0.1)
+        return pid
+
+    def stop(self, name: str) -> None:
+        """A graceful stop (SIGTERM, SIGKILL after 10 s); the restart policy leaves it down."""
+        self._run("stop", "--timeout", "10", SERVICES.get(name, name))
+
+    async def start(self, name: str, within: float = START_SECONDS) -> None:
+        """Start `name` again (a no-op if it runs) and wait until its healthcheck passes."""
+        await asyncio.to_thread(self._run, "start", SERVICES.get(name, name))
+        if not await wait_until(self._healthy(name), within, interval=0.5):
+            raise RuntimeError(f"{name} not healthy within {within}s:\n{self.log_tail(name)}")
+        if SERVICES.get(name) == "kafka":
+            # A broker without storage (the local stand-in) comes back without topics.
+            await asyncio.to_thread(self._run, "run", "--rm", "--no-deps", TOPICS_JOB)
+
+    def log_tail(self, name: str, lines: int = 30) -> str:
+        return self._run("logs", "--no-color", "--tail", str(lines), SERVICES.get(name, name))
+
+    def _healthy(self, name: str) -> ReadinessCheck:
+        async def check() -> bool:
+            status, _, health = await asyncio.to_thread(self._state, name)
+            return status == "running" and health in ("", "healthy")
+
+        return check
