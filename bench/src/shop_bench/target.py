@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
-from shop_e2e import Deployment
+from shop_e2e import Deployment, ProcessControl
 from shop_stack.paths import VarDirs
 from shop_stack.supervisor import Supervisor
 from shop_stack.topology import WORKER_PORT_OFFSET
@@ -49,8 +49,8 @@ class Target:
 
     def pids(self) -> list[int]:
         control = self.deployment.control
-        if control is None:
-            return []
+        if not isinstance(control, ProcessControl):
+            return []  # a URL or compose target: its processes are not ours to read
         supervisor = Supervisor(VarDirs(control.var_dir))
         return [pid for name in supervisor.names() if (pid := supervisor.pid(name)) is not None]
 
