@@ -27,7 +27,7 @@ transaction, thanks to the inbox. Decoding errors are `shop_contracts` exception
 """
 
 from ._consumer import ConsumerRunner, Handler
-from ._context import correlation_id, current_traceparent
+from ._context import correlated, current_traceparent
 from ._inbox import claim
 from ._outbox import NOTIFY_CHANNEL, Outbox
 from ._publisher import KafkaPublisher, Publisher, Record, ensure_topics
@@ -60,7 +60,7 @@ __all__ = [
     "Subscriptions",
     "add_messaging_tables",
     "claim",
-    "correlation_id",
+    "correlated",
     "create_messaging_tables",
     "current_traceparent",
     "drop_messaging_tables",
