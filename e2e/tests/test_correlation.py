@@ -32,7 +32,7 @@ async def test_a_correlation_id_sent_to_checkout_follows_the_order_into_events_a
     assert response.headers["x-correlation-id"] == correlation
     order_id = response.json()["order_id"]
 
-    async def events_carry_it() -> None:
+    async def events_carry_it() -> bool:
         for topic, event_type in CHAIN:
             found = [
                 r.headers
@@ -42,16 +42,18 @@ async def test_a_correlation_id_sent_to_checkout_follows_the_order_into_events_a
             assert found, f"no {event_type} for {order_id} on {topic} yet"
             carried = {h.get("ce_correlationid", b"").decode() for h in found}
             assert carried == {correlation}, f"{event_type} carries {carried}"
+        return True
 
     await shop.wait_until(order_id, events_carry_it, timeout=45)
 
-    def logs_carry_it() -> None:
+    def logs_carry_it() -> bool:
         for worker in WORKERS:
             about = lines_about(control.var_dir / "log" / f"{worker}.log", order_id)
             handled = [line for line in about if line["message"].startswith("handled ")]
             assert handled, f"{worker} logged nothing about handling {order_id} yet"
             strays = [line for line in about if line.get("correlation_id") != correlation]
             assert not strays, f"{worker} lines about {order_id} without {correlation}: {strays}"
+        return True
 
     await eventually(logs_carry_it, timeout=10)
 

@@ -1,5 +1,5 @@
 """The resilient client every service-to-service call goes through (docs/architecture.md,
-"Public contract" and "Known traps").
+"Calls between services" and "Known traps").
 
     from shop_http import Budget, Dependency, DependencyMetrics
 

@@ -1,19 +1,28 @@
 """Reliable events for the shop's services: outbox, relay, inbox, consumer runner, DLQ.
 
-    from shop_messaging import ConsumerRunner, KafkaPublisher, Outbox, OutboxRelay
+    from shop_messaging import MessagingWorker, Outbox, Subscriptions
 
-    # In a use case, in the same transaction as the state change:
-    async with session.begin():
+    # A use case, in the same transaction as the state change:
+    async with sessions.begin() as session:
         session.add(order)
         await outbox.add(session, OrderConfirmed(...))
 
-    # In the worker process:
-    async with KafkaPublisher(bootstrap, enable_idempotence=False) as publisher:
-        relay = OutboxRelay(engine, publisher)
-        runner = ConsumerRunner("fulfillment", [topics.ORDERS], {OrderConfirmed: allocate},
-                                session_factory, bootstrap_servers=bootstrap,
-                                publisher=publisher)
-        await asyncio.gather(relay.run(), runner.run())
+    # A handler: runs in the transaction that claimed the event in the inbox; never commits.
+    async def allocate_order(session, event, *, outbox, clock): ...
+
+    # bootstrap.build_worker: the relay and one consumer group, as tasks of `work`.
+    messaging = MessagingWorker(
+        "fulfillment", db.engine, db.sessions,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        enable_idempotence=settings.kafka_enable_idempotence,
+        consumer_options=settings.kafka_consumer_options,
+    )
+    table: Subscriptions = {OrderConfirmed: partial(allocate_order, outbox=outbox, clock=utc_now)}
+    Worker(tasks=[messaging.relay(), messaging.consumer("fulfillment", table)],
+           checks=..., registry=REGISTRY, close=messaging.close)
+
+The consumer's topics follow from its table (each event class knows its topic). Underneath,
+`KafkaPublisher`, `OutboxRelay` and `ConsumerRunner` are public for tests and tools.
 
 The schema: `add_messaging_tables(metadata)` for the ORM and tests,
 `create_messaging_tables(op)` in the service's first Alembic migration.
