@@ -1,7 +1,5 @@
 """Fault injection: added latency, a share of 500s, or refuse all.
 
-See docs/architecture.md, "Public contract".
-
     PUT /admin/faults {"latency_ms": 300, "error_rate": 0.5, "refuse": false}
     DELETE /admin/faults
 
