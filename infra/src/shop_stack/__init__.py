@@ -1,1 +1,1 @@
-"""The embedded local stack runner (see DESIGN.md section 4)."""
+"""The embedded local stack runner (docs/architecture.md, "The embedded stack")."""

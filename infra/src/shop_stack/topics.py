@@ -1,9 +1,12 @@
-"""The Kafka topic definitions (infra/topics.toml) and their creation on a broker.
+"""The Kafka topics of the shop as infra creates them: contracts' names, infra's sizes.
 
-    await create_topics("127.0.0.1:9092")                      # every topic, 3 partitions
-    await create_topics(bootstrap, dead_letter_groups=["payment-work"])  # + payment-work.dlq
+    catalog = load_catalog()                                    # names from shop_contracts
+    await create_topics("127.0.0.1:9092")                       # every topic, 3 partitions
+    await create_topics(bootstrap, dead_letter_groups=["payment"])  # + payment.dlq
 
-Creation is idempotent: a topic that already exists is left as it is.
+The list of topics is shop_contracts.topics.ALL, the one list; infra/topics.toml holds only
+what is infra's (default partitions and replication, the dead-letter suffix, per-topic
+overrides). Creation is idempotent: a topic that already exists is left as it is.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from shop_contracts import topics as contract_topics
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,7 @@ class TopicSpec:
     name: str
     partitions: int
     replication_factor: int
-    events: tuple[str, ...] = ()
+    retention_ms: int | None = None
 
 
 @dataclass(frozen=True)
@@ -50,21 +54,30 @@ def _topics_text() -> str:
 
 
 def load_catalog(text: str | None = None, env: Mapping[str, str] = os.environ) -> TopicCatalog:
-    """Parse topics.toml; env STACK_TOPIC_PARTITIONS overrides the default partition count."""
+    """Every contracts topic, sized by topics.toml; env STACK_TOPIC_PARTITIONS overrides the
+    default partition count. An override naming a topic contracts do not know is an error."""
     data: dict[str, Any] = tomllib.loads(text if text is not None else _topics_text())
     defaults = data.get("defaults", {})
     partitions = int(env.get("STACK_TOPIC_PARTITIONS", defaults.get("partitions", 3)))
     replication = int(defaults.get("replication_factor", 1))
-    topics = tuple(
-        TopicSpec(
-            name=t["name"],
-            partitions=int(t.get("partitions", partitions)),
-            replication_factor=int(t.get("replication_factor", replication)),
-            events=tuple(t.get("events", ())),
+    overrides: dict[str, dict[str, Any]] = data.get("overrides", {})
+    unknown = sorted(set(overrides) - set(contract_topics.ALL))
+    if unknown:
+        raise ValueError(f"topics.toml overrides topics contracts do not define: {unknown}")
+    specs = []
+    for name in contract_topics.ALL:
+        own = overrides.get(name, {})
+        retention = own.get("retention_ms")
+        specs.append(
+            TopicSpec(
+                name=name,
+                partitions=int(own.get("partitions", partitions)),
+                replication_factor=int(own.get("replication_factor", replication)),
+                retention_ms=None if retention is None else int(retention),
+            )
         )
-        for t in data.get("topics", [])
-    )
-    return TopicCatalog(topics, str(data.get("dead_letters", {}).get("suffix", ".dlq")))
+    suffix = str(data.get("dead_letters", {}).get("suffix", ".dlq"))
+    return TopicCatalog(tuple(specs), suffix)
 
 
 async def create_topics(
@@ -92,9 +105,7 @@ async def create_topics(
         for topic in wanted:
             if topic.name in existing:
                 continue
-            response = await admin.create_topics(
-                [NewTopic(topic.name, topic.partitions, topic.replication_factor)]
-            )
+            response = await admin.create_topics([_new_topic(topic)])
             # Errors come back in the response, not as exceptions; a concurrent creator
             # winning the race (TopicAlreadyExists) is fine.
             for _, code, message in response.topic_errors:
@@ -104,3 +115,8 @@ async def create_topics(
     finally:
         await admin.close()
     return created
+
+
+def _new_topic(spec: TopicSpec) -> NewTopic:
+    configs = {} if spec.retention_ms is None else {"retention.ms": str(spec.retention_ms)}
+    return NewTopic(spec.name, spec.partitions, spec.replication_factor, topic_configs=configs)

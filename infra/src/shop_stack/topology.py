@@ -179,7 +179,7 @@ def smtp_spec(config: StackConfig) -> ProcessSpec:
 
 
 def build_topology(config: StackConfig) -> Topology:
-    """The full stack of DESIGN.md sections 3 and 4."""
+    """The full stack (docs/architecture.md, "The embedded stack")."""
     infra: list[ProcessSpec] = []
     if config.external_database_url is None:
         pg = config.dirs.pgdata

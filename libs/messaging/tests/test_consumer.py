@@ -1,4 +1,7 @@
 import asyncio
+import io
+import json
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -6,10 +9,12 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from asgi_correlation_id import correlation_id
 from opentelemetry import trace
 from shop_contracts import CloudEvent, OrderCancelled, to_kafka
-from shop_messaging import ConsumerRunner, Handler, KafkaPublisher, correlation_id, replay_dlq
-from shop_messaging._tables import inbox_table
+from shop_messaging import ConsumerRunner, Handler, KafkaPublisher, Outbox, replay_dlq
+from shop_messaging._tables import inbox_table, outbox_table
+from shop_telemetry.logs import JsonFormatter
 from shop_testing.eventually import eventually
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -106,6 +111,35 @@ async def test_handler_runs_with_the_event_trace_and_correlation_context(
         await eventually(lambda: seen)
 
     assert seen == [(0x0AF7651916CD43DD8448EB211C80319C, "req_7")]
+    assert correlation_id.get() is None  # set around the handler only
+
+
+async def test_a_handled_event_is_logged_and_the_events_it_causes_carry_its_correlation_id(
+    session_factory: async_sessionmaker[AsyncSession], kafka_bootstrap_servers: str
+) -> None:
+    order_id = f"ord_{uuid.uuid4().hex[:8]}"
+
+    async def cancel_again(session: AsyncSession, event: CloudEvent[Any]) -> None:
+        await Outbox().add(session, OrderCancelled(order_id=order_id, reason="follow-up"))
+
+    lines = io.StringIO()
+    handler = logging.StreamHandler(lines)
+    handler.setFormatter(JsonFormatter("test"))  # formats at emit time, inside the context
+    consumer_log = logging.getLogger("shop_messaging._consumer")
+    consumer_log.addHandler(handler)
+    consumer_log.setLevel(logging.INFO)
+    try:
+        async with running(kafka_bootstrap_servers, session_factory, cancel_again) as (_, topic):
+            await produce(kafka_bootstrap_servers, topic, encoded(order_id, correlation_id="c-9"))
+            await eventually(lambda: "handled" in lines.getvalue())
+    finally:
+        consumer_log.removeHandler(handler)
+
+    [handled] = [json.loads(line) for line in lines.getvalue().splitlines() if "handled" in line]
+    assert (handled["correlation_id"], handled["subject"]) == ("c-9", order_id)
+    async with session_factory() as session:
+        [headers] = (await session.execute(sa.select(outbox_table.c.headers))).scalars()
+    assert ["ce_correlationid", "c-9"] in headers
 
 
 async def test_transient_handler_failure_is_retried_then_succeeds(

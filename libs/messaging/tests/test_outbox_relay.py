@@ -4,10 +4,11 @@ from collections.abc import Sequence
 
 import pytest
 import sqlalchemy as sa
+from asgi_correlation_id import correlation_id
 from opentelemetry import trace
 from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
 from shop_contracts import OrderCancelled, from_kafka, topics
-from shop_messaging import KafkaPublisher, Outbox, OutboxRelay, Record, correlation_id
+from shop_messaging import KafkaPublisher, Outbox, OutboxRelay, Record
 from shop_messaging._tables import outbox_table
 from shop_testing.eventually import eventually
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker

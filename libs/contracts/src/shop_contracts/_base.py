@@ -55,7 +55,7 @@ class Event(Value):
         if match is None or match["name"] != cls.__name__:
             raise TypeError(f"{cls.__name__}: malformed event_type {cls.event_type!r}")
         # Topics are named after their producer; catching a mismatch here keeps the table
-        # in DESIGN.md section 6 and the code from drifting apart.
+        # in docs/architecture.md ("Events and topics") and the code from drifting apart.
         if not cls.topic.startswith(f"{match['producer']}."):
             raise TypeError(f"{cls.__name__}: topic {cls.topic!r} is not its producer's")
         cls.source = f"/{match['producer']}"

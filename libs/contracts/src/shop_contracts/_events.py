@@ -1,4 +1,4 @@
-"""Every event the shop publishes, grouped by topic (DESIGN.md section 6).
+"""Every event the shop publishes, grouped by topic (docs/architecture.md, "Events and topics").
 
 Payloads carry what consumers need and no more; never card data.
 """

@@ -1,4 +1,5 @@
-"""The resilient client every service-to-service call goes through (DESIGN.md section 5).
+"""The resilient client every service-to-service call goes through (docs/architecture.md,
+"Calls between services" and "Known traps").
 
     from shop_http import Budget, Dependency, DependencyMetrics
 
@@ -15,7 +16,8 @@
 
 What it guarantees: one budget shared by every call (each call's timeout is the smaller of
 its own limit and what is left, enforced with `asyncio.timeout`, and the rest is sent as
-`X-Budget-Remaining-Ms`); one breaker per dependency (an open one fails at once with no
+`X-Budget-Remaining-Ms`); the correlation id in force forwarded as `X-Correlation-Id`;
+one breaker per dependency (an open one fails at once with no
 request; half-open lets one probe through; cancellation is never counted; 5xx, transport
 errors and timeouts count, 4xx do not); retries only for idempotent calls, bounded, jittered,
 never past the budget. State changes are logged and exported as metrics.
@@ -34,12 +36,13 @@ Responses with a 4xx status are returned, not raised: they are answers the calle
 
 from ._breaker import Breaker
 from ._budget import BUDGET_HEADER, Budget
-from ._client import Dependency
+from ._client import CORRELATION_HEADER, Dependency
 from ._errors import CircuitOpen, DependencyError, DependencyTimeout, DependencyUnavailable
 from ._metrics import DependencyMetrics
 
 __all__ = [
     "BUDGET_HEADER",
+    "CORRELATION_HEADER",
     "Breaker",
     "Budget",
     "CircuitOpen",

@@ -1,6 +1,7 @@
 """One circuit breaker per dependency: pybreaker's state machine, made safe for asyncio.
 
-pybreaker 1.4 has no asyncio support (DESIGN.md section 9). Three gaps are closed here:
+pybreaker 1.4 has no asyncio support (docs/architecture.md, "Known traps"). Three gaps are
+closed here:
 
 1. Half-open lets every concurrent caller through; here exactly one probe goes at a time
    and the others fail fast while it is in flight.

@@ -8,11 +8,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx
+from asgi_correlation_id import correlation_id
 
 from ._breaker import Breaker, Failure
 from ._budget import Budget
 from ._errors import CircuitOpen, DependencyTimeout, DependencyUnavailable
 from ._metrics import DependencyMetrics
+
+CORRELATION_HEADER = "X-Correlation-Id"
 
 
 class _AttemptFailed(Failure):
@@ -42,7 +45,8 @@ class Dependency:
     with `asyncio.timeout` over the whole exchange (httpx's own timeout bounds each phase
     only, so a server trickling bytes would outlive it). Only `idempotent` calls are
     retried, at most `retries` times, with jittered exponential backoff that never sleeps
-    past the budget.
+    past the budget. Every attempt carries `X-Budget-Remaining-Ms` and, when one is in force
+    (asgi-correlation-id's ContextVar), `X-Correlation-Id`.
     """
 
     def __init__(
@@ -116,7 +120,7 @@ class Dependency:
                         method,
                         path,
                         json=json,
-                        headers={**(headers or {}), **budget.header()},
+                        headers={**_correlation(), **(headers or {}), **budget.header()},
                         timeout=seconds,
                     )
                     await response.aread()
@@ -152,3 +156,9 @@ class Dependency:
 
     async def aclose(self) -> None:
         await self.client.aclose()
+
+
+def _correlation() -> dict[str, str]:
+    """The correlation id of the request or event being handled, forwarded downstream."""
+    value = correlation_id.get()
+    return {CORRELATION_HEADER: value} if value else {}

@@ -1,19 +1,28 @@
 """Reliable events for the shop's services: outbox, relay, inbox, consumer runner, DLQ.
 
-    from shop_messaging import ConsumerRunner, KafkaPublisher, Outbox, OutboxRelay
+    from shop_messaging import MessagingWorker, Outbox, Subscriptions
 
-    # In a use case, in the same transaction as the state change:
-    async with session.begin():
+    # A use case, in the same transaction as the state change:
+    async with sessions.begin() as session:
         session.add(order)
         await outbox.add(session, OrderConfirmed(...))
 
-    # In the worker process:
-    async with KafkaPublisher(bootstrap, enable_idempotence=False) as publisher:
-        relay = OutboxRelay(engine, publisher)
-        runner = ConsumerRunner("fulfillment", [topics.ORDERS], {OrderConfirmed: allocate},
-                                session_factory, bootstrap_servers=bootstrap,
-                                publisher=publisher)
-        await asyncio.gather(relay.run(), runner.run())
+    # A handler: runs in the transaction that claimed the event in the inbox; never commits.
+    async def allocate_order(session, event, *, outbox, clock): ...
+
+    # bootstrap.build_worker: the relay and one consumer group, as tasks of `work`.
+    messaging = MessagingWorker(
+        "fulfillment", db.engine, db.sessions,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        enable_idempotence=settings.kafka_enable_idempotence,
+        consumer_options=settings.kafka_consumer_options,
+    )
+    table: Subscriptions = {OrderConfirmed: partial(allocate_order, outbox=outbox, clock=utc_now)}
+    Worker(tasks=[messaging.relay(), messaging.consumer("fulfillment", table)],
+           checks=..., registry=REGISTRY, close=messaging.close)
+
+The consumer's topics follow from its table (each event class knows its topic). Underneath,
+`KafkaPublisher`, `OutboxRelay` and `ConsumerRunner` are public for tests and tools.
 
 The schema: `add_messaging_tables(metadata)` for the ORM and tests,
 `create_messaging_tables(op)` in the service's first Alembic migration.
@@ -27,7 +36,7 @@ transaction, thanks to the inbox. Decoding errors are `shop_contracts` exception
 """
 
 from ._consumer import ConsumerRunner, Handler
-from ._context import correlation_id, current_traceparent
+from ._context import correlated, current_traceparent
 from ._inbox import claim
 from ._outbox import NOTIFY_CHANNEL, Outbox
 from ._publisher import KafkaPublisher, Publisher, Record, ensure_topics
@@ -60,7 +69,7 @@ __all__ = [
     "Subscriptions",
     "add_messaging_tables",
     "claim",
-    "correlation_id",
+    "correlated",
     "create_messaging_tables",
     "current_traceparent",
     "drop_messaging_tables",

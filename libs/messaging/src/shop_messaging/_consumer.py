@@ -20,7 +20,7 @@ from opentelemetry import propagate, trace
 from shop_contracts import CloudEvent, Event, PoisonEvent, UnknownEventType, from_kafka, topics
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from ._context import correlation_id
+from ._context import correlated
 from ._inbox import claim
 from ._metrics import EVENTS_CONSUMED, HANDLER_RETRIES
 from ._publisher import Publisher, Record, ensure_topics
@@ -172,6 +172,18 @@ class ConsumerRunner:
                         return
                     await handler(session, event)
                 EVENTS_CONSUMED.labels(self.group_id, event.type, "handled").inc()
+                # One line per handled event, in the event's correlation chain, so
+                # `grep <order id>` in a worker's log shows what it did with the order.
+                log.info(
+                    "handled %s %s",
+                    event.type.rsplit(".", 2)[-2],
+                    event.id,
+                    extra={
+                        "event_type": event.type,
+                        "event_id": event.id,
+                        "subject": event.subject,
+                    },
+                )
                 return
             except Exception as exc:
                 if attempt == self._max_attempts:
@@ -223,25 +235,24 @@ class ConsumerRunner:
         self, record: ConsumerRecord[bytes, bytes], event: CloudEvent[Event]
     ) -> Iterator[None]:
         carrier = {k: v.decode(errors="replace") for k, v in record.headers if k in _TRACE_HEADERS}
-        with _tracer.start_as_current_span(
-            f"{record.topic} process",
-            context=propagate.extract(carrier),
-            kind=trace.SpanKind.CONSUMER,
-            attributes={
-                "messaging.system": "kafka",
-                "messaging.destination.name": record.topic,
-                "messaging.consumer.group.name": self.group_id,
-                "messaging.message.id": event.id,
-                "cloudevents.event_type": event.type,
-                "cloudevents.event_subject": event.subject,
-            },
+        # The handler's log lines and the events it writes continue this correlation chain.
+        with (
+            _tracer.start_as_current_span(
+                f"{record.topic} process",
+                context=propagate.extract(carrier),
+                kind=trace.SpanKind.CONSUMER,
+                attributes={
+                    "messaging.system": "kafka",
+                    "messaging.destination.name": record.topic,
+                    "messaging.consumer.group.name": self.group_id,
+                    "messaging.message.id": event.id,
+                    "cloudevents.event_type": event.type,
+                    "cloudevents.event_subject": event.subject,
+                },
+            ),
+            correlated(event),
         ):
-            # Events the handler writes to its outbox continue this correlation chain.
-            token = correlation_id.set(event.correlation_id or event.id)
-            try:
-                yield
-            finally:
-                correlation_id.reset(token)
+            yield
 
 
 _TRACE_HEADERS = frozenset(("traceparent", "tracestate"))

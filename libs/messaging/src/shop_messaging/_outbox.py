@@ -11,10 +11,10 @@ import json
 from typing import Any
 
 import sqlalchemy as sa
+from asgi_correlation_id import correlation_id as correlation_id_var
 from shop_contracts import CloudEvent, Event, to_kafka
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from ._context import correlation_id as correlation_id_var
 from ._context import current_traceparent
 from ._tables import outbox_table
 
@@ -29,7 +29,8 @@ class Outbox:
             session.add(order)
             await outbox.add(session, OrderConfirmed(...))
 
-    The current trace context and correlation id are stamped on the event unless given.
+    The current trace context and correlation id (asgi-correlation-id's ContextVar, set by
+    the HTTP middleware or the consumer runner) are stamped on the event unless given.
     """
 
     def __init__(self, *, notify_channel: str = NOTIFY_CHANNEL) -> None:

@@ -3,7 +3,7 @@
     from shop_servicekit import Database, Problem, ServiceSettings, create_app, kafka_check
 
 - `ServiceSettings`: pydantic-settings base; one subclass per service, env-prefixed.
-- `create_app`: FastAPI with problem+json errors, request ids, metrics, health, faults.
+- `create_app`: FastAPI with problem+json errors, correlation ids, metrics, health, faults.
 - `Problem`: the one exception routes raise; rendered as RFC 9457 problem+json.
 - `Database`: the async engine and session factory of the service's own PostgreSQL.
 - `process.main`: the `serve | work | migrate` commands of every service process.

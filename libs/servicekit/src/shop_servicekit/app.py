@@ -9,8 +9,9 @@
         on_shutdown=[db.dispose],
     )
 
-It adds what every service has in common: problem+json errors, request/correlation ids,
-HTTP metrics, fault injection, /health/live, /health/ready, /metrics and /admin/faults.
+It adds what every service has in common: problem+json errors, the correlation id
+(shop_servicekit.correlation), HTTP metrics, fault injection, /health/live, /health/ready,
+/metrics and /admin/faults.
 It builds nothing else: the service's bootstrap passes in what it owns, and what must be
 closed when the server stops (`on_shutdown`, run in order: engines, clients, pools).
 """
@@ -19,16 +20,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
+from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import APIRouter, FastAPI
 from prometheus_client import CollectorRegistry
 from shop_telemetry import instrument_app
 
 from shop_servicekit.admin import admin_guard
+from shop_servicekit.correlation import CORRELATION_MIDDLEWARE_OPTIONS
 from shop_servicekit.faults import FaultInjectionMiddleware, Faults, faults_router
 from shop_servicekit.health import ReadinessCheck, health_router
 from shop_servicekit.metrics import HttpMetrics, HttpMetricsMiddleware, metrics_router
 from shop_servicekit.problems import install_problem_handlers
-from shop_servicekit.requestcontext import RequestContextMiddleware
 from shop_servicekit.settings import ServiceSettings
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -54,7 +56,7 @@ def create_app(
     # Added innermost first: requests pass context -> metrics -> faults -> routes.
     app.add_middleware(FaultInjectionMiddleware, faults=faults)
     app.add_middleware(HttpMetricsMiddleware, metrics=HttpMetrics(registry))
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(CorrelationIdMiddleware, **CORRELATION_MIDDLEWARE_OPTIONS)
 
     app.include_router(health_router(checks))
     app.include_router(metrics_router(registry))

@@ -1,4 +1,6 @@
-"""The caller's remaining time budget (DESIGN.md section 5): refuse at once when it is spent.
+"""The caller's remaining time budget: refuse at once when it is spent.
+
+See docs/architecture.md, "Calls between services".
 
 Checkout sends what is left of its checkout budget as `X-Budget-Remaining-Ms`; work started
 with less than that would only be thrown away (and compensated) by a caller who has gone.

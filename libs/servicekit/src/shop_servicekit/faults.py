@@ -1,4 +1,4 @@
-"""Fault injection (DESIGN.md section 8): added latency, a share of 500s, or refuse all.
+"""Fault injection: added latency, a share of 500s, or refuse all.
 
     PUT /admin/faults {"latency_ms": 300, "error_rate": 0.5, "refuse": false}
     DELETE /admin/faults

@@ -1,7 +1,7 @@
 """Prefixed, time-ordered identifiers: `new_id("ord")` -> "ord_01JD3Q...".
 
-The prefix tells a reader what an id names (DESIGN.md section 5); the time-ordered body
-keeps index inserts local and sorts ids by creation.
+The prefix tells a reader what an id names (docs/architecture.md, "Public contract"); the
+time-ordered body keeps index inserts local and sorts ids by creation.
 """
 
 import os

@@ -6,8 +6,9 @@
         worker_port: int = 8101
         database_url: str = embedded_database_url("pricing")
 
-Every default runs against the embedded stack (DESIGN.md section 4), so a service starts
-with no environment at all; production-like environments must set real secrets.
+Every default runs against the embedded stack (docs/architecture.md, "The embedded stack"),
+so a service starts with no environment at all; production-like environments must set real
+secrets.
 """
 
 from typing import Literal, Self
@@ -48,7 +49,8 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
     otlp_endpoint: str | None = None
-    # Fault injection at start (DESIGN.md section 8); PUT /admin/faults changes them live.
+    # Fault injection at start (docs/architecture.md, "Public contract"); PUT /admin/faults
+    # changes them live.
     fault_latency_ms: int = Field(default=0, ge=0)
     fault_error_rate: float = Field(default=0.0, ge=0.0, le=1.0)
     fault_refuse: bool = False

@@ -6,16 +6,20 @@ configure_logging(service="pricing", level="INFO", json_format=True)
 configure_tracing(service="pricing", otlp_endpoint=None)
 with log_context(order_id="ord_123"):
     log.info("reserved stock")   # the JSON line carries order_id, trace_id, correlation_id
+
+The correlation id lives in asgi-correlation-id's ContextVar, the only one in the shop:
+`shop_servicekit.create_app` sets it from `X-Correlation-Id` (or mints one), the consumer
+runner sets it from each event, and `JsonFormatter` writes it on every line.
 """
 
-from shop_telemetry.context import correlation_id, current_context, log_context
+from shop_telemetry.context import CORRELATION_HEADER, current_context, log_context
 from shop_telemetry.logs import configure_logging
 from shop_telemetry.tracing import configure_tracing, instrument_app, instrument_httpx
 
 __all__ = [
+    "CORRELATION_HEADER",
     "configure_logging",
     "configure_tracing",
-    "correlation_id",
     "current_context",
     "instrument_app",
     "instrument_httpx",

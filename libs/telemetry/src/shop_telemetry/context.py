@@ -1,13 +1,21 @@
-"""Per-request (or per-event) context that every log line carries.
+"""Per-request (or per-event) values that every log line carries, beside the correlation id.
 
-Context variables follow asyncio tasks, so a value set by the request middleware or by a
-consumer for one event never leaks into another request handled concurrently.
+    with log_context(order_id="ord_1"):
+        log.info("captured")   # {"message": "captured", "order_id": "ord_1", ...}
+
+The correlation id is not one of these values: it has one home, asgi-correlation-id's
+ContextVar (`asgi_correlation_id.correlation_id`), which the HTTP middleware and the
+consumer runner set and the log formatter reads. Context variables follow asyncio tasks, so
+a value set for one request or event never leaks into another handled concurrently.
 """
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from types import MappingProxyType
+
+CORRELATION_HEADER = "X-Correlation-Id"
+"""The HTTP header that carries the correlation id in and out of every service."""
 
 # An immutable default: log_context() always sets a new mapping, never mutates one in place.
 _context: ContextVar[Mapping[str, str]] = ContextVar(
@@ -17,9 +25,9 @@ _context: ContextVar[Mapping[str, str]] = ContextVar(
 
 @contextmanager
 def log_context(**values: str | None) -> Iterator[None]:
-    """Add values (correlation_id, order_id, ...) to every log line inside the block.
+    """Add values (order_id, sku, ...) to every log line inside the block.
 
-    with log_context(correlation_id="c-1", order_id="ord_1"):
+    with log_context(order_id="ord_1"):
         log.info("captured")
     """
     merged = {**_context.get(), **{k: v for k, v in values.items() if v is not None}}
@@ -33,8 +41,3 @@ def log_context(**values: str | None) -> Iterator[None]:
 def current_context() -> dict[str, str]:
     """The values in force now (a copy)."""
     return dict(_context.get())
-
-
-def correlation_id() -> str | None:
-    """The correlation id of the request or event being handled, if any."""
-    return _context.get().get("correlation_id")

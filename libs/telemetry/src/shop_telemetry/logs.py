@@ -1,6 +1,8 @@
 """JSON log lines on stdout, one object per line, with trace and request context.
 
-Processes write to stdout only; the stack runner (or the container runtime) decides where
+Each line carries the trace and span ids, the correlation id of the request or event being
+handled (asgi-correlation-id's ContextVar) and whatever `log_context` added. Processes
+write to stdout only; the stack runner (or the container runtime) decides where
 the lines go. Third-party loggers (uvicorn, aiokafka, sqlalchemy) go through the same
 formatter so one `grep order_id` finds everything about an order.
 """
@@ -11,6 +13,7 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from asgi_correlation_id import correlation_id
 from opentelemetry import trace
 
 from shop_telemetry.context import current_context
@@ -40,6 +43,8 @@ class JsonFormatter(logging.Formatter):
             entry["trace_id"] = format(span_context.trace_id, "032x")
             entry["span_id"] = format(span_context.span_id, "016x")
         entry.update(current_context())
+        if (correlation := correlation_id.get()) is not None:
+            entry["correlation_id"] = correlation
         # `log.info("...", extra={"sku": "SKU-1"})` lands as top-level fields.
         entry.update({k: v for k, v in vars(record).items() if k not in _STANDARD_ATTRS})
         if record.exc_info:

@@ -7,7 +7,8 @@
 
 `app_client` runs the app's lifespan (so it disposes its engine) around an httpx client on
 an ASGI transport. `deliver_event` hands an event to a handler exactly as the consumer runner
-does: inbox claim and handler in one transaction; False when the inbox had seen it.
+does: inbox claim and handler in one transaction, the handler in the event's correlation
+chain; False when the inbox had seen it.
 """
 
 from collections.abc import AsyncIterator
@@ -17,7 +18,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 from shop_contracts import CloudEvent
-from shop_messaging import Handler, claim
+from shop_messaging import Handler, claim, correlated
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 
@@ -37,5 +38,6 @@ async def deliver_event(
     async with sessions.begin() as session:
         if not await claim(session, group, event.id):
             return False
-        await handler(session, event)
+        with correlated(event):
+            await handler(session, event)
         return True
