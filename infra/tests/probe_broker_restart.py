@@ -1,6 +1,10 @@
 """What the embedded broker does across a restart: the cause of events lost after one
 (docs/broker-restart.md). These pin the broker's behaviour the consumer runner must cope
 with; they are not what we want, and a broker that fixes it makes them fail on purpose.
+
+Run by hand, not by `make test` (the file name keeps pytest from collecting it):
+    .venv/bin/pytest infra/tests/probe_broker_restart.py
+The first probe races the consumer's rejoin against its commit and is not deterministic.
 """
 
 from __future__ import annotations
