@@ -4,7 +4,6 @@ log lines of the workers that handle them."""
 
 import json
 import uuid
-from pathlib import Path
 from typing import Any
 
 from shop_e2e import ProcessControl, Shop
@@ -48,7 +47,7 @@ async def test_a_correlation_id_sent_to_checkout_follows_the_order_into_events_a
 
     def logs_carry_it() -> bool:
         for worker in WORKERS:
-            about = lines_about(control.var_dir / "log" / f"{worker}.log", order_id)
+            about = lines_about(control.log_text(worker), order_id)
             handled = [line for line in about if line["message"].startswith("handled ")]
             assert handled, f"{worker} logged nothing about handling {order_id} yet"
             strays = [line for line in about if line.get("correlation_id") != correlation]
@@ -58,9 +57,8 @@ async def test_a_correlation_id_sent_to_checkout_follows_the_order_into_events_a
     await eventually(logs_carry_it, timeout=10)
 
 
-def lines_about(log: Path, order_id: str) -> list[dict[str, Any]]:
+def lines_about(text: str, order_id: str) -> list[dict[str, Any]]:
     """The JSON log lines of a process that mention the order (other lines are skipped)."""
-    text = log.read_text(errors="replace") if log.exists() else ""
     found: list[dict[str, Any]] = []
     for line in text.splitlines():
         if order_id in line and line.startswith("{"):

@@ -89,8 +89,18 @@ class ComposeControl:
             # A broker without storage (the local stand-in) comes back without topics.
             await asyncio.to_thread(self._run, "run", "--rm", "--no-deps", TOPICS_JOB)
 
+    @property
+    def restarts_dead_processes(self) -> bool:
+        """Not promised here: docker counts a kill through its API as a deliberate stop, which
+        the restart policy leaves alone (it revives a process that dies by itself)."""
+        return False
+
     def log_tail(self, name: str, lines: int = 30) -> str:
         return self._run("logs", "--no-color", "--tail", str(lines), SERVICES.get(name, name))
+
+    def log_text(self, name: str) -> str:
+        """Everything the process logged, one line per record, as the container wrote it."""
+        return self._run("logs", "--no-color", "--no-log-prefix", SERVICES.get(name, name))
 
     def _healthy(self, name: str) -> ReadinessCheck:
         async def check() -> bool:

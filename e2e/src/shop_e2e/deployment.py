@@ -117,6 +117,11 @@ class ProcessControl:
     def log_tail(self, name: str, lines: int = 30) -> str:
         return self._runner.sup.tail(name, lines)
 
+    def log_text(self, name: str) -> str:
+        """Everything the process logged (var/log/<name>.log), "" before its first line."""
+        log = self.var_dir / "log" / f"{name}.log"
+        return log.read_text(errors="replace") if log.exists() else ""
+
 
 @dataclass(frozen=True)
 class Deployment:
