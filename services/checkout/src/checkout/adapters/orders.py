@@ -65,20 +65,26 @@ async def add_order(session: AsyncSession, order: Order, *, compensation_status:
                 for number, line in enumerate(cart.lines, start=1)
             ],
         )
-    for entry in order.timeline:
-        await add_timeline_entry(session, order.id, entry)
+    if order.timeline:
+        # One statement for every entry (executemany becomes one multi-row INSERT).
+        await session.execute(
+            order_timeline.insert(),
+            [_timeline_row(order.id, entry) for entry in order.timeline],
+        )
 
 
 async def add_timeline_entry(session: AsyncSession, order_id: str, entry: TimelineEntry) -> None:
-    await session.execute(
-        order_timeline.insert().values(
-            order_id=order_id,
-            type=entry.type,
-            source=entry.source,
-            occurred_at=entry.occurred_at,
-            detail=entry.detail,
-        )
-    )
+    await session.execute(order_timeline.insert().values(**_timeline_row(order_id, entry)))
+
+
+def _timeline_row(order_id: str, entry: TimelineEntry) -> dict[str, Any]:
+    return {
+        "order_id": order_id,
+        "type": entry.type,
+        "source": entry.source,
+        "occurred_at": entry.occurred_at,
+        "detail": entry.detail,
+    }
 
 
 async def add_fact_entry(
