@@ -13,7 +13,8 @@ def test_without_an_endpoint_spans_are_not_recorded_but_carry_ids() -> None:
         context = span.get_span_context()
 
     assert not span.is_recording()
-    assert context.is_valid and context.trace_id != 0
+    assert context.is_valid
+    assert context.trace_id != 0
 
 
 def test_with_an_endpoint_the_standard_sampler_variables_choose(
