@@ -14,6 +14,9 @@ from prometheus_client import REGISTRY, CollectorRegistry
 from shop_http import Dependency, DependencyMetrics
 from shop_messaging import MessagingWorker, Outbox
 from shop_servicekit import (
+    AdmissionLimit,
+    AdmissionMetrics,
+    AdmissionMiddleware,
     Database,
     ReadinessCheck,
     Worker,
@@ -151,6 +154,18 @@ def build_app(settings: CheckoutSettings) -> FastAPI:
     )
     app.state.background = background
     app.state.dependencies = dependencies
+    # Outermost: an excess checkout is refused before any middleware or call works on it.
+    app.add_middleware(
+        AdmissionMiddleware,
+        limit=AdmissionLimit(
+            max_in_flight=settings.admission_max_in_flight,
+            max_waiting=settings.admission_max_waiting,
+            queue_timeout=settings.admission_queue_ms / 1000,
+        ),
+        routes={("POST", "/v1/checkouts")},
+        retry_after_s=settings.admission_retry_after_s,
+        metrics=AdmissionMetrics(registry),
+    )
     return app
 
 
