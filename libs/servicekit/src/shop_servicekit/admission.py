@@ -1,6 +1,6 @@
 """Admission control: shed excess requests early with 503 + Retry-After.
 
-    limit = AdmissionLimit(max_in_flight=12, max_waiting=24, queue_timeout=0.25)
+    limit = AdmissionLimit(max_in_flight=8, max_waiting=8, queue_timeout=0.2)
     app.add_middleware(
         AdmissionMiddleware, limit=limit, routes={("POST", "/v1/checkouts")},
         retry_after_s=1, metrics=AdmissionMetrics(registry),
