@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", action="store_true",
                         help="py-spy checkout-serve under load into <out>/profiles/")  # fmt: skip
     parser.add_argument("--profile-name", default="checkout-serve-after",
-                        help="the profile's file name in <out>/profiles/, without .txt")  # fmt: skip
+                        help="its file name in <out>/profiles/, without .txt")  # fmt: skip
     parser.add_argument("--out", type=Path, default=REPO / "bench")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
