@@ -139,6 +139,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="a smoke run, small sizes")
     parser.add_argument("--profile", action="store_true",
                         help="py-spy checkout-serve under load into <out>/profiles/")  # fmt: skip
+    parser.add_argument("--profile-name", default="checkout-serve-after",
+                        help="its file name in <out>/profiles/, without .txt")  # fmt: skip
     parser.add_argument("--out", type=Path, default=REPO / "bench")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
@@ -148,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
         f"load average at start {machine['load_average_at_start']}")  # fmt: skip
     m = Measurements()
     started = time.monotonic()
-    profile_to = args.out / "profiles" / "checkout-serve-before.txt" if args.profile else None
+    profile_to = args.out / "profiles" / f"{args.profile_name}.txt" if args.profile else None
     if profile_to is not None:
         profile_to.parent.mkdir(parents=True, exist_ok=True)
     with bench_deployment(STARTUP_SECONDS) as deployment:

@@ -7,10 +7,12 @@
 - `Problem`: the one exception routes raise; rendered as RFC 9457 problem+json.
 - `Database`: the async engine and session factory of the service's own PostgreSQL.
 - `process.main`: the `serve | work | migrate` commands of every service process.
+- `AdmissionLimit`, `AdmissionMiddleware`: shed excess requests with 503 + Retry-After.
 - `Clock`, `utc_now`: how time enters a service; `periodic`: a loop task for `work`.
 """
 
 from shop_servicekit.admin import admin_guard
+from shop_servicekit.admission import AdmissionLimit, AdmissionMetrics, AdmissionMiddleware
 from shop_servicekit.app import create_app
 from shop_servicekit.budget import BUDGET_HEADER, budget_guard
 from shop_servicekit.clock import Clock, utc_now
@@ -27,6 +29,9 @@ __all__ = [
     "BUDGET_HEADER",
     "PROBLEM_BASE",
     "PROBLEM_JSON",
+    "AdmissionLimit",
+    "AdmissionMetrics",
+    "AdmissionMiddleware",
     "Clock",
     "Database",
     "Page",

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
+import uvloop
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 from shop_telemetry import configure_logging, configure_tracing, instrument_httpx
@@ -54,7 +55,16 @@ class ServiceCommands:
 
 def _uvicorn_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
     # log_config=None keeps our JSON logging; access logs are replaced by metrics and traces.
-    return uvicorn.Config(app, host=host, port=port, log_config=None, access_log=False)
+    # uvloop and httptools named, not left to "auto": a missing one must fail, not slow down.
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        loop="uvloop",
+        http="httptools",
+    )
 
 
 def worker_health_app(worker: Worker) -> FastAPI:
@@ -115,7 +125,9 @@ def main(commands: ServiceCommands, argv: Sequence[str] | None = None) -> None:
         app = commands.build_app(settings)
         uvicorn.Server(_uvicorn_config(app, settings.host, settings.port)).run()
     else:
-        asyncio.run(_work(commands, settings))
+        # The work process runs on uvloop too (consumers, relay, periodic loops).
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            runner.run(_work(commands, settings))
 
 
 async def _work(commands: ServiceCommands, settings: ServiceSettings) -> None:

@@ -25,3 +25,10 @@ class CheckoutSettings(ServiceSettings):
     # An IN_PROGRESS key older than this belongs to a crashed process and may be taken over.
     idempotency_lock_seconds: int = Field(default=30, ge=1)
     outbox_poll_interval_s: float = Field(default=1.0, gt=0)
+    # Admission control of POST /v1/checkouts: beyond max_in_flight running, a checkout waits
+    # at most admission_queue_ms behind at most admission_max_waiting others, else it is
+    # answered 503 overloaded with Retry-After, before any call goes out.
+    admission_max_in_flight: int = Field(default=8, ge=1)
+    admission_max_waiting: int = Field(default=8, ge=0)
+    admission_queue_ms: int = Field(default=200, ge=0)
+    admission_retry_after_s: int = Field(default=1, ge=1)

@@ -187,14 +187,15 @@ async def test_a_missing_or_malformed_key_is_refused_before_anything_runs(
 async def test_an_unknown_sku_is_a_404_naming_it_and_holds_nothing(
     client: httpx.AsyncClient, shop: Any
 ) -> None:
-    seen = await shop.requests_served("inventory")
     response = await client.post(
         "/v1/checkouts", json=body(items=[item("SKU-NOPE-01")]), headers=key()
     )
     assert response.status_code == 404
     assert response.json()["type"] == PROBLEMS + "unknown-sku"
     assert response.json()["skus"] == ["SKU-NOPE-01"]
-    assert await shop.requests_served("inventory") == seen
+    # Inventory is asked at the same time as pricing, and refuses the unknown SKU too.
+    held = "SELECT count(*) FROM reservations WHERE order_id = $1"
+    assert await shop.peek("inventory", held, response.json()["order_id"]) == 0
 
 
 async def test_an_unknown_order_is_a_404_problem(client: httpx.AsyncClient) -> None:

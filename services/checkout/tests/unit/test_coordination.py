@@ -66,7 +66,8 @@ async def test_an_open_breaker_refuses_before_anything_is_held(world: Any) -> No
 @pytest.mark.parametrize(
     ("failing", "error", "expected_undo"),
     [
-        ("pricing", UnknownSkus(["SKU-NOPE-01"]), Undo()),
+        # Quote and reserve run at once: a refused quote leaves the reservation to release.
+        ("pricing", UnknownSkus(["SKU-NOPE-01"]), Undo(True, "res_1", False)),
         ("inventory", OutOfStock(["SKU-MUG-01"]), Undo()),
         ("payment", PaymentDeclined(), Undo(True, "res_1", False)),
         ("payment", FraudSuspected(), Undo(True, "res_1", False)),
@@ -86,6 +87,25 @@ async def test_every_failure_undoes_exactly_what_may_be_held(
     assert outcome.undo == expected_undo
     assert outcome.order.status is OrderStatus.REJECTED
     assert outcome.order.timeline[-1].type == "OrderRejected"
+
+
+@pytest.mark.parametrize(
+    ("inventory_error", "expected_undo"),
+    [
+        (OutOfStock(["SKU-MUG-01"]), Undo()),
+        (DependencyTimeout("inventory"), Undo(True, None, False)),
+    ],
+)
+async def test_when_quote_and_reserve_both_fail_pricing_is_reported_and_a_hold_undone(
+    world: Any, inventory_error: Exception, expected_undo: Undo
+) -> None:
+    world.pricing.error = refused = UnknownSkus(["SKU-NOPE-01"])
+    world.inventory.error = inventory_error
+    outcome = await coordinate(REQUEST, coordination(world), now=NOW)
+    assert isinstance(outcome, Failed)
+    assert outcome.error is refused
+    assert outcome.undo == expected_undo
+    assert "authorize" not in world.journal.calls
 
 
 async def test_compensation_voids_before_it_releases(world: Any) -> None:

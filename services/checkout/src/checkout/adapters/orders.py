@@ -24,61 +24,65 @@ from checkout.domain.progress import Fact, Progress, Statuses
 
 
 async def add_order(session: AsyncSession, order: Order, *, compensation_status: str) -> None:
+    """The order, its lines and its timeline in ONE statement, so one round trip: the lines
+    and the entries are INSERTs in the order INSERT's WITH clause (PostgreSQL checks their
+    foreign keys when the whole statement has run, the order row included)."""
     cart = order.cart
-    await session.execute(
-        orders.insert().values(
-            id=order.id,
-            status=order.status.value,
-            reject_reason=order.reject_reason,
-            customer_id=order.customer_id,
-            customer_email=order.customer_email,
-            currency=order.currency,
-            subtotal=cart.subtotal if cart else 0,
-            shipping=cart.shipping if cart else 0,
-            tax=cart.tax if cart else 0,
-            total=order.total,
-            quote_id=cart.quote_id if cart else None,
-            reservation_id=order.reservation_id,
-            authorization_id=order.authorization_id,
-            shipping_address=asdict(order.shipping_address),
-            fulfillment_status=order.fulfillment_status,
-            payment_status=order.payment_status,
-            notification_status=order.notification_status,
-            compensation_status=compensation_status,
-            created_at=order.created_at,
-            updated_at=order.created_at,
-        )
+    statement = orders.insert().values(
+        id=order.id,
+        status=order.status.value,
+        reject_reason=order.reject_reason,
+        customer_id=order.customer_id,
+        customer_email=order.customer_email,
+        currency=order.currency,
+        subtotal=cart.subtotal if cart else 0,
+        shipping=cart.shipping if cart else 0,
+        tax=cart.tax if cart else 0,
+        total=order.total,
+        quote_id=cart.quote_id if cart else None,
+        reservation_id=order.reservation_id,
+        authorization_id=order.authorization_id,
+        shipping_address=asdict(order.shipping_address),
+        fulfillment_status=order.fulfillment_status,
+        payment_status=order.payment_status,
+        notification_status=order.notification_status,
+        compensation_status=compensation_status,
+        created_at=order.created_at,
+        updated_at=order.created_at,
     )
     if cart and cart.lines:
-        await session.execute(
-            order_lines.insert(),
-            [
-                {
-                    "order_id": order.id,
-                    "line_no": number,
-                    "sku": line.sku,
-                    "name": line.name,
-                    "quantity": line.quantity,
-                    "unit_price": line.unit_price,
-                    "line_total": line.line_total,
-                }
-                for number, line in enumerate(cart.lines, start=1)
-            ],
-        )
-    for entry in order.timeline:
-        await add_timeline_entry(session, order.id, entry)
+        lines = [
+            {
+                "order_id": order.id,
+                "line_no": number,
+                "sku": line.sku,
+                "name": line.name,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "line_total": line.line_total,
+            }
+            for number, line in enumerate(cart.lines, start=1)
+        ]
+        statement = statement.add_cte(order_lines.insert().values(lines).cte("new_lines"))
+    if order.timeline:
+        # Multi-row VALUES: the entries get their ids in timeline order.
+        entries = [_timeline_row(order.id, entry) for entry in order.timeline]
+        statement = statement.add_cte(order_timeline.insert().values(entries).cte("new_timeline"))
+    await session.execute(statement)
 
 
 async def add_timeline_entry(session: AsyncSession, order_id: str, entry: TimelineEntry) -> None:
-    await session.execute(
-        order_timeline.insert().values(
-            order_id=order_id,
-            type=entry.type,
-            source=entry.source,
-            occurred_at=entry.occurred_at,
-            detail=entry.detail,
-        )
-    )
+    await session.execute(order_timeline.insert().values(**_timeline_row(order_id, entry)))
+
+
+def _timeline_row(order_id: str, entry: TimelineEntry) -> dict[str, Any]:
+    return {
+        "order_id": order_id,
+        "type": entry.type,
+        "source": entry.source,
+        "occurred_at": entry.occurred_at,
+        "detail": entry.detail,
+    }
 
 
 async def add_fact_entry(

@@ -9,6 +9,7 @@ carries such a plan out).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -20,6 +21,7 @@ from checkout.domain.orders import (
     Order,
     OrderRequest,
     OrderStatus,
+    PricedCart,
     TimelineEntry,
 )
 
@@ -77,15 +79,9 @@ async def coordinate(
         # An open breaker refuses the checkout before anything is held anywhere.
         for dependency in (deps.pricing, deps.inventory, deps.payment):
             dependency.ensure_available()
-        country = request.shipping_address.country
-        cart = await deps.pricing.quote(request.items, request.currency, country, budget)
+        cart, reservation_id = await _quote_and_reserve(request, deps, budget, undo)
         order = _step(order, now, "priced", "pricing", quote_id=cart.quote_id, total=cart.total)
-        order = replace(order, cart=cart)
-
-        undo.release_reservation = True
-        reservation_id = await deps.inventory.reserve(order.id, request.items, budget)
-        undo.reservation_id = reservation_id
-        order = replace(order, reservation_id=reservation_id)
+        order = replace(order, cart=cart, reservation_id=reservation_id)
         order = _step(order, now, "stock-reserved", "inventory", reservation_id=reservation_id)
 
         undo.void_authorization = True
@@ -102,19 +98,39 @@ async def coordinate(
             order, now, "payment-authorized", "payment", authorization_id=authorization_id
         )
     except CheckoutRejected as rejected:
-        _definitely_not_held(undo, rejected)
+        # A definitive "no" from payment means it holds nothing (quote and reserve's
+        # holds were settled by _quote_and_reserve).
+        undo.void_authorization = False
         return Failed(_rejected(order, now, rejected), rejected, undo)
     except DependencyError as failed:
         return Failed(_rejected(order, now, failed), failed, undo)
     return Placed(_step(order, now, "OrderConfirmed", "checkout"))
 
 
-def _definitely_not_held(undo: Undo, rejected: CheckoutRejected) -> None:
-    # A definitive "no" from a step means that step holds nothing; earlier steps do.
-    if undo.void_authorization:
-        undo.void_authorization = False
-    elif undo.release_reservation and undo.reservation_id is None:
-        undo.release_reservation = False
+async def _quote_and_reserve(
+    request: OrderRequest, deps: Coordination, budget: Budget, undo: Undo
+) -> tuple[PricedCart, str]:
+    """Quote and reserve at once (neither needs the other's answer), so the critical path
+    is the slower of the two, not their sum. Both are awaited to the end, so `undo` knows
+    whether stock is held before an error of either is raised (pricing's first)."""
+    undo.release_reservation = True
+    quoted, reserved = await asyncio.gather(
+        deps.pricing.quote(
+            request.items, request.currency, request.shipping_address.country, budget
+        ),
+        deps.inventory.reserve(request.order_id, request.items, budget),
+        return_exceptions=True,
+    )
+    if isinstance(reserved, str):
+        undo.reservation_id = reserved
+    elif isinstance(reserved, CheckoutRejected):
+        undo.release_reservation = False  # a definitive "no": nothing held
+    for outcome in (quoted, reserved):
+        if isinstance(outcome, BaseException):
+            raise outcome
+    assert isinstance(quoted, PricedCart)
+    assert isinstance(reserved, str)
+    return quoted, reserved
 
 
 def _step(order: Order, now: datetime, type_: str, source: str, **detail: object) -> Order:
