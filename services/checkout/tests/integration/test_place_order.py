@@ -23,7 +23,7 @@ from .placing import NOW, Checkout, command
 
 
 async def test_a_confirmed_order_its_event_and_its_key_are_saved_together(
-    checkout: Checkout,
+    checkout: Checkout, world: World
 ) -> None:
     answer = await checkout(command())
     assert isinstance(answer, Confirmed)
@@ -37,6 +37,9 @@ async def test_a_confirmed_order_its_event_and_its_key_are_saved_together(
 
     again = await checkout(command())
     assert again == Replayed(answer)
+    # After the answer, the hold is confirmed at inventory (its TTL no longer applies).
+    await checkout.run_spawned()
+    assert world.journal.calls[-1] == "confirm-hold"
 
 
 async def test_definitive_refusals_are_kept_for_the_key_but_transient_ones_release_it(

@@ -10,7 +10,9 @@
 3. Save in ONE transaction: the key completed with the outcome (fenced: a request whose
    claim was taken over stores nothing), the order, its lines and timeline, and
    OrderConfirmed in the outbox (application/events.py); a REJECTED order is saved with its
-   reason, the key kept for a definitive refusal, released for a transient one.
+   reason, the key kept for a definitive refusal, released for a transient one. Once a
+   CONFIRMED order is stored, its hold is confirmed at inventory after the answer
+   (application/holds.py), so it cannot expire under the order.
 4. Undo what a failed checkout holds (application/compensation.py): before answering a
    definitive refusal, so a client that sees it finds nothing held; in the background
    after a timeout, so a spent budget is not stretched by undo calls.
@@ -44,6 +46,7 @@ from checkout.adapters import idempotency, orders
 from checkout.application.compensation import undo_job
 from checkout.application.coordination import Coordination, Failed, Placed, Undo, coordinate
 from checkout.application.events import order_confirmed
+from checkout.application.holds import keep_hold
 from checkout.application.keys import claim_key, settle_claim
 from checkout.application.outcomes import (
     Answer,
@@ -126,6 +129,13 @@ async def _confirm(order: Order, claim: Claim, deps: CheckoutDeps, clock: Clock)
         ours = False
     if ours:
         log.info("order %s confirmed", order.id)
+        deps.spawn(
+            keep_hold(
+                order.id,
+                inventory=deps.coordination.inventory,
+                budget_seconds=deps.compensation_budget_seconds,
+            )
+        )
         return confirmed
     undo = Undo(True, order.reservation_id, True)
     match await _settle(claim, undo, deps, clock):
