@@ -15,6 +15,7 @@ from checkout.application.outcomes import Confirmed, InProgress, NotStored, Refu
 from checkout.domain.orders import PaymentDeclined
 from shop_http import Budget
 from shop_servicekit import Database
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlalchemy.orm import Session
 
@@ -155,11 +156,12 @@ class LandsThenRaises(Session):
 
     armed = False
 
-    def commit(self) -> None:
-        super().commit()
-        if LandsThenRaises.armed:
-            LandsThenRaises.armed = False
-            raise ConnectionResetError("connection lost after COMMIT was sent")
+
+@event.listens_for(LandsThenRaises, "after_commit")
+def _lost_after_commit(session: Session) -> None:
+    if LandsThenRaises.armed:
+        LandsThenRaises.armed = False
+        raise ConnectionResetError("connection lost after COMMIT was sent")
 
 
 async def test_a_commit_that_raised_but_landed_is_confirmed_and_never_undone(
@@ -184,3 +186,44 @@ async def test_a_commit_that_raised_but_landed_is_confirmed_and_never_undone(
     assert await checkout.scalar("SELECT status FROM orders WHERE id = 'ord_1'") == "CONFIRMED"
     assert "void" not in world.journal.calls
     assert not any(call.startswith("release") for call in world.journal.calls)
+
+
+class DatabaseGone(Session):
+    """Every commit fails before it reaches the database, once armed."""
+
+    armed = False
+
+
+@event.listens_for(DatabaseGone, "before_commit")
+def _gone_before_commit(session: Session) -> None:
+    if DatabaseGone.armed:
+        raise ConnectionRefusedError("the database went away")
+
+
+async def test_when_the_database_cannot_say_what_was_stored_nothing_is_undone(
+    checkout: Checkout, database: Database, world: World
+) -> None:
+    sessions = async_sessionmaker(
+        database.engine, expire_on_commit=False, sync_session_class=DatabaseGone
+    )
+
+    class ArmsBeforeConfirm(FakePayment):
+        async def authorize(self, *args: Any) -> str:
+            DatabaseGone.armed = "authorize" not in self.journal.calls  # the first time only
+            return await super().authorize(*args)
+
+    coordination = replace(checkout.deps.coordination, payment=ArmsBeforeConfirm(world.journal))
+    checkout.deps = replace(checkout.deps, sessions=sessions, coordination=coordination)
+    try:
+        answer = await checkout(command())
+    finally:
+        DatabaseGone.armed = False
+    await checkout.run_spawned()
+    assert answer == NotStored("ord_1")
+    # The claim lapses instead: its next owner continues ord_1 (the same hold), or
+    # reconciliation releases what nobody confirms.
+    assert "void" not in world.journal.calls
+    assert await checkout.scalar("SELECT order_id FROM idempotency_keys") == "ord_1"
+    retried = await checkout(command(order_id="ord_2"), at=LAPSED)
+    assert isinstance(retried, Confirmed)
+    assert retried.receipt.order_id == "ord_1"
