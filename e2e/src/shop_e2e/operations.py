@@ -85,6 +85,14 @@ class OperatorApi(ShopClient):
         held: Json = response.json()
         return held
 
+    async def release_directly(self, order_id: str) -> Json:
+        """Release an order's hold on inventory behind checkout's back (a stray release)."""
+        path = f"/v1/reservations/by-order/{order_id}/release"
+        response = await self.http.post(self._url("inventory", path))
+        assert response.status_code == 200, f"release: {response.status_code} {response.text}"
+        released: Json = response.json()
+        return released
+
     async def authorize_directly(self, order_id: str, customer: Json, amount: int) -> Json:
         """An authorization on payment that no checkout asked for."""
         body = {

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from prometheus_client import CollectorRegistry
-from shop_http import Budget, CircuitOpen, Dependency, DependencyUnavailable
+from shop_http import Budget, CircuitOpen, Dependency, DependencyTimeout, DependencyUnavailable
 
 
 def failing(calls: list[httpx.Request]) -> Callable[[httpx.Request], httpx.Response]:
@@ -161,3 +161,25 @@ async def test_state_changes_are_exported_as_metrics(  # type: ignore[no-untyped
     labels = {"dependency": "dep", "from_state": "closed", "to_state": "open"}
     assert sample("dependency_breaker_transitions_total", labels) == 1
     assert sample("dependency_calls_total", {"dependency": "dep", "outcome": "server_error"}) == 1
+
+
+async def test_timeouts_from_a_budget_spent_upstream_never_open_the_breaker(
+    make_dependency,
+) -> None:  # type: ignore[no-untyped-def]
+    async def hang(request: httpx.Request) -> httpx.Response:
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    dependency = make_dependency(None, fail_max=2, transport=httpx.MockTransport(hang))
+    # The caller arrives with 20 ms left of its budget: the dependency never had a chance.
+    for _ in range(5):
+        with pytest.raises(DependencyTimeout):
+            await dependency.request("GET", "/x", budget=Budget(0.02), idempotent=True)
+    assert dependency.breaker.state == "closed"
+    assert dependency.breaker.fail_counter == 0
+
+    # Given a fair time (past `fair_timeout`) and still silent, it is the dependency's fault.
+    for _ in range(2):
+        with pytest.raises(DependencyTimeout):
+            await dependency.request("GET", "/x", budget=Budget(0.3), idempotent=False)
+    assert dependency.breaker.state == "open"

@@ -51,6 +51,9 @@ class FakeInventory:
         if self.release_error:
             raise self.release_error
 
+    async def confirm(self, order_id: str, budget: Budget) -> None:
+        self.journal.calls.append("confirm-hold")
+
 
 class FakePayment:
     def __init__(self, journal: Journal, error: Exception | None = None) -> None:

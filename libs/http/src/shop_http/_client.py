@@ -18,12 +18,23 @@ from ._metrics import DependencyMetrics
 CORRELATION_HEADER = "X-Correlation-Id"
 
 
-class _AttemptFailed(Failure):
+class _AttemptError(Exception):
     def __init__(self, reason: str, outcome: str, *, budget_spent: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.outcome = outcome
         self.budget_spent = budget_spent
+
+
+class _AttemptFailed(_AttemptError, Failure):
+    """The dependency's fault: the breaker counts it."""
+
+
+class _BudgetSpent(_AttemptError):
+    """A timeout the caller caused: the budget it brought was nearly spent before the call
+    (upstream, or by earlier steps), so the dependency never had `fair_timeout` to answer.
+    The breaker does not count it (neither failure nor success), or a slow caller would
+    open the breaker of a healthy dependency for everybody."""
 
 
 class Dependency:
@@ -38,6 +49,10 @@ class Dependency:
             "POST", "/v1/quotes", json=body, budget=budget, idempotent=True
         )
         if response.status_code == 404: ...   # 4xx: the caller's to interpret
+
+    A timeout counts against the breaker only if the attempt had `fair_timeout` seconds
+    (or its own `timeout`, if shorter) to answer; one cut shorter by a budget already spent
+    before the call is the caller's, and is not counted.
 
     Returns any response below 500. Raises only `DependencyError`s (never httpx's):
     `DependencyTimeout` once the budget is spent, `DependencyUnavailable` (or its
@@ -60,6 +75,7 @@ class Dependency:
         metrics: DependencyMetrics,
         backoff: float = 0.05,
         max_backoff: float = 0.5,
+        fair_timeout: float = 0.1,
     ) -> None:
         self.name = name
         self.client = client
@@ -70,6 +86,7 @@ class Dependency:
         self._metrics = metrics
         self._backoff = backoff
         self._max_backoff = max_backoff
+        self.fair_timeout = fair_timeout
 
     async def request(
         self,
@@ -86,7 +103,7 @@ class Dependency:
         for attempt in range(attempts):
             try:
                 return await self._attempt(method, path, budget, json, timeout, headers)
-            except _AttemptFailed as failed:
+            except _AttemptError as failed:
                 if failed.budget_spent:
                     raise DependencyTimeout(self.name) from None
                 last_reason = failed.reason
@@ -126,6 +143,11 @@ class Dependency:
                     await response.aread()
             except (TimeoutError, httpx.TimeoutException) as exc:
                 reason = f"no answer within {seconds * 1000:.0f} ms"
+                fair = (
+                    limit if limit is not None and limit < self.fair_timeout else self.fair_timeout
+                )
+                if budget_bound and seconds < fair:
+                    raise _BudgetSpent(reason, "budget_spent", budget_spent=True) from exc
                 raise _AttemptFailed(reason, "timeout", budget_spent=budget_bound) from exc
             except httpx.HTTPError as exc:
                 raise _AttemptFailed(f"{type(exc).__name__}: {exc}", "transport_error") from exc
@@ -135,7 +157,7 @@ class Dependency:
 
         try:
             response = await self.breaker.call(send)
-        except _AttemptFailed as failed:
+        except _AttemptError as failed:
             self._metrics.calls.labels(self.name, failed.outcome).inc()
             raise
         except asyncio.CancelledError:

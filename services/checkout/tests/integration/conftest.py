@@ -6,6 +6,10 @@ import httpx
 import pytest
 from checkout.bootstrap import build_app
 from checkout.settings import CheckoutSettings
+from shop_servicekit import Database
+
+from ..fakes import World
+from .placing import Checkout
 
 
 @pytest.fixture
@@ -23,3 +27,10 @@ async def api(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://checkout") as client:
             yield client
+
+
+@pytest.fixture
+async def checkout(database: Database, world: World) -> AsyncIterator[Checkout]:
+    checkout = Checkout(database, world)
+    yield checkout
+    await checkout.run_spawned()  # what a test left running finishes before the database goes

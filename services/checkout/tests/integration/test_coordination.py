@@ -55,6 +55,13 @@ async def test_a_checkout_confirms_the_order_reserves_stock_and_authorizes_payme
     event = await checkout_db.fetchrow("SELECT type, key FROM outbox")
     assert (event["type"], event["key"]) == ("shop.checkout.OrderConfirmed.v1", order["order_id"])
 
+    # After the answer, checkout confirms the hold: it no longer expires under the order.
+    async def hold_confirmed() -> bool:
+        sql = "SELECT confirmed_at IS NOT NULL FROM reservations WHERE order_id = $1"
+        return bool(await shop.peek("inventory", sql, order["order_id"]))
+
+    await eventually(hold_confirmed, timeout=5)
+
     read = (await client.get(f"/v1/orders/{order['order_id']}")).json()
     assert read["status"] == "CONFIRMED"
     assert [(e["type"], e["source"]) for e in read["timeline"]] == [

@@ -1,16 +1,11 @@
 """place_order against a real database, with fakes of pricing, inventory and payment: what
 is stored, what the key keeps, and when compensation runs relative to the answer."""
 
-from collections.abc import AsyncIterator, Coroutine
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-import pytest
 from checkout.adapters.orders import get_order
-from checkout.application.checkouts import CheckoutDeps, PlaceOrder, place_order
-from checkout.application.coordination import Coordination
 from checkout.application.outcomes import (
-    Answer,
     Confirmed,
     InProgress,
     KeyReused,
@@ -19,71 +14,16 @@ from checkout.application.outcomes import (
     Replayed,
     TimedOut,
 )
-from checkout.domain.orders import Address, OrderRequest, OrderStatus, PaymentDeclined
+from checkout.domain.orders import OrderStatus, PaymentDeclined
 from shop_http import DependencyTimeout
-from shop_messaging import Outbox
-from shop_servicekit import Database
 from sqlalchemy import text
 
 from ..fakes import World
-
-NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
-
-
-def command(
-    key: str = "key-00000001", fingerprint: str = "fp1", order_id: str = "ord_1"
-) -> PlaceOrder:
-    return PlaceOrder(
-        key,
-        fingerprint,
-        OrderRequest(
-            order_id=order_id,
-            customer_id="cus_1",
-            customer_email="ada@example.com",
-            items=[("SKU-MUG-01", 2)],
-            shipping_address=Address("Ada", "1 Main St", "Berlin", "10115", "DE"),
-            payment_token="tok_visa",
-            currency="EUR",
-        ),
-    )
-
-
-class Checkout:
-    """place_order wired to the test's database and fakes; spawned jobs wait to be run."""
-
-    def __init__(self, database: Database, world: World) -> None:
-        self.database = database
-        self.spawned: list[Coroutine[Any, Any, None]] = []
-        self.deps = CheckoutDeps(
-            sessions=database.sessions,
-            outbox=Outbox(),
-            coordination=Coordination(world.pricing, world.inventory, world.payment, 2.0),
-            key_lock=timedelta(seconds=30),
-            compensation_budget_seconds=1.0,
-            spawn=self.spawned.append,
-        )
-
-    async def __call__(self, placed: PlaceOrder) -> Answer:
-        return await place_order(placed, deps=self.deps, clock=lambda: NOW)
-
-    async def run_spawned(self) -> None:
-        while self.spawned:
-            await self.spawned.pop(0)
-
-    async def scalar(self, sql: str, **params: Any) -> Any:
-        async with self.database.sessions() as session:
-            return await session.scalar(text(sql), params)
-
-
-@pytest.fixture
-async def checkout(database: Database, world: World) -> AsyncIterator[Checkout]:
-    checkout = Checkout(database, world)
-    yield checkout
-    await checkout.run_spawned()  # what a test left running finishes before the database goes
+from .placing import NOW, Checkout, command
 
 
 async def test_a_confirmed_order_its_event_and_its_key_are_saved_together(
-    checkout: Checkout,
+    checkout: Checkout, world: World
 ) -> None:
     answer = await checkout(command())
     assert isinstance(answer, Confirmed)
@@ -97,6 +37,9 @@ async def test_a_confirmed_order_its_event_and_its_key_are_saved_together(
 
     again = await checkout(command())
     assert again == Replayed(answer)
+    # After the answer, the hold is confirmed at inventory (its TTL no longer applies).
+    await checkout.run_spawned()
+    assert world.journal.calls[-1] == "confirm-hold"
 
 
 async def test_definitive_refusals_are_kept_for_the_key_but_transient_ones_release_it(
@@ -163,10 +106,9 @@ async def test_a_key_reused_with_another_body_or_still_running_is_not_run(
 async def test_an_order_the_database_refuses_is_undone_and_its_key_released(
     checkout: Checkout, world: World
 ) -> None:
-    # An id longer than the column: everything is held, then the save fails.
-    too_long = "ord_" + "x" * 60
-    answer = await checkout(command(order_id=too_long))
-    assert answer == NotStored(too_long)
+    # A customer id longer than the column: everything is held, then the save fails.
+    answer = await checkout(command(customer_id="cus_" + "x" * 80))
+    assert answer == NotStored("ord_1")
     assert await checkout.scalar("SELECT count(*) FROM idempotency_keys") == 0
     assert await checkout.scalar("SELECT count(*) FROM outbox") == 0
 

@@ -31,6 +31,7 @@ def test_the_kinds_are_the_documented_slugs() -> None:
         "reservation-not-committed",
         "payment-not-captured",
         "notification-missing",
+        "confirmed-hold-ended",
         "order-status-mismatch",
         "unclassified",
     }
@@ -103,6 +104,7 @@ def test_every_finding_carries_evidence_and_a_detail(kind: Kind) -> None:
         Kind.RESERVATION_NOT_COMMITTED: with_row(shipped(200), "reservations", status="HELD"),
         Kind.PAYMENT_NOT_CAPTURED: with_row(shipped(200), "authorizations", status="VOIDED"),
         Kind.NOTIFICATION_MISSING: with_row(completed(), "notifications", status="FAILED"),
+        Kind.CONFIRMED_HOLD_ENDED: with_row(backordered(), "reservations", status="EXPIRED"),
         Kind.ORDER_STATUS_MISMATCH: with_order(completed(), status="SHIPPED"),
         Kind.UNCLASSIFIED: with_order(completed(), status="REJECTED"),
     }

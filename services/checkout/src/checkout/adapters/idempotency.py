@@ -1,7 +1,9 @@
-"""Idempotency keys in the caller's session: insert, lock, extend, complete, release.
+"""Idempotency keys in the caller's session: insert, lock, take over, complete, release.
 
 A claim is an INSERT ... ON CONFLICT DO NOTHING committed before any downstream call, so
 of two racing identical requests exactly one inserts; the other finds the key in progress.
+Completing and releasing are fenced: the UPDATE or DELETE names the claim's owner, so a
+request whose claim was taken over changes nothing (and learns so from the row count).
 """
 
 from __future__ import annotations
@@ -9,42 +11,48 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from checkout.adapters.tables import idempotency_keys
-from checkout.domain.idempotency import StoredKey
+from checkout.domain.idempotency import Claim, StoredKey
 
 IN_PROGRESS = "IN_PROGRESS"
 COMPLETED = "COMPLETED"
 
+keys = idempotency_keys.c
+
 
 async def insert_key(
-    session: AsyncSession, key: str, fingerprint: str, *, now: datetime, locked_until: datetime
+    session: AsyncSession, claim: Claim, fingerprint: str, *, now: datetime, locked_until: datetime
 ) -> bool:
-    """True if the key was new (and is now IN_PROGRESS, ours until `locked_until`)."""
+    """True if the key was new (and is now IN_PROGRESS, the claim's until `locked_until`)."""
     inserted = await session.execute(
         insert(idempotency_keys)
         .values(
-            key=key,
+            key=claim.key,
             request_hash=fingerprint,
             status=IN_PROGRESS,
+            order_id=claim.order_id,
+            owner=claim.owner,
             created_at=now,
             locked_until=locked_until,
         )
-        .on_conflict_do_nothing(index_elements=[idempotency_keys.c.key])
-        .returning(idempotency_keys.c.key)
+        .on_conflict_do_nothing(index_elements=[keys.key])
+        .returning(keys.key)
     )
     return inserted.first() is not None
 
 
 async def lock_key(session: AsyncSession, key: str) -> StoredKey | None:
-    """The stored key, row-locked until commit; None if it was released meanwhile."""
+    """The stored key, row-locked until commit; None if it was released meanwhile.
+
+    The lock also waits for a transaction that is completing or releasing the key right
+    now, so what it returns is settled.
+    """
     row = (
-        await session.execute(
-            select(idempotency_keys).where(idempotency_keys.c.key == key).with_for_update()
-        )
+        await session.execute(select(idempotency_keys).where(keys.key == key).with_for_update())
     ).one_or_none()
     if row is None:
         return None
@@ -53,31 +61,45 @@ async def lock_key(session: AsyncSession, key: str) -> StoredKey | None:
         completed=row.status == COMPLETED,
         locked_until=row.locked_until,
         outcome=row.outcome,
+        order_id=row.order_id,
+        owner=row.owner,
     )
 
 
-async def extend_lock(session: AsyncSession, key: str, *, locked_until: datetime) -> None:
-    await session.execute(
+async def take_over(
+    session: AsyncSession, key: str, *, owner: str, order_id: str, locked_until: datetime
+) -> str:
+    """Make `owner` the claim's owner; return the claim's order id (kept if it had one)."""
+    taken = await session.execute(
         update(idempotency_keys)
-        .where(idempotency_keys.c.key == key)
-        .values(locked_until=locked_until)
-    )
-
-
-async def complete_key(
-    session: AsyncSession, key: str, order_id: str, outcome: dict[str, Any]
-) -> None:
-    await session.execute(
-        update(idempotency_keys)
-        .where(idempotency_keys.c.key == key)
-        .values(status=COMPLETED, order_id=order_id, outcome=outcome)
-    )
-
-
-async def delete_key(session: AsyncSession, key: str) -> None:
-    """Forget an IN_PROGRESS key (a completed one is kept: it answers replays)."""
-    await session.execute(
-        delete(idempotency_keys).where(
-            idempotency_keys.c.key == key, idempotency_keys.c.status == IN_PROGRESS
+        .where(keys.key == key)
+        .values(
+            owner=owner,
+            order_id=func.coalesce(keys.order_id, order_id),
+            locked_until=locked_until,
         )
+        .returning(keys.order_id)
     )
+    return str(taken.scalar_one())
+
+
+async def complete_key(session: AsyncSession, claim: Claim, outcome: dict[str, Any]) -> bool:
+    """Keep the outcome; False (nothing written) if the claim is no longer this owner's."""
+    completed = await session.execute(
+        update(idempotency_keys)
+        .where(keys.key == claim.key, keys.owner == claim.owner, keys.status == IN_PROGRESS)
+        .values(status=COMPLETED, outcome=outcome)
+        .returning(keys.key)
+    )
+    return completed.first() is not None
+
+
+async def delete_key(session: AsyncSession, claim: Claim) -> bool:
+    """Forget the claim's IN_PROGRESS key (a completed one is kept: it answers replays);
+    False if the claim is no longer this owner's."""
+    deleted = await session.execute(
+        delete(idempotency_keys)
+        .where(keys.key == claim.key, keys.owner == claim.owner, keys.status == IN_PROGRESS)
+        .returning(keys.key)
+    )
+    return deleted.first() is not None

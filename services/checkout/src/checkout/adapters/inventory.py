@@ -5,7 +5,7 @@ from __future__ import annotations
 from shop_http import Budget, Dependency
 
 from checkout.adapters.problems import json_of, problem_of, unexpected
-from checkout.domain.orders import Items, OutOfStock, UnknownSkus
+from checkout.domain.orders import HoldEnded, Items, OutOfStock, Refusal, UnknownSkus
 
 
 class HttpInventory:
@@ -42,6 +42,24 @@ class HttpInventory:
             raise OutOfStock(sorted(str(s["sku"]) for s in shortages))
         if response.status_code == 404 and slug == "unknown-sku":
             raise UnknownSkus([str(s) for s in problem.get("skus", [])])
+        if response.status_code == 409 and slug == "reservation-ended":
+            # A retry that came after the order's hold was released or expired.
+            raise Refusal("hold-ended", "the order's hold ended; check out again with a new key")
+        raise unexpected("inventory", response)
+
+    async def confirm(self, order_id: str, budget: Budget) -> None:
+        response = await self.dependency.request(
+            "POST",
+            f"/v1/reservations/by-order/{order_id}/confirm",
+            budget=budget,
+            idempotent=True,
+            timeout=self.timeout,
+        )
+        if response.status_code == 200:
+            return
+        slug, _ = problem_of(response)
+        if response.status_code == 409 and slug == "reservation-ended":
+            raise HoldEnded(order_id)
         raise unexpected("inventory", response)
 
     async def release(self, order_id: str, reservation_id: str | None, budget: Budget) -> None:

@@ -142,12 +142,15 @@ async def save_progress(
 
 async def set_compensation(
     session: AsyncSession, order_id: str, status: str, failures: list[str], now: datetime
-) -> None:
-    await session.execute(
+) -> bool:
+    """False if there is no such order (a checkout that stored nothing)."""
+    updated = await session.execute(
         update(orders)
         .where(orders.c.id == order_id)
         .values(compensation_status=status, compensation_failures=failures or None, updated_at=now)
+        .returning(orders.c.id)
     )
+    return updated.first() is not None
 
 
 async def get_order(session: AsyncSession, order_id: str) -> tuple[Order, dict[str, Any]] | None:

@@ -98,7 +98,10 @@ idempotency_keys = Table(
     Column("key", String(255), primary_key=True),
     Column("request_hash", String(64), nullable=False),
     Column("status", String(16), nullable=False),
+    # Fixed when the key is claimed: a takeover continues the same order.
     Column("order_id", String(40)),
+    # The fencing token of the request holding the claim; completing or releasing checks it.
+    Column("owner", String(40)),
     # The outcome a replay answers with (application/outcomes.py), once COMPLETED.
     Column("outcome", JSON),
     Column("created_at", DateTime(timezone=True), nullable=False),

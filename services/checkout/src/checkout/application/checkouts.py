@@ -3,14 +3,26 @@
     answer = await place_order(PlaceOrder(key, fingerprint, request), deps=deps, clock=utc_now)
 
 1. Claim the Idempotency-Key (application/keys.py): a replay, a key still in progress or
-   a key reused with another body is answered there, before any call goes out.
+   a key reused with another body is answered there, before any call goes out. The claim
+   fixes the order id (a takeover of a lapsed claim continues the same order) and carries
+   a fencing token: only the claim's owner may complete or release the key.
 2. Coordinate pricing, inventory and payment under one budget (application/coordination.py).
-3. Save in ONE transaction: the order, its lines and timeline, OrderConfirmed in the outbox
-   (application/events.py) and the key completed with the outcome; a REJECTED order is
-   saved with its reason, the key kept for a definitive refusal, released for a transient one.
+3. Save in ONE transaction: the key completed with the outcome (fenced: a request whose
+   claim was taken over stores nothing), the order, its lines and timeline, and
+   OrderConfirmed in the outbox (application/events.py); a REJECTED order is saved with its
+   reason, the key kept for a definitive refusal, released for a transient one. Once a
+   CONFIRMED order is stored, its hold is confirmed at inventory after the answer
+   (application/holds.py), so it cannot expire under the order.
 4. Undo what a failed checkout holds (application/compensation.py): before answering a
    definitive refusal, so a client that sees it finds nothing held; in the background
    after a timeout, so a spent budget is not stretched by undo calls.
+
+Every other way out undoes too, but only once the claim says it is ours to undo
+(`settle_claim`): a save that failed (or whose commit raised but landed: then the order is
+CONFIRMED and nothing is undone), a claim taken over (its new owner decides), and a
+cancelled request or a bug (the undo runs in a task of its own, out of the cancellation's
+reach). A failure whose outcome cannot be read leaves the claim to lapse: the next retry
+continues the same order, and reconciliation releases what nobody confirms.
 
 It returns an outcome (application/outcomes.py) and knows nothing of HTTP:
 entrypoints/api/answers.py renders outcomes, fresh and replayed alike.
@@ -18,9 +30,10 @@ entrypoints/api/answers.py renders outcomes, fresh and replayed alike.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -30,21 +43,23 @@ from shop_telemetry import log_context
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from checkout.adapters import idempotency, orders
-from checkout.application.compensation import compensate, record_compensation
+from checkout.application.compensation import undo_job
 from checkout.application.coordination import Coordination, Failed, Placed, Undo, coordinate
 from checkout.application.events import order_confirmed
-from checkout.application.keys import claim_key, release_key
+from checkout.application.holds import keep_hold
+from checkout.application.keys import claim_key, settle_claim
 from checkout.application.outcomes import (
     Answer,
     Confirmed,
+    InProgress,
     NotStored,
-    Outcome,
     Receipt,
     Refused,
     TimedOut,
     failure_of,
     record_of,
 )
+from checkout.domain.idempotency import Claim, ClaimState
 from checkout.domain.orders import Order, OrderRequest
 
 log = logging.getLogger(__name__)
@@ -74,89 +89,128 @@ class CheckoutDeps:
 
 async def place_order(command: PlaceOrder, *, deps: CheckoutDeps, clock: Clock) -> Answer:
     now = clock()
-    answered = await claim_key(
-        deps.sessions, command.key, command.fingerprint, now=now, lock=deps.key_lock
+    claimed = await claim_key(
+        deps.sessions,
+        command.key,
+        command.fingerprint,
+        order_id=command.request.order_id,
+        now=now,
+        lock=deps.key_lock,
     )
-    if answered is not None:
-        return answered
-    with log_context(order_id=command.request.order_id):
+    if not isinstance(claimed, Claim):
+        return claimed
+    request = replace(command.request, order_id=claimed.order_id)
+    with log_context(order_id=request.order_id):
+        undo = Undo()
         try:
-            result = await coordinate(command.request, deps.coordination, now=now)
+            result = await coordinate(request, deps.coordination, now=now, undo=undo)
+            if isinstance(result, Placed):
+                return await _confirm(result.order, claimed, deps, clock)
+            return await _reject(result, claimed, deps, clock)
         except BaseException:
-            # A bug or a cancelled request: nothing stored, so let the client retry the key.
-            await _quietly(release_key(deps.sessions, command.key))
+            # Cancelled (the client went away) or a bug. Every await here would be cancelled
+            # again, so the settling and undoing run in a task of their own.
+            log.warning("checkout of order %s abandoned; undoing", request.order_id)
+            deps.spawn(_settle_and_undo(claimed, undo, deps, clock))
             raise
-        if isinstance(result, Placed):
-            return await _confirm(result.order, command.key, deps, clock)
-        return await _reject(result, command.key, deps, clock)
 
 
-async def _confirm(order: Order, key: str, deps: CheckoutDeps, clock: Clock) -> Outcome:
+async def _confirm(order: Order, claim: Claim, deps: CheckoutDeps, clock: Clock) -> Answer:
     confirmed = Confirmed(Receipt.of(order))
     try:
         async with deps.sessions.begin() as session:
-            await orders.add_order(session, order, compensation_status="NONE")
-            await deps.outbox.add(session, order_confirmed(order))
-            await idempotency.complete_key(session, key, order.id, record_of(confirmed))
+            # The fence first: its row lock also queues a takeover behind this commit.
+            ours = await idempotency.complete_key(session, claim, record_of(confirmed))
+            if ours:
+                await orders.add_order(session, order, compensation_status="NONE")
+                await deps.outbox.add(session, order_confirmed(order))
     except Exception:
-        log.exception("confirmed order %s could not be stored; undoing", order.id)
-        # Nothing stored, so nothing to record the compensation on.
-        undo = Undo(True, order.reservation_id, True)
-        deps.spawn(_compensation(order.id, undo, deps, clock, record=False))
-        await _quietly(release_key(deps.sessions, key))
-        return NotStored(order.id)
-    log.info("order %s confirmed", order.id)
-    return confirmed
+        log.exception("confirmed order %s may not be stored; checking", order.id)
+        ours = False
+    if ours:
+        log.info("order %s confirmed", order.id)
+        deps.spawn(
+            keep_hold(
+                order.id,
+                inventory=deps.coordination.inventory,
+                budget_seconds=deps.compensation_budget_seconds,
+            )
+        )
+        return confirmed
+    undo = Undo(True, order.reservation_id, True)
+    match await _settle(claim, undo, deps, clock):
+        case ClaimState.CONFIRMED:
+            # The commit landed after all, or a takeover confirmed this same order.
+            return confirmed
+        case ClaimState.TAKEN:
+            return InProgress()
+        case _:
+            return NotStored(order.id)
 
 
-async def _reject(failed: Failed, key: str, deps: CheckoutDeps, clock: Clock) -> Outcome:
+async def _reject(failed: Failed, claim: Claim, deps: CheckoutDeps, clock: Clock) -> Answer:
     order = failed.order
     outcome = failure_of(order.id, failed.error)
     compensation = "PENDING" if failed.undo else "NONE"
-    async with deps.sessions.begin() as session:
-        await orders.add_order(session, order, compensation_status=compensation)
-        if isinstance(outcome, Refused):
-            await idempotency.complete_key(session, key, order.id, record_of(outcome))
-        else:
-            # Transient: the key is released so a retry with it runs the checkout again.
-            await idempotency.delete_key(session, key)
+    try:
+        async with deps.sessions.begin() as session:
+            if isinstance(outcome, Refused):
+                ours = await idempotency.complete_key(session, claim, record_of(outcome))
+            else:
+                # Transient: the key is released so a retry with it runs the checkout again.
+                ours = await idempotency.delete_key(session, claim)
+            if ours:
+                await orders.add_order(session, order, compensation_status=compensation)
+    except Exception:
+        log.exception("rejected order %s could not be stored; undoing", order.id)
+        ours = False
+    if not ours:
+        match await _settle(claim, failed.undo, deps, clock):
+            case ClaimState.CONFIRMED | ClaimState.TAKEN:
+                return InProgress()
+            case _:
+                return NotStored(order.id)
     log.info("order %s rejected: %s", order.id, order.reject_reason)
     if failed.undo:
-        job = _compensation(order.id, failed.undo, deps, clock, record=True)
+        job = _undo(order.id, failed.undo, deps, clock)
         if isinstance(outcome, TimedOut):
             # The customer is already past the budget: answer now, finish undoing after.
             deps.spawn(job)
         else:
-            # Undo before answering, so a client that sees the error finds nothing held.
-            await job
+            # Undo before answering, so a client that sees the error finds nothing held;
+            # shielded, so a client that goes away meanwhile does not stop it halfway.
+            await asyncio.shield(job)
     return outcome
 
 
-def _compensation(
-    order_id: str, undo: Undo, deps: CheckoutDeps, clock: Clock, *, record: bool
-) -> Coroutine[Any, Any, None]:
-    """Undo `undo`; if `record`, write the result on the stored order (its own transaction,
-    timed when the undo calls ended)."""
-
-    async def run() -> None:
-        with log_context(order_id=order_id):
-            failures = await compensate(
-                order_id,
-                undo,
-                inventory=deps.coordination.inventory,
-                payment=deps.coordination.payment,
-                budget_seconds=deps.compensation_budget_seconds,
-            )
-            if failures:
-                log.error("order %s left held after compensation: %s", order_id, failures)
-            if record:
-                await record_compensation(deps.sessions, order_id, failures, now=clock())
-
-    return run()
-
-
-async def _quietly(step: Awaitable[None]) -> None:
+async def _settle(claim: Claim, undo: Undo, deps: CheckoutDeps, clock: Clock) -> ClaimState | None:
+    """Settle a claim whose outcome was not stored; undo (after the answer) if it is ours to
+    undo. None when the database cannot say: nothing is undone, the claim lapses."""
     try:
-        await step
+        state = await settle_claim(deps.sessions, claim)
     except Exception:
-        log.warning("could not release an idempotency key", exc_info=True)
+        log.exception("order %s: claim unreadable; left to its next owner", claim.order_id)
+        return None
+    if state in (ClaimState.OURS, ClaimState.SETTLED) and undo:
+        deps.spawn(_undo(claim.order_id, undo, deps, clock))
+    log.info("order %s not stored; its claim was %s", claim.order_id, state.value)
+    return state
+
+
+async def _settle_and_undo(claim: Claim, undo: Undo, deps: CheckoutDeps, clock: Clock) -> None:
+    # Runs as its own task: `undo` is final by now (the checkout stopped changing it).
+    state = await _settle(claim, Undo(), deps, clock)
+    if state in (ClaimState.OURS, ClaimState.SETTLED) and undo:
+        await _undo(claim.order_id, undo, deps, clock)
+
+
+def _undo(order_id: str, undo: Undo, deps: CheckoutDeps, clock: Clock) -> Coroutine[Any, Any, None]:
+    return undo_job(
+        order_id,
+        undo,
+        sessions=deps.sessions,
+        inventory=deps.coordination.inventory,
+        payment=deps.coordination.payment,
+        budget_seconds=deps.compensation_budget_seconds,
+        clock=clock,
+    )

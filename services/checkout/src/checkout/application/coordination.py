@@ -4,7 +4,8 @@
 
 It decides, it does not persist: it returns a `Placed` order, or a `Failed` one with the
 error and the `Undo` plan of what was done and must be undone (application/compensation.py
-carries such a plan out).
+carries such a plan out). A caller may pass its own `undo` plan: it is filled in before
+each call goes out, so a checkout cancelled mid-call still knows what to undo.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ class Failed:
 
 
 async def coordinate(
-    request: OrderRequest, deps: Coordination, *, now: datetime
+    request: OrderRequest, deps: Coordination, *, now: datetime, undo: Undo | None = None
 ) -> Placed | Failed:
     """Every timeline entry is stamped `now`, the time the checkout began."""
     budget = Budget(deps.budget_seconds)
@@ -74,7 +75,7 @@ async def coordinate(
         shipping_address=request.shipping_address,
         created_at=now,
     )
-    undo = Undo()
+    undo = undo if undo is not None else Undo()
     try:
         # An open breaker refuses the checkout before anything is held anywhere.
         for dependency in (deps.pricing, deps.inventory, deps.payment):

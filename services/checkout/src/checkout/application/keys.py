@@ -1,21 +1,26 @@
-"""An Idempotency-Key claimed before a checkout runs, and released when it must run again.
+"""An Idempotency-Key claimed before a checkout runs, and settled when it fails.
 
-    answer = await claim_key(sessions, "key-1", fingerprint, now=now, lock=timedelta(seconds=30))
-    if answer is None: ...       # the key is ours: run the checkout
+    claimed = await claim_key(sessions, "key-1", fingerprint, order_id="ord_1", now=now,
+                              lock=timedelta(seconds=30))
+    if isinstance(claimed, Claim): ...   # the key is ours: run the checkout for claimed.order_id
 
 Each function is one transaction of its own: the claim is committed before any call goes
-out, so of two racing identical requests exactly one runs.
+out, so of two racing identical requests exactly one runs. The claim is also the persisted
+intent of the checkout: it names the order id before anything is held for it, so a request
+that takes over a lapsed claim continues that order (inventory and payment answer the same
+hold and authorization for the same order id) instead of holding a second time.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from shop_servicekit import new_id
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from checkout.adapters import idempotency
 from checkout.application.outcomes import InProgress, KeyReused, Replayed, outcome_from
-from checkout.domain.idempotency import KeyAnswer, answer_for
+from checkout.domain.idempotency import Claim, ClaimState, KeyAnswer, answer_for, claim_state_of
 
 
 async def claim_key(
@@ -23,15 +28,19 @@ async def claim_key(
     key: str,
     fingerprint: str,
     *,
+    order_id: str,
     now: datetime,
     lock: timedelta,
-) -> Replayed | InProgress | KeyReused | None:
-    """None when the key is ours; otherwise the answer the request gets without running."""
+) -> Claim | Replayed | InProgress | KeyReused:
+    """Our claim (with the order id to use: `order_id`, or the lapsed claim's); otherwise
+    the answer the request gets without running."""
+    owner = new_id("clm")
     async with sessions.begin() as session:
+        claim = Claim(key, owner, order_id)
         if await idempotency.insert_key(
-            session, key, fingerprint, now=now, locked_until=now + lock
+            session, claim, fingerprint, now=now, locked_until=now + lock
         ):
-            return None
+            return claim
         stored = await idempotency.lock_key(session, key)
         if stored is None:
             # Released between our INSERT and SELECT: the client raced its own retry.
@@ -44,11 +53,21 @@ async def claim_key(
                 return Replayed(outcome_from(stored.outcome))
             case KeyAnswer.IN_PROGRESS:
                 return InProgress()
-        await idempotency.extend_lock(session, key, locked_until=now + lock)
-        return None
+        kept = await idempotency.take_over(
+            session, key, owner=owner, order_id=order_id, locked_until=now + lock
+        )
+        return Claim(key, owner, kept)
 
 
-async def release_key(sessions: async_sessionmaker[AsyncSession], key: str) -> None:
-    """Forget a key whose checkout stored nothing, so a retry with it runs again."""
+async def settle_claim(sessions: async_sessionmaker[AsyncSession], claim: Claim) -> ClaimState:
+    """After a failed checkout: who answers for what its order holds. If the claim is still
+    ours it is released in the same transaction, so a retry runs again (under a new order id).
+
+    Locking the key waits for any transaction completing it right now, so a commit that
+    raised but landed is seen here as CONFIRMED: the caller must then not undo anything.
+    """
     async with sessions.begin() as session:
-        await idempotency.delete_key(session, key)
+        state = claim_state_of(await idempotency.lock_key(session, claim.key), claim)
+        if state is ClaimState.OURS:
+            await idempotency.delete_key(session, claim)
+        return state

@@ -27,7 +27,11 @@ class Inventory(Protocol):
     def ensure_available(self) -> None: ...
 
     async def reserve(self, order_id: str, items: Items, budget: Budget) -> str:
-        """Hold stock for the order; return the reservation id. Raises OutOfStock, UnknownSkus."""
+        """Hold stock for the order; return the reservation id. Raises OutOfStock, UnknownSkus,
+        and Refusal("hold-ended") when the order's hold already ended (a late retry)."""
+
+    async def confirm(self, order_id: str, budget: Budget) -> None:
+        """Keep the order's hold until it ships (its TTL no longer applies). Raises HoldEnded."""
 
     async def release(self, order_id: str, reservation_id: str | None, budget: Budget) -> None:
         """Release the order's hold (by id, or by order id when the id never came back)."""

@@ -113,6 +113,10 @@ class UnknownSkus(CheckoutRejected):
         self.skus = skus
 
 
+class HoldEnded(Exception):
+    """Inventory no longer holds the order's stock (released or expired)."""
+
+
 class Refusal(CheckoutRejected):
     """Another definitive refusal, named by its slug (a currency or destination pricing does
     not serve, a payment token payment does not know)."""

@@ -133,9 +133,15 @@ def hold(
 
 
 def same_hold(reservation: Reservation, lines: tuple[Line, ...]) -> Reservation:
-    """The order's existing reservation, if it is for the same items (an idempotent retry)."""
+    """The order's existing reservation, if it is for the same items (an idempotent retry).
+
+    Raises `HoldEnded` if it was released or expired: answering it as held would let the
+    caller confirm an order on stock nobody holds (a checkout retried after its hold ended).
+    """
     if reservation.lines != lines:
         raise ReservationConflict(reservation.order_id, reservation.id)
+    if reservation.status in (ReservationStatus.RELEASED, ReservationStatus.EXPIRED):
+        raise HoldEnded(reservation)
     return reservation
 
 
@@ -179,4 +185,21 @@ def expire(reservation: Reservation, *, now: datetime) -> Reservation:
         return reservation
     return replace(
         reservation, status=ReservationStatus.EXPIRED, released_at=now, release_reason="expired"
+    )
+
+
+def rehold(reservation: Reservation, *, now: datetime) -> Reservation:
+    """A hold that ended under an order that still stands, held again and confirmed (no TTL);
+    a hold still held is only confirmed, a committed one returned unchanged. The caller
+    checks the stock is still there before taking it again."""
+    if reservation.status is ReservationStatus.COMMITTED:
+        return reservation
+    if reservation.status is ReservationStatus.HELD:
+        return confirm(reservation, now=now)
+    return replace(
+        reservation,
+        status=ReservationStatus.HELD,
+        released_at=None,
+        release_reason=None,
+        confirmed_at=now,
     )

@@ -32,6 +32,8 @@ def command(repair: Repair) -> tuple[str, str, Any]:
             return "inventory", f"/v1/reservations/by-order/{order}/release", None
         case Action.COMMIT_RESERVATION:
             return "inventory", f"/internal/v1/reservations/by-order/{order}/commit", None
+        case Action.REHOLD_RESERVATION:
+            return "inventory", f"/internal/v1/reservations/by-order/{order}/rehold", None
         case Action.VOID_AUTHORIZATION:
             return "payment", f"/v1/authorizations/by-order/{order}/void", None
         case Action.CAPTURE_PAYMENT:

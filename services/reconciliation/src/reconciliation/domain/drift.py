@@ -13,7 +13,7 @@ What is NOT drift, on purpose:
 - a backordered order without a shipment (it waits for stock);
 - a cancelled or rejected order whose hold is released and authorization voided.
 
-One module per kind of finding: `drift_lost_confirmation`, `drift_shipments`,
+One module per kind of finding: `drift_lost_confirmation`, `drift_holds`, `drift_shipments`,
 `drift_notifications`, `drift_orphans` and `order_status`; `drift_wording` words them.
 
 Rules never guess: where the sources contradict each other in a way no repair command
@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
+from reconciliation.domain.drift_holds import ended_hold
 from reconciliation.domain.drift_lost_confirmation import lost_confirmation
 from reconciliation.domain.drift_notifications import missing_notifications
 from reconciliation.domain.drift_orphans import orphans
@@ -60,6 +61,7 @@ def _order_drift(
             )
         return
     yield from lost_confirmation(order, seen, now, policy)
+    yield from ended_hold(order, seen)
     if seen.shipments:
         yield from shipped_but_not_settled(order, seen, now, policy)
     yield from missing_notifications(order, seen, now, policy)

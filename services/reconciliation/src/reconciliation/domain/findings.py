@@ -24,6 +24,7 @@ class Kind(StrEnum):
     RESERVATION_NOT_COMMITTED = "reservation-not-committed"
     PAYMENT_NOT_CAPTURED = "payment-not-captured"
     NOTIFICATION_MISSING = "notification-missing"
+    CONFIRMED_HOLD_ENDED = "confirmed-hold-ended"
     ORDER_STATUS_MISMATCH = "order-status-mismatch"
     # The sources contradict each other in a way no repair command resolves (for example
     # a shipment for a cancelled order): reported, never acted on.
@@ -37,6 +38,7 @@ class Action(StrEnum):
     RELEASE_RESERVATION = "release-reservation"  # inventory
     VOID_AUTHORIZATION = "void-authorization"  # payment
     COMMIT_RESERVATION = "commit-reservation"  # inventory
+    REHOLD_RESERVATION = "rehold-reservation"  # inventory
     CAPTURE_PAYMENT = "capture-payment"  # payment
     # communications, params {kind, recipient?: {customer_id, email}, total?: {amount, currency}}
     RESEND_NOTIFICATION = "resend-notification"

@@ -1,9 +1,12 @@
 """Reconciliation's routes (docs/reconciliation.md), all under `/internal/v1` and guarded by
-the admin token: the reservations as they are, page by page, and the commit repair.
+the admin token: the reservations as they are, page by page, and the commit and re-hold
+repairs.
 
 The release repair is the public `POST /v1/reservations/by-order/{order_id}/release`
 (routes.py): checkout calls it too, and it is idempotent already.
 """
+
+from dataclasses import asdict
 
 from fastapi import APIRouter, Depends
 from pydantic import SecretStr
@@ -11,9 +14,10 @@ from shop_messaging import Outbox
 from shop_servicekit import Clock, Page, Problem, WindowDep, admin_guard
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from inventory.application.holds import rehold_order_reservation
 from inventory.application.orders import commit_order_reservation
 from inventory.application.queries import read_reservations
-from inventory.domain.reservations import HoldEnded
+from inventory.domain.reservations import HoldEnded, OutOfStock
 from inventory.entrypoints.api.schemas import ReservationView
 
 
@@ -51,5 +55,24 @@ def internal_router(
         if committed is None:
             raise Problem(404, "reservation-not-found", "No such reservation", order_id=order_id)
         return ReservationView.of(committed)
+
+    @router.post("/reservations/by-order/{order_id}/rehold")
+    async def rehold_by_order(order_id: str) -> ReservationView:
+        # A confirmed order whose hold ended: take its stock again, if it is still there.
+        try:
+            held = await rehold_order_reservation(sessions, order_id, clock=clock)
+        except OutOfStock as exc:
+            raise Problem(
+                409,
+                "out-of-stock",
+                "The stock went to other orders after the hold ended",
+                detail=str(exc),
+                order_id=order_id,
+                skus=[s.sku for s in exc.shortages],
+                shortages=[asdict(s) for s in exc.shortages],
+            ) from exc
+        if held is None:
+            raise Problem(404, "reservation-not-found", "No such reservation", order_id=order_id)
+        return ReservationView.of(held)
 
     return router

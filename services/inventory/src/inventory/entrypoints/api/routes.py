@@ -10,6 +10,7 @@ from shop_messaging import Outbox
 from shop_servicekit import Clock, Problem, budget_guard
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from inventory.application.holds import confirm_order_reservation
 from inventory.application.queries import find_reservation, find_stock
 from inventory.application.reservations import (
     ReserveStock,
@@ -19,6 +20,7 @@ from inventory.application.reservations import (
 )
 from inventory.domain.reservations import (
     AlreadyCommitted,
+    HoldEnded,
     OutOfStock,
     Reservation,
     ReservationConflict,
@@ -71,6 +73,8 @@ def inventory_router(
                 skus=[s.sku for s in exc.shortages],
                 shortages=[asdict(s) for s in exc.shortages],
             ) from exc
+        except HoldEnded as exc:
+            raise _ended(exc, body.order_id) from exc
         except ReservationConflict as exc:
             raise Problem(
                 409,
@@ -105,7 +109,28 @@ def inventory_router(
             raise _committed(exc) from exc
         return ReservationView.of(_found(released, order_id=order_id))
 
+    @router.post("/reservations/by-order/{order_id}/confirm")
+    async def post_confirm_by_order(order_id: str) -> ReservationView:
+        # Checkout, once the order is stored: the hold no longer expires.
+        try:
+            confirmed = await confirm_order_reservation(sessions, order_id, clock=clock)
+        except HoldEnded as exc:
+            raise _ended(exc, order_id) from exc
+        return ReservationView.of(_found(confirmed, order_id=order_id))
+
     return router
+
+
+def _ended(exc: HoldEnded, order_id: str) -> Problem:
+    return Problem(
+        409,
+        "reservation-ended",
+        "The order's hold was released or has expired",
+        detail=str(exc),
+        order_id=order_id,
+        reservation_id=exc.reservation_id,
+        reservation_status=exc.status.value,
+    )
 
 
 def _found(reservation: Reservation | None, **looked_up: Any) -> Reservation:
