@@ -8,6 +8,8 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Depends
 from pydantic import SecretStr
+from shop_contracts.saga_steps import RECORD_FACTS, REPUBLISH_ORDER
+from shop_contracts.sagas import route_tag
 from shop_servicekit import Page, Problem, Window, WindowDep, admin_guard
 
 from checkout.application.progress import CorrectOrder
@@ -43,7 +45,9 @@ def internal_router(
     async def list_orders(window: WindowDep) -> Page:
         return await page_orders(window)
 
-    @router.post("/orders/{order_id}/republish", status_code=202)
+    @router.post(
+        "/orders/{order_id}/republish", status_code=202, openapi_extra=route_tag(REPUBLISH_ORDER)
+    )
     async def request_republish(order_id: str) -> RepublishedView:
         try:
             republished = await republish_order_confirmed(order_id)
@@ -70,7 +74,7 @@ def internal_router(
             order_id=republished.order_id, event_id=republished.event_id, requeued=True
         )
 
-    @router.post("/orders/{order_id}/facts")
+    @router.post("/orders/{order_id}/facts", openapi_extra=route_tag(RECORD_FACTS))
     async def post_facts(order_id: str, body: FactsBody) -> OrderView:
         try:
             order = await correct_order(CorrectOrder(order_id, body.facts()))

@@ -13,6 +13,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Header
 from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter, ValidationError
+from shop_contracts.saga_steps import CANCEL, PLACE_ORDER
+from shop_contracts.sagas import route_tag
 from shop_servicekit import Problem, new_id
 
 from checkout.application.cancellation import CancelOrder
@@ -61,7 +63,9 @@ def checkout_router(
 ) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["checkout"])
 
-    @router.post("/checkouts", status_code=201, response_model=None)
+    @router.post(
+        "/checkouts", status_code=201, response_model=None, openapi_extra=route_tag(PLACE_ORDER)
+    )
     async def create_checkout(
         key: Annotated[str, Depends(idempotency_key)], body: CheckoutBody
     ) -> JSONResponse:
@@ -75,7 +79,7 @@ def checkout_router(
             raise Problem(404, "order-not-found", "No such order", order_id=order_id)
         return OrderView.of(order)
 
-    @router.post("/orders/{order_id}/cancel")
+    @router.post("/orders/{order_id}/cancel", openapi_extra=route_tag(CANCEL))
     async def request_cancellation(
         order_id: str, body: Annotated[CancelBody | None, Body()] = None
     ) -> OrderView:

@@ -3,6 +3,8 @@ the admin token: the notifications as they are, page by page, and the resend rep
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import SecretStr
+from shop_contracts.saga_steps import RESEND_NOTIFICATION
+from shop_contracts.sagas import route_tag
 from shop_servicekit import Clock, Page, Problem, WindowDep, admin_guard
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -35,7 +37,9 @@ def internal_router(
     async def get_notifications_page(window: WindowDep) -> Page:
         return await read_notifications(sessions, window)
 
-    @router.post("/notifications/resend", status_code=201)
+    @router.post(
+        "/notifications/resend", status_code=201, openapi_extra=route_tag(RESEND_NOTIFICATION)
+    )
     async def post_resend(body: ResendBody, response: Response) -> NotificationView:
         given, total = body.recipient, body.total
         command = ResendNotification(

@@ -7,6 +7,8 @@ The release repair is the public `POST /v1/reservations/by-order/{order_id}/rele
 
 from fastapi import APIRouter, Depends
 from pydantic import SecretStr
+from shop_contracts.saga_steps import COMMIT_BY_ORDER
+from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
 from shop_servicekit import Clock, Page, Problem, WindowDep, admin_guard
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -34,7 +36,9 @@ def internal_router(
     async def list_reservations(window: WindowDep) -> Page:
         return await read_reservations(sessions, window)
 
-    @router.post("/reservations/by-order/{order_id}/commit")
+    @router.post(
+        "/reservations/by-order/{order_id}/commit", openapi_extra=route_tag(COMMIT_BY_ORDER)
+    )
     async def commit_by_order(order_id: str) -> ReservationView:
         try:
             committed = await commit_order_reservation(sessions, outbox, order_id, clock=clock)

@@ -8,6 +8,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
 from pydantic import SecretStr, TypeAdapter, ValidationError
+from shop_contracts.saga_steps import REPLENISH_STOCK
+from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
 from shop_servicekit import Clock, Problem, admin_guard
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -47,7 +49,9 @@ def replenishment_router(
         prefix="/v1", tags=["inventory admin"], dependencies=[Depends(admin_guard(admin_token))]
     )
 
-    @router.post("/stock/{sku}/replenish", status_code=201)
+    @router.post(
+        "/stock/{sku}/replenish", status_code=201, openapi_extra=route_tag(REPLENISH_STOCK)
+    )
     async def replenish(
         sku: str,
         body: ReplenishBody,

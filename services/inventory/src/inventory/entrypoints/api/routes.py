@@ -6,6 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
+from shop_contracts.saga_steps import HOLD_STOCK, RELEASE_HOLD, RELEASE_ORPHAN
+from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
 from shop_servicekit import Clock, Problem, budget_guard
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -48,7 +50,7 @@ def inventory_router(
             )
         return StockView.of(found)
 
-    @router.post("/reservations", status_code=201)
+    @router.post("/reservations", status_code=201, openapi_extra=route_tag(HOLD_STOCK))
     async def post_reservation(body: ReservationBody, response: Response) -> ReservationView:
         ttl = timedelta(seconds=body.ttl_seconds) if body.ttl_seconds else default_ttl
         command = ReserveStock(
@@ -89,7 +91,7 @@ def inventory_router(
         found = await find_reservation(sessions, reservation_id)
         return ReservationView.of(_found(found, reservation_id=reservation_id))
 
-    @router.delete("/reservations/{reservation_id}")
+    @router.delete("/reservations/{reservation_id}", openapi_extra=route_tag(RELEASE_HOLD))
     async def delete_reservation(reservation_id: str) -> ReservationView:
         try:
             released = await release_reservation(sessions, outbox, reservation_id, clock=clock)
@@ -97,7 +99,9 @@ def inventory_router(
             raise _committed(exc) from exc
         return ReservationView.of(_found(released, reservation_id=reservation_id))
 
-    @router.post("/reservations/by-order/{order_id}/release")
+    @router.post(
+        "/reservations/by-order/{order_id}/release", openapi_extra=route_tag(RELEASE_ORPHAN)
+    )
     async def post_release_by_order(order_id: str) -> ReservationView:
         try:
             released = await release_order_reservation(sessions, outbox, order_id, clock=clock)

@@ -4,6 +4,8 @@ problems. Routes never open a session: the use cases and queries own their trans
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
+from shop_contracts.saga_steps import AUTHORIZE_PAYMENT, VOID_AUTHORIZATION
+from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
 from shop_servicekit import Clock, Problem, budget_guard
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -38,7 +40,7 @@ def payment_router(
         prefix="/v1", tags=["payment"], dependencies=[Depends(budget_guard(min_budget_ms))]
     )
 
-    @router.post("/authorizations", status_code=201)
+    @router.post("/authorizations", status_code=201, openapi_extra=route_tag(AUTHORIZE_PAYMENT))
     async def post_authorization(body: AuthorizationBody, response: Response) -> AuthorizationView:
         command = AuthorizePayment(**body.model_dump())
         try:
@@ -64,7 +66,9 @@ def payment_router(
         found = await find_authorization(sessions, authorization_id)
         return AuthorizationView.of(_found(found, authorization_id=authorization_id))
 
-    @router.post("/authorizations/{authorization_id}/void")
+    @router.post(
+        "/authorizations/{authorization_id}/void", openapi_extra=route_tag(VOID_AUTHORIZATION)
+    )
     async def post_void(authorization_id: str) -> AuthorizationView:
         try:
             voided = await void_authorization(sessions, outbox, authorization_id, clock=clock)
@@ -72,7 +76,9 @@ def payment_router(
             raise _captured(exc) from exc
         return AuthorizationView.of(_found(voided, authorization_id=authorization_id))
 
-    @router.post("/authorizations/by-order/{order_id}/void")
+    @router.post(
+        "/authorizations/by-order/{order_id}/void", openapi_extra=route_tag(VOID_AUTHORIZATION)
+    )
     async def post_void_by_order(order_id: str) -> AuthorizationView:
         try:
             voided = await void_order_authorization(sessions, outbox, order_id, clock=clock)

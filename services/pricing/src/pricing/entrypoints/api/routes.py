@@ -4,6 +4,8 @@ problems. Routes never open a session: the use cases and queries own their trans
 from datetime import timedelta
 
 from fastapi import APIRouter
+from shop_contracts.saga_steps import QUOTE_PRICES
+from shop_contracts.sagas import route_tag
 from shop_servicekit import Clock, Problem
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -23,7 +25,7 @@ def pricing_router(
         products = await list_products(sessions)
         return ProductListView(products=[ProductView.of(product) for product in products])
 
-    @router.post("/quotes", status_code=201)
+    @router.post("/quotes", status_code=201, openapi_extra=route_tag(QUOTE_PRICES))
     async def post_quote(body: QuoteBody) -> QuoteView:
         command = CreateQuote(
             items=[(item.sku, item.quantity) for item in body.items],

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import PlainTextResponse
+from shop_contracts.saga_steps import RECONCILE
+from shop_contracts.sagas import route_tag
 from shop_servicekit import Problem
 
 from reconciliation.application.ports import RunStore
@@ -32,7 +34,9 @@ def runs_router(
 ) -> APIRouter:
     router = APIRouter(prefix="/v1/reconciliation/runs", tags=["reconciliation"])
 
-    @router.post("", status_code=201, dependencies=[Depends(admin)])
+    @router.post(
+        "", status_code=201, openapi_extra=route_tag(RECONCILE), dependencies=[Depends(admin)]
+    )
     async def post_run(body: RunBody, response: Response) -> RunView:
         try:
             run = await reconcile_between(
