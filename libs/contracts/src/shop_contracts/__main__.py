@@ -1,7 +1,7 @@
 """`python -m shop_contracts <command>`: the contracts' generators and gates.
 
-    sagas                     print the participation catalogue (docs/sagas.md)
-    sagas --write docs/sagas.md
+sagas                     print the participation catalogue (docs/sagas.md)
+sagas --write docs/sagas.md
 """
 
 from __future__ import annotations
