@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .tools import saga_doc
+from .tools import compat, saga_doc, schemas
 
 
 def _emit(text: str, write: Path | None) -> int:
@@ -27,8 +27,37 @@ def _sagas(args: argparse.Namespace) -> int:
     return _emit(saga_doc.render(), args.write)
 
 
+def _schemas(args: argparse.Namespace) -> int:
+    if args.write is None:
+        for event_type, schema in schemas.generate().items():
+            sys.stdout.write(f"# {event_type}\n{schemas.render(schema)}")
+        return 0
+    if _compat(args):
+        return 1
+    for path in schemas.write(schemas.generate(), args.write):
+        print(f"wrote {path}")
+    return 0
+
+
+def _compat(args: argparse.Namespace) -> int:
+    found = compat.check()
+    for broken in found:
+        print(f"BREAKING {broken}", file=sys.stderr)
+    if found:
+        print(
+            "A published event version changed incompatibly. Publish the change as a new "
+            "version (.v2) with an upcaster instead: docs/event-versioning.md",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"compatible: {len(schemas.committed())} published event versions")
+    return 0
+
+
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "sagas": ("print the participation catalogue (markdown)", _sagas),
+    "schemas": ("print or --write the events' JSON Schemas", _schemas),
+    "compat": ("fail on an incompatible change of a published event version", _compat),
 }
 
 
@@ -37,7 +66,12 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (help_text, _) in COMMANDS.items():
         command = commands.add_parser(name, help=help_text)
-        command.add_argument("--write", type=Path, help="write to this file instead of stdout")
+        if name == "schemas":
+            command.add_argument(
+                "--write", type=Path, nargs="?", const=schemas.SCHEMA_DIR, help="into this dir"
+            )
+        elif name != "compat":
+            command.add_argument("--write", type=Path, help="write to this file, not stdout")
     args = parser.parse_args(argv)
     return COMMANDS[args.command][1](args)
 

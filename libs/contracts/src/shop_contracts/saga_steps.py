@@ -20,7 +20,7 @@ from ._events import (
     ReservationCommitted,
     ReservationReleased,
     ShipmentCreated,
-    ShipmentDispatched,
+    ShipmentDispatchedV2,
     StockReplenished,
 )
 from .sagas import Route, Saga, SagaStep, Schedule
@@ -90,11 +90,11 @@ NOTIFY_CUSTOMER = SagaStep(
 )
 DISPATCH_SHIPMENT = SagaStep(
     Saga.COMPLETE_ORDER, "dispatch", "fulfillment", (Schedule("dispatch_shipments"),),
-    (ShipmentDispatched,), _LATER, "hand created shipments to a carrier",
+    (ShipmentDispatchedV2,), _LATER, "hand created shipments to a carrier",
 )
 TRACK_ORDER = SagaStep(
     Saga.COMPLETE_ORDER, "track_order", "checkout",
-    (ShipmentCreated, BackorderDeclared, ShipmentDispatched, ReservationCommitted,
+    (ShipmentCreated, BackorderDeclared, ShipmentDispatchedV2, ReservationCommitted,
      PaymentCaptured, PaymentCaptureFailed, CustomerNotified),
     (), _SOON, "the order's status and timeline, as the front controller",
 )

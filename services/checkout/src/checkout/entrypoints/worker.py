@@ -19,7 +19,7 @@ from shop_contracts import (
     ReservationCommitted,
     ReservationReleased,
     ShipmentCreated,
-    ShipmentDispatched,
+    ShipmentDispatchedV2,
 )
 from shop_contracts.saga_steps import TRACK_CANCELLATION, TRACK_ORDER
 from shop_contracts.sagas import performs
@@ -46,7 +46,7 @@ def subscriptions(*, outbox: Outbox, clock: Clock) -> Subscriptions:
     return {
         BackorderDeclared: performs(TRACK_ORDER, partial(record_backorder, clock=clock)),
         ShipmentCreated: performs(TRACK_ORDER, partial(record_shipment, clock=clock)),
-        ShipmentDispatched: performs(TRACK_ORDER, partial(record_dispatch, clock=clock)),
+        ShipmentDispatchedV2: performs(TRACK_ORDER, partial(record_dispatch, clock=clock)),
         ReservationCommitted: performs(
             TRACK_ORDER, partial(record_reservation_commit, clock=clock)
         ),
