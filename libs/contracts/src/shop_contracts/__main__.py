@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .tools import compat, saga_doc, schemas
+from .tools import asyncapi, compat, saga_doc, schemas
 
 
 def _emit(text: str, write: Path | None) -> int:
@@ -39,6 +39,10 @@ def _schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _asyncapi(args: argparse.Namespace) -> int:
+    return _emit(asyncapi.render(), args.write)
+
+
 def _compat(args: argparse.Namespace) -> int:
     found = compat.check()
     for broken in found:
@@ -57,6 +61,7 @@ def _compat(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "sagas": ("print the participation catalogue (markdown)", _sagas),
     "schemas": ("print or --write the events' JSON Schemas", _schemas),
+    "asyncapi": ("print or --write the AsyncAPI 3 document", _asyncapi),
     "compat": ("fail on an incompatible change of a published event version", _compat),
 }
 
@@ -66,10 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     for name, (help_text, _) in COMMANDS.items():
         command = commands.add_parser(name, help=help_text)
-        if name == "schemas":
-            command.add_argument(
-                "--write", type=Path, nargs="?", const=schemas.SCHEMA_DIR, help="into this dir"
-            )
+        if name in ("schemas", "asyncapi"):
+            default = schemas.SCHEMA_DIR if name == "schemas" else asyncapi.DOCUMENT
+            command.add_argument("--write", type=Path, nargs="?", const=default)
         elif name != "compat":
             command.add_argument("--write", type=Path, help="write to this file, not stdout")
     args = parser.parse_args(argv)
