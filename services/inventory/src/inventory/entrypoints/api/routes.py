@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Response
 from shop_contracts.saga_steps import HOLD_STOCK, RELEASE_HOLD, RELEASE_ORPHAN
 from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
-from shop_servicekit import Clock, Problem, budget_guard
+from shop_servicekit import Clock, Problem, budget_guard, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory.application.queries import find_reservation, find_stock
@@ -38,10 +38,16 @@ def inventory_router(
     clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
-        prefix="/v1", tags=["inventory"], dependencies=[Depends(budget_guard(min_budget_ms))]
+        responses=problem_responses(503),
+        prefix="/v1",
+        tags=["inventory"],
+        dependencies=[Depends(budget_guard(min_budget_ms))],
     )
 
-    @router.get("/stock/{sku}")
+    @router.get(
+        "/stock/{sku}",
+        responses=problem_responses(404),
+    )
     async def get_stock(sku: str) -> StockView:
         found = await find_stock(sessions, sku)
         if found is None:
@@ -50,7 +56,12 @@ def inventory_router(
             )
         return StockView.of(found)
 
-    @router.post("/reservations", status_code=201, openapi_extra=route_tag(HOLD_STOCK))
+    @router.post(
+        "/reservations",
+        status_code=201,
+        responses=problem_responses(404, 409),
+        openapi_extra=route_tag(HOLD_STOCK),
+    )
     async def post_reservation(body: ReservationBody, response: Response) -> ReservationView:
         ttl = timedelta(seconds=body.ttl_seconds) if body.ttl_seconds else default_ttl
         command = ReserveStock(
@@ -86,12 +97,19 @@ def inventory_router(
             response.status_code = 200
         return ReservationView.of(reservation)
 
-    @router.get("/reservations/{reservation_id}")
+    @router.get(
+        "/reservations/{reservation_id}",
+        responses=problem_responses(404),
+    )
     async def get_reservation(reservation_id: str) -> ReservationView:
         found = await find_reservation(sessions, reservation_id)
         return ReservationView.of(_found(found, reservation_id=reservation_id))
 
-    @router.delete("/reservations/{reservation_id}", openapi_extra=route_tag(RELEASE_HOLD))
+    @router.delete(
+        "/reservations/{reservation_id}",
+        responses=problem_responses(404, 409),
+        openapi_extra=route_tag(RELEASE_HOLD),
+    )
     async def delete_reservation(reservation_id: str) -> ReservationView:
         try:
             released = await release_reservation(sessions, outbox, reservation_id, clock=clock)
@@ -100,7 +118,9 @@ def inventory_router(
         return ReservationView.of(_found(released, reservation_id=reservation_id))
 
     @router.post(
-        "/reservations/by-order/{order_id}/release", openapi_extra=route_tag(RELEASE_ORPHAN)
+        "/reservations/by-order/{order_id}/release",
+        responses=problem_responses(404, 409),
+        openapi_extra=route_tag(RELEASE_ORPHAN),
     )
     async def post_release_by_order(order_id: str) -> ReservationView:
         try:
