@@ -51,7 +51,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 DESCRIPTIONS = {
-    400: "Bad request",
+    400: "The body could not be parsed",
     401: "Missing or invalid credentials",
     402: "Payment declined",
     403: "Not allowed",
@@ -116,6 +116,8 @@ def _truthful(document: dict[str, Any]) -> dict[str, Any]:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             responses["422"] = problem_response(422)
+            if "requestBody" in operation:  # bytes that are not JSON at all: FastAPI's 400
+                responses["400"] = problem_response(400)
             _require(operation, operation.pop(REQUIRED_HEADERS, []))
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
