@@ -79,6 +79,7 @@ def client() -> httpx.AsyncClient:
             '{"address": {"name": "A"}, "tags": ["ok", "\\n"]}',
             ["body", "tags", 1],
         ),
+        ("POST", "/things", '{"address": {"name": "\\udabc"}}', ["body", "address", "name"]),
     ],
 )
 async def test_a_control_character_anywhere_is_refused_before_the_route_runs(

@@ -5,8 +5,9 @@
 No field of the shop's APIs carries one, and they harm downstream: PostgreSQL refuses NUL in
 text (a 500, or a 503 a retrying client loops on), and a newline in a name ends up in a mail
 header. One check at the edge beats a validator on every field of every model. C0 controls
-(U+0000-U+001F) and DEL (U+007F) are refused; a raw control byte in a JSON string is
-already invalid JSON (FastAPI's 422), so only escapes (`\\u0000`, `\\n`) need the walk below.
+(U+0000-U+001F), DEL (U+007F) and lone surrogates (U+D800-U+DFFF) are refused; a raw
+control byte in a JSON string is already invalid JSON (FastAPI's 422), so only escapes
+(`\\u0000`, `\\n`, `\\ud800`) need the walk below.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shop_servicekit.problems import Problem, problem_response
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Lone surrogates too: JSON can spell them (\ud800), UTF-8 cannot encode them (a 500).
+CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -63,7 +65,7 @@ def _where_in_body(body: bytes) -> list[str | int] | None:
 
 def _refusal(location: list[str | int]) -> Problem:
     where = ".".join(map(str, location))
-    message = "control characters (U+0000-U+001F, U+007F) are not allowed"
+    message = "control characters and lone surrogates are not allowed"
     return Problem(
         422,
         "validation-error",

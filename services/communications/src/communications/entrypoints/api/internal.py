@@ -40,7 +40,10 @@ def internal_router(
 
     @router.post(
         "/notifications/resend",
-        responses=problem_responses(409, 503),
+        responses={
+            **problem_responses(409, 503),
+            200: {"model": NotificationView, "description": "Already sent: that notification"},
+        },
         status_code=201,
         openapi_extra=route_tag(RESEND_NOTIFICATION),
     )
