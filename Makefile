@@ -15,7 +15,7 @@ export SHOP_VERSION
 DOCKER  := infra/docker/ensure-docker.sh start
 COMPOSE := infra/docker/compose.sh
 
-.PHONY: install demo up down status test e2e test-external-db lint fmt k8s constraints clean \
+.PHONY: install demo up down status test e2e test-external-db lint fmt k8s constraints clean fuzz \
         setup-hooks ci-lint-workflows bench bench-quick chaos images compose-up compose-down \
         e2e-compose test-containers
 
@@ -64,6 +64,11 @@ bench-quick: install
 CHECKOUTS ?= 500
 chaos: install
 	$(BIN)/python -m shop_chaos --checkouts $(CHECKOUTS) $(if $(SEED),--seed $(SEED))
+
+## fuzz: schemathesis over every service's OpenAPI document (>= 1,000 generated cases each,
+## conformance checks, no undocumented 5xx) on its own embedded stack (or the E2E_* env)
+fuzz: install
+	$(BIN)/python -m shop_e2e.fuzz $(FUZZ_ARGS)
 
 ## test-external-db: the database-backed tests again, against an external PostgreSQL
 test-external-db: install

@@ -1,4 +1,4 @@
-"""A confirmed order's hold cannot end silently (ADR 5).
+"""A confirmed order's hold cannot end silently (ADR 8).
 
 Checkout confirms the hold itself once the order is stored, so the stock stays held even
 while OrderConfirmed cannot reach inventory (its work process is down). And if the hold

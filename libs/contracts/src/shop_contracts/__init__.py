@@ -45,6 +45,7 @@ from ._events import (
     ReservationReleased,
     ShipmentCreated,
     ShipmentDispatched,
+    ShipmentDispatchedV2,
     ShipmentLine,
     StockReplenished,
 )
@@ -76,6 +77,7 @@ __all__ = [
     "ReservationReleased",
     "ShipmentCreated",
     "ShipmentDispatched",
+    "ShipmentDispatchedV2",
     "ShipmentLine",
     "StockReplenished",
     "UnknownEventType",

@@ -12,7 +12,9 @@ from typing import Annotated, Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field
 
 # `shop.<producer>.<EventName>.v<N>`: the producer is also the CloudEvents source.
-_TYPE_PATTERN = re.compile(r"^shop\.(?P<producer>[a-z]+)\.(?P<name>[A-Z][A-Za-z]+)\.v[1-9][0-9]*$")
+_TYPE_PATTERN = re.compile(
+    r"^shop\.(?P<producer>[a-z]+)\.(?P<name>[A-Z][A-Za-z]+)\.v(?P<version>[1-9][0-9]*)$"
+)
 
 Id = Annotated[str, Field(min_length=1, max_length=64)]
 Sku = Annotated[str, Field(min_length=1, max_length=64)]
@@ -52,7 +54,9 @@ class Event(Value):
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         match = _TYPE_PATTERN.match(cls.event_type)
-        if match is None or match["name"] != cls.__name__:
+        # v1 is `OrderConfirmed`; a later version's class says its number: `...V2`.
+        version = "" if match is None or match["version"] == "1" else f"V{match['version']}"
+        if match is None or f"{match['name']}{version}" != cls.__name__:
             raise TypeError(f"{cls.__name__}: malformed event_type {cls.event_type!r}")
         # Topics are named after their producer; catching a mismatch here keeps the table
         # in docs/architecture.md ("Events and topics") and the code from drifting apart.

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from ._base import Event
 from ._errors import InvalidEventData, MalformedEvent, MissingHeader, UnknownEventType
 from ._registry import EVENT_TYPES
+from .upcasting import UPCASTERS, Upcaster
 
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/json"
@@ -113,6 +114,7 @@ def from_kafka(
     headers: Sequence[tuple[str, bytes]],
     *,
     registry: Mapping[str, type[Event]] = EVENT_TYPES,
+    upcasters: Mapping[str, Upcaster] = UPCASTERS,
 ) -> CloudEvent[Event]:
     """Decode a Kafka record into an event, or say precisely why it cannot be.
 
@@ -122,6 +124,9 @@ def from_kafka(
             ...  # to the dead-letter topic
         except UnknownEventType:
             ...  # skip: a newer producer's event
+
+    An older version with an upcaster arrives as its newer version (`type` included): the
+    consumer subscribes to the newest only (shop_contracts.upcasting).
 
     Raises `MissingHeader`, `MalformedEvent` or `InvalidEventData` (all `PoisonEvent`),
     or `UnknownEventType`. Headers this module does not know are kept in `extra_headers`.
@@ -165,10 +170,15 @@ def from_kafka(
     except ValidationError as exc:
         raise InvalidEventData(f"{attrs['ce_type']}: {exc}") from exc
 
+    event_type = attrs["ce_type"]
+    upcaster = upcasters.get(event_type)
+    if upcaster is not None:
+        data, event_type = upcaster.convert(data, time), upcaster.target.event_type
+
     return CloudEvent(
         id=attrs["ce_id"],
         source=attrs["ce_source"],
-        type=attrs["ce_type"],
+        type=event_type,
         subject=attrs["ce_subject"],
         time=time,
         data=data,

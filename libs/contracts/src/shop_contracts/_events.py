@@ -91,6 +91,21 @@ class ShipmentDispatched(Event):
     tracking: str | None = None
 
 
+class ShipmentDispatchedV2(Event):
+    """v2 (docs/event-versioning.md): `tracking` is renamed `tracking_number`, and the
+    dispatch time is part of the fact. v1 records still in the log reach consumers as v2
+    through `shop_contracts.upcasting`."""
+
+    event_type: ClassVar[str] = "shop.fulfillment.ShipmentDispatched.v2"
+    topic: ClassVar[str] = topics.SHIPMENTS
+
+    order_id: Id
+    shipment_id: Id
+    carrier: str | None = None
+    tracking_number: str | None = None
+    dispatched_at: AwareDatetime
+
+
 # -- inventory.stock ---------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from ._events import (
     ReservationReleased,
     ShipmentCreated,
     ShipmentDispatched,
+    ShipmentDispatchedV2,
     StockReplenished,
 )
 
@@ -27,6 +28,7 @@ _ALL: tuple[type[Event], ...] = (
     ShipmentCreated,
     BackorderDeclared,
     ShipmentDispatched,
+    ShipmentDispatchedV2,
     ReservationCommitted,
     ReservationReleased,
     StockReplenished,

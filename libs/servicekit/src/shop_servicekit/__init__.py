@@ -4,7 +4,8 @@
 
 - `ServiceSettings`: pydantic-settings base; one subclass per service, env-prefixed.
 - `create_app`: FastAPI with problem+json errors, correlation ids, metrics, health, faults.
-- `Problem`: the one exception routes raise; rendered as RFC 9457 problem+json.
+- `Problem`: the one exception routes raise; rendered as RFC 9457 problem+json, and
+  declared on a route with `responses=problem_responses(404, 409)`.
 - `Database`: the async engine and session factory of the service's own PostgreSQL.
 - `process.main`: the `serve | work | migrate` commands of every service process.
 - `AdmissionLimit`, `AdmissionMiddleware`: shed excess requests with 503 + Retry-After.
@@ -20,6 +21,7 @@ from shop_servicekit.database import Database
 from shop_servicekit.health import ReadinessCheck, kafka_check
 from shop_servicekit.ids import new_id
 from shop_servicekit.internal_reads import Page, Window, WindowDep, read_page
+from shop_servicekit.openapi import problem_responses, required_headers
 from shop_servicekit.periodic import periodic
 from shop_servicekit.problems import PROBLEM_BASE, PROBLEM_JSON, Problem
 from shop_servicekit.process import ServiceCommands, Worker, main
@@ -50,7 +52,9 @@ __all__ = [
     "main",
     "new_id",
     "periodic",
+    "problem_responses",
     "read_page",
+    "required_headers",
     "service_url",
     "utc_now",
 ]

@@ -9,7 +9,9 @@
         on_shutdown=[db.dispose],
     )
 
-It adds what every service has in common: problem+json errors, the correlation id
+It adds what every service has in common: problem+json errors (documented as such in the
+OpenAPI document, shop_servicekit.openapi), 422 for control characters in any input
+(shop_servicekit.control_characters), the correlation id
 (shop_servicekit.correlation), HTTP metrics, fault injection, /health/live, /health/ready,
 /metrics and /admin/faults.
 It builds nothing else: the service's bootstrap passes in what it owns, and what must be
@@ -26,10 +28,12 @@ from prometheus_client import CollectorRegistry
 from shop_telemetry import instrument_app
 
 from shop_servicekit.admin import admin_guard
+from shop_servicekit.control_characters import RejectControlCharacters
 from shop_servicekit.correlation import CORRELATION_MIDDLEWARE_OPTIONS
 from shop_servicekit.faults import FaultInjectionMiddleware, Faults, faults_router
 from shop_servicekit.health import ReadinessCheck, health_router
 from shop_servicekit.metrics import HttpMetrics, HttpMetricsMiddleware, metrics_router
+from shop_servicekit.openapi import truthful_openapi
 from shop_servicekit.problems import install_problem_handlers
 from shop_servicekit.settings import ServiceSettings
 
@@ -53,7 +57,8 @@ def create_app(
     app.state.faults = faults
     app.state.registry = registry
 
-    # Added innermost first: requests pass context -> metrics -> faults -> routes.
+    # Added innermost first: context -> metrics -> faults -> control characters -> routes.
+    app.add_middleware(RejectControlCharacters)
     app.add_middleware(FaultInjectionMiddleware, faults=faults)
     app.add_middleware(HttpMetricsMiddleware, metrics=HttpMetrics(registry))
     app.add_middleware(CorrelationIdMiddleware, **CORRELATION_MIDDLEWARE_OPTIONS)
@@ -64,6 +69,7 @@ def create_app(
     for router in routers:
         app.include_router(router)
     instrument_app(app)
+    truthful_openapi(app)
     return app
 
 

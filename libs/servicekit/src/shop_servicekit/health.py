@@ -66,7 +66,17 @@ def health_router(checks: Mapping[str, ReadinessCheck]) -> APIRouter:
     async def live() -> dict[str, str]:
         return {"status": "live"}
 
-    @router.get("/health/ready")
+    # 503 is the answer a load balancer reads: documented, so it is never "unexpected".
+    readiness_body = {"application/json": {"schema": {"type": "object"}}}
+
+    @router.get(
+        "/health/ready",
+        response_class=JSONResponse,
+        responses={
+            200: {"description": "Every check passed", "content": readiness_body},
+            503: {"description": "A check failed: not ready", "content": readiness_body},
+        },
+    )
     async def ready() -> JSONResponse:
         ok, report = await readiness(checks)
         return JSONResponse(

@@ -68,7 +68,11 @@ class HttpMetricsMiddleware:
 def metrics_router(registry: CollectorRegistry) -> APIRouter:
     router = APIRouter(tags=["health"])
 
-    @router.get("/metrics")
+    @router.get(
+        "/metrics",
+        response_class=Response,
+        responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
+    )
     async def metrics() -> Response:
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 

@@ -143,6 +143,10 @@ INVALID: list[tuple[str, dict[str, Any]]] = [
     ("bad email", body(customer={"id": "cus_1", "email": "not-an-email"})),
     ("missing payment", {k: v for k, v in body().items() if k != "payment"}),
     ("empty name", body(shipping_address={**body()["shipping_address"], "name": ""})),
+    # PostgreSQL refuses NUL in text: this used to answer 503 "retry with the same key" forever.
+    ("NUL in a name", body(shipping_address={**body()["shipping_address"], "name": "Ada\x00"})),
+    ("newline in a city", body(shipping_address={**body()["shipping_address"], "city": "B\nX"})),
+    ("NUL in a customer id", body(customer={"id": "cus\x00", "email": "ada@example.com"})),
 ]
 
 

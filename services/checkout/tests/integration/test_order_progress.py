@@ -11,13 +11,14 @@ from shop_contracts import (
     PaymentCaptureFailed,
     PaymentVoided,
     ReservationCommitted,
-    ShipmentDispatched,
+    ShipmentDispatchedV2,
 )
 from shop_messaging import Outbox
 from shop_servicekit import Database, utc_now
 from sqlalchemy import text
 
 from .order_events import (
+    T0,
     capture,
     deliver,
     detail,
@@ -99,7 +100,9 @@ async def test_dispatch_commit_notification_and_capture_failure_set_their_status
     for n, data in enumerate(
         [
             shipment(order.id),
-            ShipmentDispatched(order_id=order.id, shipment_id="shp_1", carrier="DHL"),
+            ShipmentDispatchedV2(
+                order_id=order.id, shipment_id="shp_1", carrier="DHL", dispatched_at=T0
+            ),
             ReservationCommitted(order_id=order.id, reservation_id=order.reservation_id),
             CustomerNotified(
                 order_id=order.id,

@@ -53,7 +53,8 @@ async def test_a_shipment_is_dispatched_once_its_delay_has_passed(
             "order_id": "ord_1",
             "shipment_id": dispatched["shipment_id"],
             "carrier": "DHL",
-            "tracking": dispatched["tracking"],
+            "tracking_number": dispatched["tracking"],
+            "dispatched_at": "2026-11-21T12:00:01Z",
         },
     )
 

@@ -75,7 +75,7 @@ async def test_the_worker_ships_a_published_order_once_and_dispatches_it(
                 published = await session.scalar(
                     text(
                         "SELECT count(*) FROM outbox WHERE key = :order AND published_at IS NOT"
-                        " NULL AND type = 'shop.fulfillment.ShipmentDispatched.v1'"
+                        " NULL AND type = 'shop.fulfillment.ShipmentDispatched.v2'"
                     ),
                     {"order": order_id},
                 )

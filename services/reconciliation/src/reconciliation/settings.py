@@ -1,6 +1,17 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+from shop_contracts.saga_steps import (
+    ALLOCATE_ORDER,
+    CAPTURE_PAYMENT,
+    COMMIT_RESERVATION,
+    NOTIFY_CUSTOMER,
+)
+from shop_contracts.sagas import SagaStep
 from shop_servicekit import ServiceSettings, embedded_database_url, service_url
+
+
+def _seconds(step: SagaStep) -> int:
+    return int(step.deadline.total_seconds())
 
 
 class ReconciliationSettings(ServiceSettings):
@@ -12,10 +23,11 @@ class ReconciliationSettings(ServiceSettings):
     # How long each step of completing an order may take before it counts as late, from
     # the moment it could start (`domain/coordination.py`). The reconciliation job uses the
     # same deadlines: a step that is merely late is not drift until its deadline passed.
-    allocation_deadline_seconds: int = Field(default=60, ge=1)
-    reservation_commit_deadline_seconds: int = Field(default=120, ge=1)
-    payment_capture_deadline_seconds: int = Field(default=120, ge=1)
-    customer_notification_deadline_seconds: int = Field(default=60, ge=1)
+    # The defaults are the saga catalogue's (shop_contracts.saga_steps, docs/sagas.md).
+    allocation_deadline_seconds: int = Field(default=_seconds(ALLOCATE_ORDER), ge=1)
+    reservation_commit_deadline_seconds: int = Field(default=_seconds(COMMIT_RESERVATION), ge=1)
+    payment_capture_deadline_seconds: int = Field(default=_seconds(CAPTURE_PAYMENT), ge=1)
+    customer_notification_deadline_seconds: int = Field(default=_seconds(NOTIFY_CUSTOMER), ge=1)
 
     # A hold or authorization with no confirmed order is an orphan only once it is this
     # old: a checkout in flight has reserved and authorized before it confirms.

@@ -28,7 +28,7 @@ from shop_contracts import (
     ReservationCommitted,
     ReservationReleased,
     ShipmentCreated,
-    ShipmentDispatched,
+    ShipmentDispatchedV2,
 )
 from shop_servicekit import Clock
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -63,10 +63,14 @@ async def record_shipment(
 
 
 async def record_dispatch(
-    session: AsyncSession, event: CloudEvent[ShipmentDispatched], *, clock: Clock
+    session: AsyncSession, event: CloudEvent[ShipmentDispatchedV2], *, clock: Clock
 ) -> None:
     data = event.data
-    detail = {"shipment_id": data.shipment_id, "carrier": data.carrier, "tracking": data.tracking}
+    detail = {
+        "shipment_id": data.shipment_id,
+        "carrier": data.carrier,
+        "tracking": data.tracking_number,
+    }
     await _record(session, event, Fact.DISPATCHED, data.shipment_id, detail, clock)
 
 
@@ -133,7 +137,8 @@ async def _record(
     if found is None:
         raise UnknownOrder(order_id)
     order, progress = found
-    name = type(event.data).__name__
+    # The event's name without its version: a fact is the same fact in v1 and v2.
+    name = event.type.rsplit(".", 2)[-2]
     entry = TimelineEntry(
         type=name,
         source=event.source.removeprefix("/"),

@@ -19,8 +19,10 @@ from shop_contracts import (
     ReservationCommitted,
     ReservationReleased,
     ShipmentCreated,
-    ShipmentDispatched,
+    ShipmentDispatchedV2,
 )
+from shop_contracts.saga_steps import TRACK_CANCELLATION, TRACK_ORDER
+from shop_contracts.sagas import performs
 from shop_messaging import Outbox, Subscriptions
 from shop_servicekit import Clock
 
@@ -42,13 +44,17 @@ GROUP = "checkout"
 def subscriptions(*, outbox: Outbox, clock: Clock) -> Subscriptions:
     """`outbox` is unused: checkout's handlers publish nothing (the shape is every service's)."""
     return {
-        BackorderDeclared: partial(record_backorder, clock=clock),
-        ShipmentCreated: partial(record_shipment, clock=clock),
-        ShipmentDispatched: partial(record_dispatch, clock=clock),
-        ReservationCommitted: partial(record_reservation_commit, clock=clock),
-        ReservationReleased: partial(record_reservation_release, clock=clock),
-        PaymentCaptured: partial(record_capture, clock=clock),
-        PaymentCaptureFailed: partial(record_capture_failure, clock=clock),
-        PaymentVoided: partial(record_void, clock=clock),
-        CustomerNotified: partial(record_notification, clock=clock),
+        BackorderDeclared: performs(TRACK_ORDER, partial(record_backorder, clock=clock)),
+        ShipmentCreated: performs(TRACK_ORDER, partial(record_shipment, clock=clock)),
+        ShipmentDispatchedV2: performs(TRACK_ORDER, partial(record_dispatch, clock=clock)),
+        ReservationCommitted: performs(
+            TRACK_ORDER, partial(record_reservation_commit, clock=clock)
+        ),
+        ReservationReleased: performs(
+            TRACK_CANCELLATION, partial(record_reservation_release, clock=clock)
+        ),
+        PaymentCaptured: performs(TRACK_ORDER, partial(record_capture, clock=clock)),
+        PaymentCaptureFailed: performs(TRACK_ORDER, partial(record_capture_failure, clock=clock)),
+        PaymentVoided: performs(TRACK_CANCELLATION, partial(record_void, clock=clock)),
+        CustomerNotified: performs(TRACK_ORDER, partial(record_notification, clock=clock)),
     }

@@ -9,6 +9,8 @@ single consumer of both topics would only read after giving up.
 from functools import partial
 
 from shop_contracts import BackorderDeclared, Event, OrderConfirmed, ShipmentCreated
+from shop_contracts.saga_steps import NOTIFY_CUSTOMER
+from shop_contracts.sagas import performs
 from shop_messaging import Handler, Outbox, Subscriptions
 from shop_servicekit import Clock
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -43,9 +45,13 @@ def subscriptions(
         clock=clock,
     )
     return {
-        OrderConfirmed: partial(notify_order_confirmed, sessions=sessions, notify=notify),
-        ShipmentCreated: partial(notify_shipment_created, notify=notify),
-        BackorderDeclared: partial(notify_backorder_declared, notify=notify),
+        OrderConfirmed: performs(
+            NOTIFY_CUSTOMER, partial(notify_order_confirmed, sessions=sessions, notify=notify)
+        ),
+        ShipmentCreated: performs(NOTIFY_CUSTOMER, partial(notify_shipment_created, notify=notify)),
+        BackorderDeclared: performs(
+            NOTIFY_CUSTOMER, partial(notify_backorder_declared, notify=notify)
+        ),
     }
 
 

@@ -7,7 +7,7 @@ other; a shipment is only ever moved from CREATED, so a repeated pass finds noth
 
 from datetime import timedelta
 
-from shop_contracts import ShipmentDispatched
+from shop_contracts import ShipmentDispatchedV2
 from shop_messaging import Outbox
 from shop_servicekit import Clock
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -37,11 +37,12 @@ async def dispatch_shipments(
             await shipments.save_dispatch(session, dispatched)
             await outbox.add(
                 session,
-                ShipmentDispatched(
+                ShipmentDispatchedV2(
                     order_id=dispatched.order_id,
                     shipment_id=dispatched.id,
                     carrier=dispatched.carrier,
-                    tracking=dispatched.tracking,
+                    tracking_number=dispatched.tracking,
+                    dispatched_at=now,
                 ),
             )
         return len(due)

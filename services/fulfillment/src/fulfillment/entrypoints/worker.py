@@ -9,6 +9,8 @@ here is the whole subscription change. The outbox relay, the consumer and the di
 from functools import partial
 
 from shop_contracts import OrderCancelled, OrderConfirmed, StockReplenished
+from shop_contracts.saga_steps import ALLOCATE_ORDER, CANCEL_BACKORDER, RECEIVE_STOCK
+from shop_contracts.sagas import performs
 from shop_messaging import Outbox, Subscriptions
 from shop_servicekit import Clock
 
@@ -21,9 +23,12 @@ GROUP = "fulfillment"
 
 def subscriptions(*, outbox: Outbox, clock: Clock, receiving_warehouse_id: str) -> Subscriptions:
     return {
-        OrderConfirmed: partial(allocate_order, outbox=outbox, clock=clock),
-        OrderCancelled: partial(cancel_backorder, clock=clock),
-        StockReplenished: partial(
-            receive_stock, outbox=outbox, warehouse_id=receiving_warehouse_id, clock=clock
+        OrderConfirmed: performs(
+            ALLOCATE_ORDER, partial(allocate_order, outbox=outbox, clock=clock)
+        ),
+        OrderCancelled: performs(CANCEL_BACKORDER, partial(cancel_backorder, clock=clock)),
+        StockReplenished: performs(
+            RECEIVE_STOCK,
+            partial(receive_stock, outbox=outbox, warehouse_id=receiving_warehouse_id, clock=clock),
         ),
     }

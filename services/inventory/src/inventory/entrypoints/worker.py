@@ -9,6 +9,8 @@ here is the whole subscription change. The outbox relay, the consumer and the ex
 from functools import partial
 
 from shop_contracts import OrderCancelled, OrderConfirmed, ShipmentCreated
+from shop_contracts.saga_steps import COMMIT_RESERVATION, CONFIRM_HOLD, RELEASE_CANCELLED
+from shop_contracts.sagas import performs
 from shop_messaging import Outbox, Subscriptions
 from shop_servicekit import Clock
 
@@ -23,7 +25,11 @@ GROUP = "inventory"
 
 def subscriptions(*, outbox: Outbox, clock: Clock) -> Subscriptions:
     return {
-        OrderConfirmed: partial(confirm_reservation, clock=clock),
-        OrderCancelled: partial(release_cancelled_order, outbox=outbox, clock=clock),
-        ShipmentCreated: partial(commit_reservation, outbox=outbox, clock=clock),
+        OrderConfirmed: performs(CONFIRM_HOLD, partial(confirm_reservation, clock=clock)),
+        OrderCancelled: performs(
+            RELEASE_CANCELLED, partial(release_cancelled_order, outbox=outbox, clock=clock)
+        ),
+        ShipmentCreated: performs(
+            COMMIT_RESERVATION, partial(commit_reservation, outbox=outbox, clock=clock)
+        ),
     }

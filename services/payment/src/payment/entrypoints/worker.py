@@ -9,6 +9,8 @@ PaymentCaptureFailed) and the consumer are `shop_messaging.MessagingWorker` task
 from functools import partial
 
 from shop_contracts import OrderCancelled, ShipmentCreated
+from shop_contracts.saga_steps import CAPTURE_PAYMENT, VOID_CANCELLED
+from shop_contracts.sagas import performs
 from shop_messaging import Outbox, Subscriptions
 from shop_servicekit import Clock
 
@@ -20,6 +22,10 @@ GROUP = "payment"
 
 def subscriptions(*, outbox: Outbox, clock: Clock) -> Subscriptions:
     return {
-        ShipmentCreated: partial(capture_shipped_order, outbox=outbox, clock=clock),
-        OrderCancelled: partial(void_cancelled_order, outbox=outbox, clock=clock),
+        ShipmentCreated: performs(
+            CAPTURE_PAYMENT, partial(capture_shipped_order, outbox=outbox, clock=clock)
+        ),
+        OrderCancelled: performs(
+            VOID_CANCELLED, partial(void_cancelled_order, outbox=outbox, clock=clock)
+        ),
     }

@@ -12,6 +12,8 @@ is indifferent to arrival order (domain/coordination.py). The job's schedule
 from functools import partial
 
 from shop_contracts import EVENT_TYPES
+from shop_contracts.saga_steps import OBSERVE
+from shop_contracts.sagas import performs
 from shop_messaging import Subscriptions
 from shop_servicekit import Clock
 
@@ -22,4 +24,4 @@ GROUP = "reconciliation"
 
 def subscriptions(*, clock: Clock) -> Subscriptions:
     observe = partial(observe_order_event, clock=clock)
-    return {EVENT_TYPES[type_]: observe for type_ in FACT_OF_EVENT_TYPE}
+    return {EVENT_TYPES[type_]: performs(OBSERVE, observe) for type_ in FACT_OF_EVENT_TYPE}

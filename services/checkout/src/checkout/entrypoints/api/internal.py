@@ -8,7 +8,9 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Depends
 from pydantic import SecretStr
-from shop_servicekit import Page, Problem, Window, WindowDep, admin_guard
+from shop_contracts.saga_steps import RECORD_FACTS, REPUBLISH_ORDER
+from shop_contracts.sagas import route_tag
+from shop_servicekit import Page, Problem, Window, WindowDep, admin_guard, problem_responses
 
 from checkout.application.progress import CorrectOrder
 from checkout.application.republish import Republished
@@ -34,6 +36,7 @@ def internal_router(
     correct_order: CorrectOrderFn,
 ) -> APIRouter:
     router = APIRouter(
+        responses=problem_responses(401),
         prefix="/internal/v1",
         tags=["checkout internal"],
         dependencies=[Depends(admin_guard(admin_token))],
@@ -43,7 +46,12 @@ def internal_router(
     async def list_orders(window: WindowDep) -> Page:
         return await page_orders(window)
 
-    @router.post("/orders/{order_id}/republish", status_code=202)
+    @router.post(
+        "/orders/{order_id}/republish",
+        responses=problem_responses(404, 409),
+        status_code=202,
+        openapi_extra=route_tag(REPUBLISH_ORDER),
+    )
     async def request_republish(order_id: str) -> RepublishedView:
         try:
             republished = await republish_order_confirmed(order_id)
@@ -70,7 +78,11 @@ def internal_router(
             order_id=republished.order_id, event_id=republished.event_id, requeued=True
         )
 
-    @router.post("/orders/{order_id}/facts")
+    @router.post(
+        "/orders/{order_id}/facts",
+        responses=problem_responses(404),
+        openapi_extra=route_tag(RECORD_FACTS),
+    )
     async def post_facts(order_id: str, body: FactsBody) -> OrderView:
         try:
             order = await correct_order(CorrectOrder(order_id, body.facts()))

@@ -13,7 +13,9 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Header
 from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter, ValidationError
-from shop_servicekit import Problem, new_id
+from shop_contracts.saga_steps import CANCEL, PLACE_ORDER
+from shop_contracts.sagas import route_tag
+from shop_servicekit import Problem, new_id, problem_responses, required_headers
 
 from checkout.application.cancellation import CancelOrder
 from checkout.application.checkouts import PlaceOrder
@@ -21,7 +23,13 @@ from checkout.application.outcomes import Answer
 from checkout.domain.orders import Order
 from checkout.domain.progress import OrderNotCancellable, OrderNotFound
 from checkout.entrypoints.api.answers import render
-from checkout.entrypoints.api.schemas import CancelBody, CheckoutBody, IdempotencyKey, OrderView
+from checkout.entrypoints.api.schemas import (
+    CancelBody,
+    CheckoutBody,
+    CheckoutCreatedView,
+    IdempotencyKey,
+    OrderView,
+)
 
 # The application functions the routes call, bound by bootstrap.
 PlaceOrderFn = Callable[[PlaceOrder], Awaitable[Answer]]
@@ -61,21 +69,38 @@ def checkout_router(
 ) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["checkout"])
 
-    @router.post("/checkouts", status_code=201, response_model=None)
+    @router.post(
+        "/checkouts",
+        responses={
+            **problem_responses(402, 404, 409, 503, 504, retry_after=(409, 503)),
+            201: {"model": CheckoutCreatedView, "description": "The order is confirmed"},
+        },
+        status_code=201,
+        response_model=None,
+        # Required, though the parameter is optional: a missing key answers its own problem.
+        openapi_extra={**route_tag(PLACE_ORDER), **required_headers("Idempotency-Key")},
+    )
     async def create_checkout(
         key: Annotated[str, Depends(idempotency_key)], body: CheckoutBody
     ) -> JSONResponse:
         command = PlaceOrder(key, body.fingerprint(), body.to_request(new_order_id()))
         return render(await place_order(command))
 
-    @router.get("/orders/{order_id}")
+    @router.get(
+        "/orders/{order_id}",
+        responses=problem_responses(404),
+    )
     async def read_order(order_id: str) -> OrderView:
         order = await find_order(order_id)
         if order is None:
             raise Problem(404, "order-not-found", "No such order", order_id=order_id)
         return OrderView.of(order)
 
-    @router.post("/orders/{order_id}/cancel")
+    @router.post(
+        "/orders/{order_id}/cancel",
+        responses=problem_responses(404, 409),
+        openapi_extra=route_tag(CANCEL),
+    )
     async def request_cancellation(
         order_id: str, body: Annotated[CancelBody | None, Body()] = None
     ) -> OrderView:

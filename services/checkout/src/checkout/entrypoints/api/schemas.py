@@ -112,6 +112,17 @@ class LineView(BaseModel):
     line_total: MoneyView
 
 
+class CheckoutCreatedView(BaseModel):
+    """The 201 body of POST /v1/checkouts (answers.created_body writes it; this documents it)."""
+
+    order_id: str
+    status: str
+    total: MoneyView
+    lines: list[LineView]
+    fulfillment_status: str
+    created_at: datetime
+
+
 class TimelineView(BaseModel):
     type: str
     source: str

@@ -3,7 +3,9 @@ the admin token: the notifications as they are, page by page, and the resend rep
 
 from fastapi import APIRouter, Depends, Response
 from pydantic import SecretStr
-from shop_servicekit import Clock, Page, Problem, WindowDep, admin_guard
+from shop_contracts.saga_steps import RESEND_NOTIFICATION
+from shop_contracts.sagas import route_tag
+from shop_servicekit import Clock, Page, Problem, WindowDep, admin_guard, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from communications.application.notify import Notify
@@ -26,6 +28,7 @@ def internal_router(
     clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
+        responses=problem_responses(401),
         prefix="/internal/v1",
         tags=["communications internal"],
         dependencies=[Depends(admin_guard(admin_token))],
@@ -35,7 +38,15 @@ def internal_router(
     async def get_notifications_page(window: WindowDep) -> Page:
         return await read_notifications(sessions, window)
 
-    @router.post("/notifications/resend", status_code=201)
+    @router.post(
+        "/notifications/resend",
+        responses={
+            **problem_responses(409, 503),
+            200: {"model": NotificationView, "description": "Already sent: that notification"},
+        },
+        status_code=201,
+        openapi_extra=route_tag(RESEND_NOTIFICATION),
+    )
     async def post_resend(body: ResendBody, response: Response) -> NotificationView:
         given, total = body.recipient, body.total
         command = ResendNotification(

@@ -2,7 +2,7 @@
 never open a session: the application's queries do."""
 
 from fastapi import APIRouter
-from shop_servicekit import Problem
+from shop_servicekit import Problem, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from communications.application.queries import find_notification, notifications_of_order
@@ -21,7 +21,10 @@ def communications_router(sessions: async_sessionmaker[AsyncSession]) -> APIRout
         found = await notifications_of_order(sessions, order_id)
         return NotificationListView(notifications=[NotificationView.of(n) for n in found])
 
-    @router.get("/notifications/{notification_id}")
+    @router.get(
+        "/notifications/{notification_id}",
+        responses=problem_responses(404),
+    )
     async def get_notification(notification_id: str) -> NotificationView:
         found = await find_notification(sessions, notification_id)
         if found is None:

@@ -58,7 +58,8 @@ class RecipientBody(BaseModel):
 class MoneyBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    amount: Annotated[int, Field(ge=0)]
+    # Bounded as payment bounds an authorization: a larger number overflows the column.
+    amount: Annotated[int, Field(ge=0, le=100_000_000)]
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 
 

@@ -2,7 +2,7 @@
 never open a session: the application's queries do."""
 
 from fastapi import APIRouter
-from shop_servicekit import Problem
+from shop_servicekit import Problem, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fulfillment.application.queries import (
@@ -31,7 +31,10 @@ def fulfillment_router(sessions: async_sessionmaker[AsyncSession]) -> APIRouter:
         found = await shipments_of_order(sessions, order_id)
         return ShipmentListView(shipments=[ShipmentView.of(shipment) for shipment in found])
 
-    @router.get("/shipments/{shipment_id}")
+    @router.get(
+        "/shipments/{shipment_id}",
+        responses=problem_responses(404),
+    )
     async def get_shipment(shipment_id: str) -> ShipmentView:
         found = await find_shipment(sessions, shipment_id)
         if found is None:
@@ -43,7 +46,10 @@ def fulfillment_router(sessions: async_sessionmaker[AsyncSession]) -> APIRouter:
         found = await backorders_of_order(sessions, order_id)
         return BackorderListView(backorders=[BackorderView.of(backorder) for backorder in found])
 
-    @router.get("/backorders/{backorder_id}")
+    @router.get(
+        "/backorders/{backorder_id}",
+        responses=problem_responses(404),
+    )
     async def get_backorder(backorder_id: str) -> BackorderView:
         found = await find_backorder(sessions, backorder_id)
         if found is None:

@@ -10,8 +10,10 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Depends
 from pydantic import SecretStr
+from shop_contracts.saga_steps import COMMIT_BY_ORDER
+from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
-from shop_servicekit import Clock, Page, Problem, WindowDep, admin_guard
+from shop_servicekit import Clock, Page, Problem, WindowDep, admin_guard, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory.application.holds import rehold_order_reservation
@@ -29,6 +31,7 @@ def internal_router(
     clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
+        responses=problem_responses(401),
         prefix="/internal/v1",
         tags=["inventory internal"],
         dependencies=[Depends(admin_guard(admin_token))],
@@ -38,7 +41,11 @@ def internal_router(
     async def list_reservations(window: WindowDep) -> Page:
         return await read_reservations(sessions, window)
 
-    @router.post("/reservations/by-order/{order_id}/commit")
+    @router.post(
+        "/reservations/by-order/{order_id}/commit",
+        responses=problem_responses(404, 409),
+        openapi_extra=route_tag(COMMIT_BY_ORDER),
+    )
     async def commit_by_order(order_id: str) -> ReservationView:
         try:
             committed = await commit_order_reservation(sessions, outbox, order_id, clock=clock)

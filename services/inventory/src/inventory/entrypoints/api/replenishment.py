@@ -8,8 +8,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
 from pydantic import SecretStr, TypeAdapter, ValidationError
+from shop_contracts.saga_steps import REPLENISH_STOCK
+from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
-from shop_servicekit import Clock, Problem, admin_guard
+from shop_servicekit import Clock, Problem, admin_guard, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory.application.replenishment import ReplenishStock, replenish_stock
@@ -44,10 +46,18 @@ def replenishment_router(
     clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
-        prefix="/v1", tags=["inventory admin"], dependencies=[Depends(admin_guard(admin_token))]
+        responses=problem_responses(401),
+        prefix="/v1",
+        tags=["inventory admin"],
+        dependencies=[Depends(admin_guard(admin_token))],
     )
 
-    @router.post("/stock/{sku}/replenish", status_code=201)
+    @router.post(
+        "/stock/{sku}/replenish",
+        responses=problem_responses(404, 409),
+        status_code=201,
+        openapi_extra=route_tag(REPLENISH_STOCK),
+    )
     async def replenish(
         sku: str,
         body: ReplenishBody,

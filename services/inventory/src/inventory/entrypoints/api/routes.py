@@ -6,8 +6,10 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
+from shop_contracts.saga_steps import HOLD_STOCK, RELEASE_HOLD, RELEASE_ORPHAN
+from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
-from shop_servicekit import Clock, Problem, budget_guard
+from shop_servicekit import Clock, Problem, budget_guard, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory.application.holds import confirm_order_reservation
@@ -38,10 +40,16 @@ def inventory_router(
     clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
-        prefix="/v1", tags=["inventory"], dependencies=[Depends(budget_guard(min_budget_ms))]
+        responses=problem_responses(503),
+        prefix="/v1",
+        tags=["inventory"],
+        dependencies=[Depends(budget_guard(min_budget_ms))],
     )
 
-    @router.get("/stock/{sku}")
+    @router.get(
+        "/stock/{sku}",
+        responses=problem_responses(404),
+    )
     async def get_stock(sku: str) -> StockView:
         found = await find_stock(sessions, sku)
         if found is None:
@@ -50,7 +58,12 @@ def inventory_router(
             )
         return StockView.of(found)
 
-    @router.post("/reservations", status_code=201)
+    @router.post(
+        "/reservations",
+        status_code=201,
+        responses=problem_responses(404, 409),
+        openapi_extra=route_tag(HOLD_STOCK),
+    )
     async def post_reservation(body: ReservationBody, response: Response) -> ReservationView:
         ttl = timedelta(seconds=body.ttl_seconds) if body.ttl_seconds else default_ttl
         command = ReserveStock(
@@ -88,12 +101,19 @@ def inventory_router(
             response.status_code = 200
         return ReservationView.of(reservation)
 
-    @router.get("/reservations/{reservation_id}")
+    @router.get(
+        "/reservations/{reservation_id}",
+        responses=problem_responses(404),
+    )
     async def get_reservation(reservation_id: str) -> ReservationView:
         found = await find_reservation(sessions, reservation_id)
         return ReservationView.of(_found(found, reservation_id=reservation_id))
 
-    @router.delete("/reservations/{reservation_id}")
+    @router.delete(
+        "/reservations/{reservation_id}",
+        responses=problem_responses(404, 409),
+        openapi_extra=route_tag(RELEASE_HOLD),
+    )
     async def delete_reservation(reservation_id: str) -> ReservationView:
         try:
             released = await release_reservation(sessions, outbox, reservation_id, clock=clock)
@@ -101,7 +121,11 @@ def inventory_router(
             raise _committed(exc) from exc
         return ReservationView.of(_found(released, reservation_id=reservation_id))
 
-    @router.post("/reservations/by-order/{order_id}/release")
+    @router.post(
+        "/reservations/by-order/{order_id}/release",
+        responses=problem_responses(404, 409),
+        openapi_extra=route_tag(RELEASE_ORPHAN),
+    )
     async def post_release_by_order(order_id: str) -> ReservationView:
         try:
             released = await release_order_reservation(sessions, outbox, order_id, clock=clock)

@@ -7,8 +7,10 @@ The void repair is the public `POST /v1/authorizations/by-order/{order_id}/void`
 
 from fastapi import APIRouter, Depends
 from pydantic import SecretStr
+from shop_contracts.saga_steps import CAPTURE_BY_ORDER
+from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
-from shop_servicekit import Clock, Page, Problem, WindowDep, admin_guard
+from shop_servicekit import Clock, Page, Problem, WindowDep, admin_guard, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from payment.application.capture import capture_order_authorization
@@ -25,6 +27,7 @@ def internal_router(
     clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
+        responses=problem_responses(401),
         prefix="/internal/v1",
         tags=["payment internal"],
         dependencies=[Depends(admin_guard(admin_token))],
@@ -34,7 +37,11 @@ def internal_router(
     async def list_authorizations(window: WindowDep) -> Page:
         return await read_authorizations(sessions, window)
 
-    @router.post("/authorizations/by-order/{order_id}/capture")
+    @router.post(
+        "/authorizations/by-order/{order_id}/capture",
+        responses=problem_responses(404, 409),
+        openapi_extra=route_tag(CAPTURE_BY_ORDER),
+    )
     async def capture_by_order(order_id: str) -> AuthorizationView:
         try:
             captured = await capture_order_authorization(sessions, outbox, order_id, clock=clock)

@@ -4,8 +4,10 @@ problems. Routes never open a session: the use cases and queries own their trans
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
+from shop_contracts.saga_steps import AUTHORIZE_PAYMENT, VOID_AUTHORIZATION
+from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
-from shop_servicekit import Clock, Problem, budget_guard
+from shop_servicekit import Clock, Problem, budget_guard, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from payment.application.authorizations import (
@@ -35,10 +37,18 @@ def payment_router(
     clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
-        prefix="/v1", tags=["payment"], dependencies=[Depends(budget_guard(min_budget_ms))]
+        responses=problem_responses(503),
+        prefix="/v1",
+        tags=["payment"],
+        dependencies=[Depends(budget_guard(min_budget_ms))],
     )
 
-    @router.post("/authorizations", status_code=201)
+    @router.post(
+        "/authorizations",
+        status_code=201,
+        responses=problem_responses(402, 409),
+        openapi_extra=route_tag(AUTHORIZE_PAYMENT),
+    )
     async def post_authorization(body: AuthorizationBody, response: Response) -> AuthorizationView:
         command = AuthorizePayment(**body.model_dump())
         try:
@@ -59,12 +69,19 @@ def payment_router(
             response.status_code = 200
         return AuthorizationView.of(attempt)
 
-    @router.get("/authorizations/{authorization_id}")
+    @router.get(
+        "/authorizations/{authorization_id}",
+        responses=problem_responses(404),
+    )
     async def get_authorization(authorization_id: str) -> AuthorizationView:
         found = await find_authorization(sessions, authorization_id)
         return AuthorizationView.of(_found(found, authorization_id=authorization_id))
 
-    @router.post("/authorizations/{authorization_id}/void")
+    @router.post(
+        "/authorizations/{authorization_id}/void",
+        responses=problem_responses(404, 409),
+        openapi_extra=route_tag(VOID_AUTHORIZATION),
+    )
     async def post_void(authorization_id: str) -> AuthorizationView:
         try:
             voided = await void_authorization(sessions, outbox, authorization_id, clock=clock)
@@ -72,7 +89,11 @@ def payment_router(
             raise _captured(exc) from exc
         return AuthorizationView.of(_found(voided, authorization_id=authorization_id))
 
-    @router.post("/authorizations/by-order/{order_id}/void")
+    @router.post(
+        "/authorizations/by-order/{order_id}/void",
+        responses=problem_responses(404, 409),
+        openapi_extra=route_tag(VOID_AUTHORIZATION),
+    )
     async def post_void_by_order(order_id: str) -> AuthorizationView:
         try:
             voided = await void_order_authorization(sessions, outbox, order_id, clock=clock)

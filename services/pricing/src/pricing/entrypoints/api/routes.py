@@ -4,7 +4,9 @@ problems. Routes never open a session: the use cases and queries own their trans
 from datetime import timedelta
 
 from fastapi import APIRouter
-from shop_servicekit import Clock, Problem
+from shop_contracts.saga_steps import QUOTE_PRICES
+from shop_contracts.sagas import route_tag
+from shop_servicekit import Clock, Problem, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pricing.application.products import list_products
@@ -23,7 +25,12 @@ def pricing_router(
         products = await list_products(sessions)
         return ProductListView(products=[ProductView.of(product) for product in products])
 
-    @router.post("/quotes", status_code=201)
+    @router.post(
+        "/quotes",
+        status_code=201,
+        responses=problem_responses(404),
+        openapi_extra=route_tag(QUOTE_PRICES),
+    )
     async def post_quote(body: QuoteBody) -> QuoteView:
         command = CreateQuote(
             items=[(item.sku, item.quantity) for item in body.items],
@@ -54,7 +61,10 @@ def pricing_router(
             ) from exc
         return QuoteView.of(created)
 
-    @router.get("/quotes/{quote_id}")
+    @router.get(
+        "/quotes/{quote_id}",
+        responses=problem_responses(404),
+    )
     async def get_quote(quote_id: str) -> QuoteView:
         found = await find_quote(sessions, quote_id)
         if found is None:

@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from shop_servicekit import Clock, Problem
+from shop_servicekit import Clock, Problem, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from reconciliation.application.coordination import find_order_progress, find_stuck
@@ -19,7 +19,10 @@ def coordination_router(
 ) -> APIRouter:
     router = APIRouter(prefix="/v1/coordination", tags=["coordination"])
 
-    @router.get("/orders/{order_id}")
+    @router.get(
+        "/orders/{order_id}",
+        responses=problem_responses(404),
+    )
     async def get_order_coordination(order_id: str) -> CoordinationView:
         found = await find_order_progress(sessions, order_id, clock=clock, deadlines=deadlines)
         if found is None:

@@ -12,7 +12,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import PlainTextResponse
-from shop_servicekit import Problem
+from shop_contracts.saga_steps import RECONCILE
+from shop_contracts.sagas import route_tag
+from shop_servicekit import Problem, problem_responses
 
 from reconciliation.application.ports import RunStore
 from reconciliation.application.reconcile import InvalidWindow, Job
@@ -32,7 +34,13 @@ def runs_router(
 ) -> APIRouter:
     router = APIRouter(prefix="/v1/reconciliation/runs", tags=["reconciliation"])
 
-    @router.post("", status_code=201, dependencies=[Depends(admin)])
+    @router.post(
+        "",
+        status_code=201,
+        openapi_extra=route_tag(RECONCILE),
+        dependencies=[Depends(admin)],
+        responses=problem_responses(401, 409, retry_after=(409,)),
+    )
     async def post_run(body: RunBody, response: Response) -> RunView:
         try:
             run = await reconcile_between(
@@ -60,7 +68,7 @@ def runs_router(
         runs = await records.latest(limit)
         return RunListView(runs=[RunView.of(run, with_findings=False) for run in runs])
 
-    @router.get("/{run_id}", response_model=RunView)
+    @router.get("/{run_id}", response_model=RunView, responses=problem_responses(404))
     async def get_run(
         run_id: str, format: Literal["json", "text"] = "json"
     ) -> RunView | PlainTextResponse:

@@ -1,0 +1,192 @@
+"""The participation catalogue: every step of every saga (types in `shop_contracts.sagas`).
+
+A step named here is tagged where it is performed (a subscription entry or a route); a test
+fails when a subscription or a coordinated route has no step, or a step has no tag.
+The COMPLETE_ORDER deadlines are reconciliation's defaults for judging a step late.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ._events import (
+    BackorderDeclared,
+    CustomerNotified,
+    OrderCancelled,
+    OrderConfirmed,
+    PaymentCaptured,
+    PaymentCaptureFailed,
+    PaymentVoided,
+    ReservationCommitted,
+    ReservationReleased,
+    ShipmentCreated,
+    ShipmentDispatchedV2,
+    StockReplenished,
+)
+from .sagas import Route, Saga, SagaStep, Schedule
+
+_MOMENT = timedelta(seconds=2)  # checkout's one budget for price, hold and authorization
+_UNDO = timedelta(seconds=3)  # compensation's own budget (checkout_compensation_budget_ms)
+_SOON = timedelta(seconds=60)
+_LATER = timedelta(seconds=120)
+_REPAIR = timedelta(seconds=10)  # reconciliation's repair call timeout
+
+# Positional fields, one step per block: SagaStep(saga, name, service, triggers, emits,
+# deadline, summary).
+# fmt: off
+
+# -- CHECKOUT_MOMENT: orchestrated by checkout inside POST /v1/checkouts ------------------
+
+PLACE_ORDER = SagaStep(
+    Saga.CHECKOUT_MOMENT, "place_order", "checkout", (Route("POST", "/v1/checkouts"),),
+    (OrderConfirmed,), _MOMENT, "claim the key, call the three below, confirm or refuse",
+)
+QUOTE_PRICES = SagaStep(
+    Saga.CHECKOUT_MOMENT, "quote_prices", "pricing", (Route("POST", "/v1/quotes"),),
+    (), _MOMENT, "price the lines",
+)
+HOLD_STOCK = SagaStep(
+    Saga.CHECKOUT_MOMENT, "hold_stock", "inventory", (Route("POST", "/v1/reservations"),),
+    (), _MOMENT, "reserve every line, with a TTL",
+)
+AUTHORIZE_PAYMENT = SagaStep(
+    Saga.CHECKOUT_MOMENT, "authorize_payment", "payment", (Route("POST", "/v1/authorizations"),),
+    (), _MOMENT, "authorize the total",
+)
+RELEASE_HOLD = SagaStep(
+    Saga.CHECKOUT_MOMENT, "release_hold", "inventory",
+    (Route("DELETE", "/v1/reservations/{reservation_id}"),),
+    (ReservationReleased,), _UNDO, "compensation: give the held stock back",
+)
+VOID_AUTHORIZATION = SagaStep(
+    Saga.CHECKOUT_MOMENT, "void_authorization", "payment",
+    (Route("POST", "/v1/authorizations/{authorization_id}/void"),
+     Route("POST", "/v1/authorizations/by-order/{order_id}/void")),
+    (PaymentVoided,), _UNDO, "compensation: void the authorization",
+)
+
+# -- COMPLETE_ORDER: choreography from OrderConfirmed ------------------------------------
+
+CONFIRM_HOLD = SagaStep(
+    Saga.COMPLETE_ORDER, "confirm_hold", "inventory", (OrderConfirmed,),
+    (), _SOON, "the hold no longer expires",
+)
+ALLOCATE_ORDER = SagaStep(
+    Saga.COMPLETE_ORDER, "allocation", "fulfillment", (OrderConfirmed,),
+    (ShipmentCreated, BackorderDeclared), _SOON, "pick a warehouse, or backorder",
+)
+COMMIT_RESERVATION = SagaStep(
+    Saga.COMPLETE_ORDER, "reservation_commit", "inventory", (ShipmentCreated,),
+    (ReservationCommitted,), _LATER, "the held stock leaves on hand",
+)
+CAPTURE_PAYMENT = SagaStep(
+    Saga.COMPLETE_ORDER, "payment_capture", "payment", (ShipmentCreated,),
+    (PaymentCaptured, PaymentCaptureFailed), _LATER, "capture what was authorized",
+)
+NOTIFY_CUSTOMER = SagaStep(
+    Saga.COMPLETE_ORDER, "customer_notification", "communications",
+    (OrderConfirmed, ShipmentCreated, BackorderDeclared),
+    (CustomerNotified,), _SOON, "mail the customer once per fact",
+)
+DISPATCH_SHIPMENT = SagaStep(
+    Saga.COMPLETE_ORDER, "dispatch", "fulfillment", (Schedule("dispatch_shipments"),),
+    (ShipmentDispatchedV2,), _LATER, "hand created shipments to a carrier",
+)
+TRACK_ORDER = SagaStep(
+    Saga.COMPLETE_ORDER, "track_order", "checkout",
+    (ShipmentCreated, BackorderDeclared, ShipmentDispatchedV2, ReservationCommitted,
+     PaymentCaptured, PaymentCaptureFailed, CustomerNotified),
+    (), _SOON, "the order's status and timeline, as the front controller",
+)
+
+# -- RELEASE_BACKORDER ---------------------------------------------------------------------
+
+REPLENISH_STOCK = SagaStep(
+    Saga.RELEASE_BACKORDER, "replenish", "inventory",
+    (Route("POST", "/v1/stock/{sku}/replenish"),),
+    (StockReplenished,), _REPAIR, "stock arrives (an operator's call)",
+)
+RECEIVE_STOCK = SagaStep(
+    Saga.RELEASE_BACKORDER, "receive_stock", "fulfillment", (StockReplenished,),
+    (ShipmentCreated,), _SOON, "release the backorders the stock now covers",
+)
+
+# -- CANCEL_ORDER --------------------------------------------------------------------------
+
+CANCEL = SagaStep(
+    Saga.CANCEL_ORDER, "cancel", "checkout", (Route("POST", "/v1/orders/{order_id}/cancel"),),
+    (OrderCancelled,), _MOMENT, "refuse if shipped, else cancel",
+)
+RELEASE_CANCELLED = SagaStep(
+    Saga.CANCEL_ORDER, "release_stock", "inventory", (OrderCancelled,),
+    (ReservationReleased,), _SOON, "release the order's hold",
+)
+VOID_CANCELLED = SagaStep(
+    Saga.CANCEL_ORDER, "void_payment", "payment", (OrderCancelled,),
+    (PaymentVoided,), _SOON, "void the order's authorization",
+)
+CANCEL_BACKORDER = SagaStep(
+    Saga.CANCEL_ORDER, "cancel_backorder", "fulfillment", (OrderCancelled,),
+    (), _SOON, "stop waiting for stock",
+)
+TRACK_CANCELLATION = SagaStep(
+    Saga.CANCEL_ORDER, "track_cancellation", "checkout",
+    (ReservationReleased, PaymentVoided),
+    (), _SOON, "the undo shows on the order's timeline",
+)
+
+# -- REPAIR_DRIFT --------------------------------------------------------------------------
+
+OBSERVE = SagaStep(
+    Saga.REPAIR_DRIFT, "observe", "reconciliation",
+    (OrderConfirmed, ShipmentCreated, BackorderDeclared, ReservationCommitted,
+     PaymentCaptured, CustomerNotified, OrderCancelled),
+    (), _SOON, "each order's coordination state, to find late steps",
+)
+RECONCILE = SagaStep(
+    Saga.REPAIR_DRIFT, "reconcile", "reconciliation",
+    (Route("POST", "/v1/reconciliation/runs"), Schedule("reconcile_recent")),
+    (), timedelta(minutes=5), "read every source of truth, compare, repair",
+)
+REPUBLISH_ORDER = SagaStep(
+    Saga.REPAIR_DRIFT, "republish_order", "checkout",
+    (Route("POST", "/internal/v1/orders/{order_id}/republish"),),
+    (OrderConfirmed, OrderCancelled), _REPAIR, "publish a lost order event again",
+)
+RECORD_FACTS = SagaStep(
+    Saga.REPAIR_DRIFT, "record_facts", "checkout",
+    (Route("POST", "/internal/v1/orders/{order_id}/facts"),),
+    (), _REPAIR, "bring the order's status up to what other services hold",
+)
+RELEASE_ORPHAN = SagaStep(
+    Saga.REPAIR_DRIFT, "release_orphan_hold", "inventory",
+    (Route("POST", "/v1/reservations/by-order/{order_id}/release"),),
+    (ReservationReleased,), _REPAIR, "release a hold no order owns (also checkout's undo)",
+)
+COMMIT_BY_ORDER = SagaStep(
+    Saga.REPAIR_DRIFT, "commit_reservation", "inventory",
+    (Route("POST", "/internal/v1/reservations/by-order/{order_id}/commit"),),
+    (ReservationCommitted,), _REPAIR, "commit the hold of a shipped order",
+)
+CAPTURE_BY_ORDER = SagaStep(
+    Saga.REPAIR_DRIFT, "capture_payment", "payment",
+    (Route("POST", "/internal/v1/authorizations/by-order/{order_id}/capture"),),
+    (PaymentCaptured,), _REPAIR, "capture for a shipped order",
+)
+RESEND_NOTIFICATION = SagaStep(
+    Saga.REPAIR_DRIFT, "resend_notification", "communications",
+    (Route("POST", "/internal/v1/notifications/resend"),),
+    (CustomerNotified,), _REPAIR, "mail a fact the customer never got",
+)
+
+STEPS: tuple[SagaStep, ...] = (
+    PLACE_ORDER, QUOTE_PRICES, HOLD_STOCK, AUTHORIZE_PAYMENT, RELEASE_HOLD, VOID_AUTHORIZATION,
+    CONFIRM_HOLD, ALLOCATE_ORDER, COMMIT_RESERVATION, CAPTURE_PAYMENT, NOTIFY_CUSTOMER,
+    DISPATCH_SHIPMENT, TRACK_ORDER,
+    REPLENISH_STOCK, RECEIVE_STOCK,
+    CANCEL, RELEASE_CANCELLED, VOID_CANCELLED, CANCEL_BACKORDER, TRACK_CANCELLATION,
+    OBSERVE, RECONCILE, REPUBLISH_ORDER, RECORD_FACTS, RELEASE_ORPHAN, COMMIT_BY_ORDER,
+    CAPTURE_BY_ORDER, RESEND_NOTIFICATION,
+)
+# fmt: on
+"""Every step of every saga, in saga order."""
