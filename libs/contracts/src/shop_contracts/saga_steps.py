@@ -65,6 +65,12 @@ VOID_AUTHORIZATION = SagaStep(
     (PaymentVoided,), _UNDO, "compensation: void the authorization",
 )
 
+CONFIRM_ORDER_HOLD = SagaStep(
+    Saga.CHECKOUT_MOMENT, "confirm_order_hold", "inventory",
+    (Route("POST", "/v1/reservations/by-order/{order_id}/confirm"),),
+    (), _UNDO, "checkout's own call after storing the order: the hold no longer expires",
+)
+
 # -- COMPLETE_ORDER: choreography from OrderConfirmed ------------------------------------
 
 CONFIRM_HOLD = SagaStep(
@@ -168,6 +174,11 @@ COMMIT_BY_ORDER = SagaStep(
     (Route("POST", "/internal/v1/reservations/by-order/{order_id}/commit"),),
     (ReservationCommitted,), _REPAIR, "commit the hold of a shipped order",
 )
+REHOLD_BY_ORDER = SagaStep(
+    Saga.REPAIR_DRIFT, "rehold_reservation", "inventory",
+    (Route("POST", "/internal/v1/reservations/by-order/{order_id}/rehold"),),
+    (), _REPAIR, "hold the stock again for a confirmed order whose hold ended",
+)
 CAPTURE_BY_ORDER = SagaStep(
     Saga.REPAIR_DRIFT, "capture_payment", "payment",
     (Route("POST", "/internal/v1/authorizations/by-order/{order_id}/capture"),),
@@ -181,12 +192,12 @@ RESEND_NOTIFICATION = SagaStep(
 
 STEPS: tuple[SagaStep, ...] = (
     PLACE_ORDER, QUOTE_PRICES, HOLD_STOCK, AUTHORIZE_PAYMENT, RELEASE_HOLD, VOID_AUTHORIZATION,
-    CONFIRM_HOLD, ALLOCATE_ORDER, COMMIT_RESERVATION, CAPTURE_PAYMENT, NOTIFY_CUSTOMER,
+    CONFIRM_ORDER_HOLD, CONFIRM_HOLD, ALLOCATE_ORDER, COMMIT_RESERVATION, CAPTURE_PAYMENT, NOTIFY_CUSTOMER,
     DISPATCH_SHIPMENT, TRACK_ORDER,
     REPLENISH_STOCK, RECEIVE_STOCK,
     CANCEL, RELEASE_CANCELLED, VOID_CANCELLED, CANCEL_BACKORDER, TRACK_CANCELLATION,
     OBSERVE, RECONCILE, REPUBLISH_ORDER, RECORD_FACTS, RELEASE_ORPHAN, COMMIT_BY_ORDER,
-    CAPTURE_BY_ORDER, RESEND_NOTIFICATION,
+    REHOLD_BY_ORDER, CAPTURE_BY_ORDER, RESEND_NOTIFICATION,
 )
 # fmt: on
 """Every step of every saga, in saga order."""

@@ -10,7 +10,7 @@ from dataclasses import asdict
 
 from fastapi import APIRouter, Depends
 from pydantic import SecretStr
-from shop_contracts.saga_steps import COMMIT_BY_ORDER
+from shop_contracts.saga_steps import COMMIT_BY_ORDER, REHOLD_BY_ORDER
 from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
 from shop_servicekit import Clock, Page, Problem, WindowDep, admin_guard, problem_responses
@@ -63,7 +63,11 @@ def internal_router(
             raise Problem(404, "reservation-not-found", "No such reservation", order_id=order_id)
         return ReservationView.of(committed)
 
-    @router.post("/reservations/by-order/{order_id}/rehold")
+    @router.post(
+        "/reservations/by-order/{order_id}/rehold",
+        responses=problem_responses(404, 409),
+        openapi_extra=route_tag(REHOLD_BY_ORDER),
+    )
     async def rehold_by_order(order_id: str) -> ReservationView:
         # A confirmed order whose hold ended: take its stock again, if it is still there.
         try:

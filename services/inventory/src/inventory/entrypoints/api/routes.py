@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
-from shop_contracts.saga_steps import HOLD_STOCK, RELEASE_HOLD, RELEASE_ORPHAN
+from shop_contracts.saga_steps import CONFIRM_ORDER_HOLD, HOLD_STOCK, RELEASE_HOLD, RELEASE_ORPHAN
 from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
 from shop_servicekit import Clock, Problem, budget_guard, problem_responses
@@ -133,7 +133,11 @@ def inventory_router(
             raise _committed(exc) from exc
         return ReservationView.of(_found(released, order_id=order_id))
 
-    @router.post("/reservations/by-order/{order_id}/confirm")
+    @router.post(
+        "/reservations/by-order/{order_id}/confirm",
+        responses=problem_responses(404, 409),
+        openapi_extra=route_tag(CONFIRM_ORDER_HOLD),
+    )
     async def post_confirm_by_order(order_id: str) -> ReservationView:
         # Checkout, once the order is stored: the hold no longer expires.
         try:
