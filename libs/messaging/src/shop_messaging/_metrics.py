@@ -20,3 +20,29 @@ EVENTS_CONSUMED = Counter(
 HANDLER_RETRIES = Counter(
     "shop_consumer_handler_retries", "Handler attempts that failed and were retried.", ["group"]
 )
+HANDLER_FAILURES = Counter(
+    "shop_consumer_handler_failures",
+    "Handler attempts that failed, by class (transient | permanent | unknown).",
+    ["group", "kind"],
+)
+PARTITIONS_PAUSED = Gauge(
+    "shop_consumer_partitions_paused",
+    "Partitions paused on a record that is waiting to be retried (a long outage shows here).",
+    ["group"],
+)
+DLQ_DEPTH = Gauge(
+    "shop_consumer_dlq_depth",
+    "Dead letters the automatic redrive has not yet passed, per group and DLQ topic.",
+    ["group", "topic"],
+)
+DLQ_REDRIVEN = Counter(
+    "shop_consumer_dlq_redriven",
+    "Dead letters sent back to their topic by the automatic redrive.",
+    ["group"],
+)
+DLQ_PARKED = Counter(
+    "shop_consumer_dlq_parked",
+    "Dead letters the redrive leaves parked for good (poison, or redriven too often): "
+    "alert on any increase; `replay-dlq` sends them back by hand.",
+    ["group"],
+)

@@ -2,8 +2,8 @@
 
 Exception
  +-- MailerUnavailable        the mail server refused or could not be reached (the Mailer)
- +-- RetryLater               not now: the consumer runner retries the event with backoff,
-      +-- RecipientUnknown        then dead-letters it (reconciliation resends later)
+ +-- RetryLater               not now: the consumer runner retries the event with backoff
+      +-- RecipientUnknown        for as long as it takes (registered as transient)
       +-- NotificationFailed
 """
 
