@@ -68,7 +68,8 @@ class ConsumerRunner:
 
     `idle_wait_ms` is how long a fetch waits on the broker for new records: a long wait
     costs nothing in latency (the broker answers as soon as a record arrives) and keeps
-    an idle consumer's loop quiet.
+    an idle consumer's loop quiet. It does delay a retry: a resumed partition is fetched
+    again once the fetch in flight returns.
     """
 
     def __init__(
