@@ -47,7 +47,7 @@ from ._dispatch import DLQ_REASON_HEADER, Handler
 from ._failures import Backoff, Failure, PermanentFailure, TransientFailure, classify
 from ._inbox import claim
 from ._outbox import NOTIFY_CHANNEL, Outbox
-from ._publisher import KafkaPublisher, Publisher, Record, ensure_topics
+from ._publisher import KafkaPublisher, Publisher, Record, UnpublishableRecord, ensure_topics
 from ._redrive import DlqRedrive
 from ._relay import OutboxRelay
 from ._replay import REPLAY_COUNT_HEADER, replay_dlq
@@ -82,6 +82,7 @@ __all__ = [
     "Record",
     "Subscriptions",
     "TransientFailure",
+    "UnpublishableRecord",
     "add_messaging_tables",
     "claim",
     "classify",

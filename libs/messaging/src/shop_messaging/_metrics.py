@@ -9,6 +9,11 @@ RELAY_LAG = Gauge(
     "shop_outbox_relay_lag_seconds",
     "Age of the oldest unpublished outbox row when the relay last looked (0 when empty).",
 )
+OUTBOX_PARKED = Counter(
+    "shop_outbox_parked",
+    "Outbox rows parked because the broker refuses them for good (alert on any).",
+    ["topic"],
+)
 RELAY_ERRORS = Counter(
     "shop_outbox_relay_errors", "Relay passes that failed (broker or database down)."
 )

@@ -3,6 +3,11 @@
 A row is marked published only after the broker acknowledged it, in the same transaction
 that locked it; if anything fails the transaction rolls back and the row is sent again on
 the next pass (consumers' inboxes make the duplicate harmless).
+
+A row the broker refuses for good (too large, no such topic) is parked instead: marked
+with `parked_at` and the reason, logged as an error and counted, and skipped from then on,
+so it cannot block the rows behind it. Events of the same key behind a parked row are
+published, so a consumer sees them without the parked one (docs/outbox-parking.md).
 """
 
 from __future__ import annotations
@@ -17,11 +22,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from ._metrics import EVENTS_PUBLISHED, RELAY_ERRORS, RELAY_LAG
+from ._metrics import EVENTS_PUBLISHED, OUTBOX_PARKED, RELAY_ERRORS, RELAY_LAG
 from ._outbox import NOTIFY_CHANNEL
-from ._publisher import Publisher, Record
+from ._publisher import Publisher, Record, UnpublishableRecord
 from ._tables import outbox_table
 
 log = logging.getLogger(__name__)
@@ -29,6 +34,10 @@ log = logging.getLogger(__name__)
 # One relay publishes at a time per database. SKIP LOCKED alone stops double sends, but two
 # relays taking consecutive batches could publish them out of order and break per-key order.
 _RELAY_LOCK_KEY = zlib.crc32(b"shop_messaging.outbox_relay")
+
+
+# Unpublished and not parked: what the relay still has to send.
+_WAITING = sa.and_(outbox_table.c.published_at.is_(None), outbox_table.c.parked_at.is_(None))
 
 
 class OutboxRelay:
@@ -42,7 +51,8 @@ class OutboxRelay:
         await relay.publish_once()                # tests: one pass, returns rows sent
 
     It wakes on the outbox's NOTIFY and otherwise polls every `poll_interval` seconds;
-    while the broker or database is down it retries with capped exponential backoff.
+    while the broker or database is down it retries with exponential backoff capped at
+    `max_backoff`: a few seconds, so events go out promptly once the broker is back.
     """
 
     def __init__(
@@ -52,7 +62,7 @@ class OutboxRelay:
         *,
         batch_size: int = 100,
         poll_interval: float = 1.0,
-        max_backoff: float = 30.0,
+        max_backoff: float = 3.0,
         notify_channel: str | None = NOTIFY_CHANNEL,
     ) -> None:
         self._engine = engine
@@ -82,7 +92,9 @@ class OutboxRelay:
                         outbox_table.c.payload,
                         sa.extract("epoch", sa.func.clock_timestamp() - outbox_table.c.created_at),
                     )
-                    .where(outbox_table.c.published_at.is_(None))
+                    .where(
+                        outbox_table.c.published_at.is_(None), outbox_table.c.parked_at.is_(None)
+                    )
                     .order_by(outbox_table.c.id)
                     .limit(self._batch_size)
                     .with_for_update(skip_locked=True)
@@ -91,7 +103,13 @@ class OutboxRelay:
             RELAY_LAG.set(float(rows[0][5]) if rows else 0.0)
             if not rows:
                 return 0
-            await self._publisher.publish([_record(row) for row in rows])
+            try:
+                await self._publisher.publish([_record(row) for row in rows])
+            except UnpublishableRecord as refused:
+                # Commit the parking alone; the rows around it go out on the next pass
+                # (those before it perhaps twice: the inboxes make that harmless).
+                await _park(conn, rows[refused.index], refused.reason)
+                return 0
             await conn.execute(
                 sa.update(outbox_table)
                 .where(outbox_table.c.id.in_([row.id for row in rows]))
@@ -161,6 +179,22 @@ class OutboxRelay:
 
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
+
+
+async def _park(conn: AsyncConnection, row: Any, reason: str) -> None:
+    await conn.execute(
+        sa.update(outbox_table)
+        .where(outbox_table.c.id == row.id)
+        .values(parked_at=sa.func.now(), park_reason=reason[:2000])
+    )
+    OUTBOX_PARKED.labels(row.topic).inc()
+    log.error(
+        "outbox row %d (%s) parked, never to be published: %s",
+        row.id,
+        row.topic,
+        reason,
+        extra={"outbox_id": row.id, "topic": row.topic},
+    )
 
 
 def _record(row: Any) -> Record:
