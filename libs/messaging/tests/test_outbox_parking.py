@@ -24,13 +24,13 @@ async def test_a_record_too_large_for_the_broker_is_parked_and_does_not_block_th
     order_id = f"ord_{uuid.uuid4().hex[:8]}"
     outbox = Outbox()
     async with session_factory() as session, session.begin():
-        huge = await outbox.add(session, OrderCancelled(order_id=order_id, reason="x" * 20_000))
+        huge = await outbox.add(session, OrderCancelled(order_id=order_id, reason="x" * 500))
         after = await outbox.add(session, OrderCancelled(order_id=order_id, reason="small"))
     start = await end_offsets(kafka_bootstrap_servers, topics.ORDERS)
     before = parked_total()
 
     # A producer whose request limit the first row exceeds: refused for good, every time.
-    async with KafkaPublisher(kafka_bootstrap_servers, max_request_size=10_000) as publisher:
+    async with KafkaPublisher(kafka_bootstrap_servers, max_request_size=600) as publisher:
         relay = OutboxRelay(engine, publisher)
         assert await relay.publish_once() == 0  # parks the huge row
         assert await relay.publish_once() == 1  # and the one behind it goes out
