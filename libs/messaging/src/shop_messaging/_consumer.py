@@ -112,6 +112,9 @@ class ConsumerRunner:
         self._consumer: AIOKafkaConsumer | None = None
         self._membership = Membership()
         self._retries: dict[TopicPartition, _Retry] = {}
+        # The highest offset this runner committed per partition: a log never shrinks, so
+        # a log that ends below it was reset (a memory-only broker restarted).
+        self._committed: dict[TopicPartition, int] = {}
         self._stopping = False
         self.assigned = asyncio.Event()
         """Set once the group has given this runner its partitions (useful in tests)."""
@@ -137,14 +140,17 @@ class ConsumerRunner:
         self._consumer = consumer
         try:
             while not self._stopping:
-                await self._after_rebalance(consumer)
                 self._resume_due(consumer)
                 batches = await consumer.getmany(timeout_ms=self._wait_ms())
                 if consumer.assignment():
                     self.assigned.set()
                 epoch = self._membership.epoch
+                # Checked before handling: a batch fetched right after an assignment may
+                # come from an offset the reset log should not be read from.
+                reset = await self._after_rebalance(consumer)
                 for partition, records in batches.items():
-                    await self._consume(consumer, partition, records, epoch)
+                    if partition not in reset:
+                        await self._consume(consumer, partition, records, epoch)
         finally:
             self._consumer = None
             self._set_paused_gauge(clear=True)
@@ -204,22 +210,26 @@ class ConsumerRunner:
             # memory-only broker). Committing would hide its first records from the group.
             log.warning("%s: offset %d is past the log's end %d; re-reading it from the start",
                         partition, offset, highwater)  # fmt: skip
-            consumer.seek_to_beginning(partition)
+            await consumer.seek_to_beginning(partition)
             return
         try:
             await consumer.commit({partition: offset})
+            self._committed[partition] = max(offset, self._committed.get(partition, 0))
         except (CommitFailedError, IllegalStateError):
             # Rebalanced away: the new owner re-reads the records and its inbox makes
             # that a no-op.
             log.warning("lost %s during a rebalance", partition)
 
-    async def _after_rebalance(self, consumer: AIOKafkaConsumer) -> None:
+    async def _after_rebalance(self, consumer: AIOKafkaConsumer) -> set[TopicPartition]:
         """After the group assigned partitions: forget retries of partitions no longer ours
-        and, for a partition whose committed offset is past its log's end (the broker
-        forgot its log but kept, or was sent, an old commit), read from the start."""
+        and read a partition from the start when its log was reset under us: it now ends
+        below an offset this runner committed, or below the group's committed offset (the
+        broker forgot its log but kept, or was sent, an old commit). The inbox turns every
+        re-read record into a no-op."""
         fresh = self._membership.take_assigned()
+        reset: set[TopicPartition] = set()
         if not fresh:
-            return
+            return reset
         owned = consumer.assignment()
         # A (re)assigned partition starts unpaused at its committed offset.
         self._retries = {tp: r for tp, r in self._retries.items() if tp in owned - fresh}
@@ -227,13 +237,21 @@ class ConsumerRunner:
         try:
             ends = await consumer.end_offsets(check)
             for tp in check:
-                committed = await consumer.committed(tp)
-                if committed is not None and committed > ends[tp]:
-                    log.warning("%s: committed %d is past the log's end %d; reading from the "
-                                "start", tp, committed, ends[tp])  # fmt: skip
-                    consumer.seek_to_beginning(tp)
+                committed = max(await consumer.committed(tp) or 0, self._committed.get(tp, 0))
+                if committed > ends[tp]:
+                    log.warning(
+                        "%s: offset %d was committed but the log ends at %d (it was "
+                        "reset); reading it from the start",
+                        tp,
+                        committed,
+                        ends[tp],
+                    )
+                    await consumer.seek_to_beginning(tp)
+                    self._committed.pop(tp, None)
+                    reset.add(tp)
         except Exception:
             log.warning("could not check the new assignment's offsets", exc_info=True)
+        return reset
 
     def _pause(
         self, consumer: AIOKafkaConsumer, partition: TopicPartition, offset: int, attempt: int
