@@ -7,7 +7,7 @@ the next pass (consumers' inboxes make the duplicate harmless).
 A row the broker refuses for good (too large, no such topic) is parked instead: marked
 with `parked_at` and the reason, logged as an error and counted, and skipped from then on,
 so it cannot block the rows behind it. Events of the same key behind a parked row are
-published, so a consumer sees them without the parked one (docs/outbox-parking.md).
+published, so a consumer sees them without the parked one (docs/messaging-failures.md).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import json
 import logging
 import random
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -50,7 +50,9 @@ class OutboxRelay:
 
         await relay.publish_once()                # tests: one pass, returns rows sent
 
-    It wakes on the outbox's NOTIFY and otherwise polls every `poll_interval` seconds;
+    It wakes on the outbox's NOTIFY and otherwise polls every `poll_interval` seconds, or
+    every `listening_poll_interval` while LISTEN works (polling is then only the fallback
+    for a notification lost with its connection, and an idle relay stays quiet);
     while the broker or database is down it retries with exponential backoff capped at
     `max_backoff`: a few seconds, so events go out promptly once the broker is back.
     """
@@ -62,6 +64,7 @@ class OutboxRelay:
         *,
         batch_size: int = 100,
         poll_interval: float = 1.0,
+        listening_poll_interval: float = 5.0,
         max_backoff: float = 3.0,
         notify_channel: str | None = NOTIFY_CHANNEL,
     ) -> None:
@@ -69,6 +72,7 @@ class OutboxRelay:
         self._publisher = publisher
         self._batch_size = batch_size
         self._poll_interval = poll_interval
+        self._listening_poll_interval = listening_poll_interval
         self._max_backoff = max_backoff
         self._notify_channel = notify_channel
         self._wake = asyncio.Event()
@@ -123,7 +127,7 @@ class OutboxRelay:
         """Publish until `stop()` is called or the task is cancelled."""
         self._stopping = False
         failures = 0
-        async with self._listening():
+        async with self._listening() as listening:
             while not self._stopping:
                 self._wake.clear()
                 try:
@@ -137,7 +141,9 @@ class OutboxRelay:
                     continue
                 failures = 0
                 if published < self._batch_size:
-                    await self._sleep(self._poll_interval)
+                    await self._sleep(
+                        self._listening_poll_interval if listening() else self._poll_interval
+                    )
 
     def stop(self) -> None:
         """Ask `run()` to return after the current pass."""
@@ -150,16 +156,17 @@ class OutboxRelay:
             await asyncio.wait_for(self._wake.wait(), seconds)
 
     @contextlib.asynccontextmanager
-    async def _listening(self) -> AsyncIterator[None]:
-        """LISTEN on a dedicated connection; any failure just leaves the relay polling."""
+    async def _listening(self) -> AsyncIterator[Callable[[], bool]]:
+        """LISTEN on a dedicated connection; any failure just leaves the relay polling.
+        Yields a check: is the LISTEN connection still open (a database restart closes it)?"""
         if self._notify_channel is None:
-            yield
+            yield lambda: False
             return
         try:
             conn = await self._engine.connect()
         except Exception:
             log.warning("outbox relay cannot LISTEN; polling only", exc_info=True)
-            yield
+            yield lambda: False
             return
         driver: Any = None
         try:
@@ -169,7 +176,7 @@ class OutboxRelay:
             driver = None
             log.warning("outbox relay cannot LISTEN; polling only", exc_info=True)
         try:
-            yield
+            yield lambda: driver is not None and not driver.is_closed()
         finally:
             with contextlib.suppress(Exception):
                 if driver is not None:

@@ -36,7 +36,7 @@ def _outbox_columns() -> list[sa.Column[Any]]:
 
 def _parking_columns() -> list[sa.Column[Any]]:
     # A row the broker refuses for good (too large, no such topic) is parked, not retried:
-    # the relay skips it, so the rows behind it still go out. See docs/outbox-parking.md.
+    # the relay skips it, so the rows behind it still go out. See docs/messaging-failures.md.
     return [
         sa.Column("parked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("park_reason", sa.Text, nullable=True),

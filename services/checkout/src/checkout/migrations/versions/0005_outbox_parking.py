@@ -1,5 +1,5 @@
 """The outbox can park a row the broker refuses for good (too large, no such topic), so it
-no longer blocks every later event (docs/outbox-parking.md).
+no longer blocks every later event (docs/messaging-failures.md).
 
 `IF NOT EXISTS`: a database created after this change already has the columns, since
 0001 creates the outbox through shop_messaging's current `create_messaging_tables`.
