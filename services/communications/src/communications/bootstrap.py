@@ -10,7 +10,7 @@ from shop_servicekit import Database, Worker, create_app, kafka_check, utc_now
 
 from communications.adapters.smtp import SmtpMailer
 from communications.application.notify import notify_customer
-from communications.domain.errors import RetryLater
+from communications.domain.errors import NotificationFailed
 from communications.entrypoints.api.internal import internal_router
 from communications.entrypoints.api.routes import communications_router
 from communications.entrypoints.worker import GROUP, subscriptions
@@ -73,12 +73,14 @@ def build_worker(settings: CommunicationsSettings, *, group: str = GROUP) -> Wor
         mailer=build_mailer(settings),
         mail_from=settings.mail_from,
     )
-    # RetryLater (mail server down, recipient not known yet) is retried for as long as it
-    # takes, with only that partition paused; it is never dead-lettered.
+    # The mail server down (NotificationFailed) is retried for as long as it takes, with
+    # only that partition paused, never dead-lettered. A recipient not known yet
+    # (RecipientUnknown) may never come: retried `retry_max_attempts` times, then
+    # dead-lettered, and redriven later, when its OrderConfirmed has most likely arrived.
     consume = messaging.consumer(
         group,
         table,
-        transient=(RetryLater,),
+        transient=(NotificationFailed,),
         max_attempts=settings.retry_max_attempts,
         backoff_base=settings.retry_backoff_seconds,
         backoff_max=settings.retry_backoff_max_seconds,

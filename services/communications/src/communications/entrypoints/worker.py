@@ -3,7 +3,7 @@
 
 One consumer for both topics: a shipment event waiting for its order's recipient
 (`RecipientUnknown`, retried) pauses only its own partition, so the OrderConfirmed that
-brings the recipient is read meanwhile.
+brings the recipient is read meanwhile; so does an event waiting for the mail server.
 """
 
 from functools import partial
