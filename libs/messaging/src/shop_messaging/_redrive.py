@@ -91,7 +91,7 @@ class DlqRedrive:
             depth = 0
             for tp in assigned:
                 sent += await self._partition(consumer, tp, ends[tp])
-                depth += ends[tp] - await consumer.position(tp)
+                depth += max(0, ends[tp] - await consumer.position(tp))
             DLQ_DEPTH.labels(self.group, self.dlq_topic).set(depth)
             return sent
         finally:
