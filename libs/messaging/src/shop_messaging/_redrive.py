@@ -45,7 +45,7 @@ class DlqRedrive:
         bootstrap_servers: str,
         publisher: Publisher,
         *,
-        interval: float = 30.0,
+        interval: float = 60.0,
         delay: float = 30.0,
         max_redrives: int = 5,
         consumer_options: Mapping[str, Any] | None = None,
