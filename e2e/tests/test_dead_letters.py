@@ -1,12 +1,10 @@
 """Dead letters: a record no consumer can decode goes to `<group>.dlq` with the error in its
-headers while the orders behind it flow on; a record dead-lettered for a transient cause
-(the mail server down past the retries) is delivered by the replay command once the cause
-is gone, exactly once."""
+headers while the orders behind it flow on, and the replay command sends it back. A
+transient cause (the mail server down) never dead-letters anything: test_outages.py."""
 
-import time
 import uuid
 
-from shop_e2e import ProcessControl, Shop
+from shop_e2e import Shop
 from shop_e2e.broker import partitions, produce_raw, read_topic
 from shop_e2e.checks import assert_every_service_agrees, fully_done
 from shop_e2e.report import Scenario
@@ -64,48 +62,3 @@ async def test_a_poison_record_is_dead_lettered_and_the_orders_behind_it_flow(
     after = await shop.place_order(customer, ITEMS)
     done = await shop.wait_for(after["order_id"], fully_done, timeout=45)
     await assert_every_service_agrees(shop, done, customer["email"])
-
-
-async def test_emails_dead_lettered_while_the_mail_server_was_down_are_sent_once_on_replay(
-    shop: Shop, control: ProcessControl, broker: str, report: Scenario
-) -> None:
-    bootstrap = broker
-    customer = shop.new_customer()
-    control.stop("smtp")
-    report.injected("smtp (the mail sink) stopped: communications' retries run out")
-    try:
-        placed = await shop.place_order(customer, ITEMS)
-        order_id = placed["order_id"]
-        # The order completes without its emails: nobody waits on communications.
-        await shop.wait_for(
-            order_id,
-            lambda o: o["status"] == "COMPLETED" and o["notification_status"] != "NOTIFIED",
-        )
-
-        async def both_dead_lettered() -> list[dict[str, bytes]]:
-            found = [
-                r.headers
-                for r in await read_topic(bootstrap, "communications.dlq")
-                if r.key == order_id.encode()
-            ]
-            assert len(found) == 2, f"{len(found)} of 2 events in communications.dlq"
-            return found
-
-        letters = await shop.wait_until(order_id, both_dead_lettered, timeout=60)
-        assert all(h["dlq_consumer_group"] == b"communications" for h in letters), letters
-        failed = await shop.notifications(order_id)
-        assert failed, "no notification attempt recorded"
-        assert all(n["status"] == "FAILED" for n in failed), failed
-    finally:
-        await control.start("smtp")
-
-    fixed = time.monotonic()
-    output = await shop.replay_dlq("communications")
-    report.measured("replay-dlq", output.strip())
-
-    order = await shop.wait_for(order_id, fully_done, timeout=45)
-    await assert_every_service_agrees(shop, order, customer["email"])  # one email per fact
-    report.measured("emails delivered after the replay", time.monotonic() - fixed, "s")
-    # A second replay finds nothing new to deliver, and no second email goes out.
-    await shop.replay_dlq("communications")
-    assert len(await shop.mails_to(customer["email"])) == 2

@@ -4,6 +4,10 @@ python -m shop_stack up [--foreground] [--timeout 60]
 python -m shop_stack status            # exit 1 if any expected process is down
 python -m shop_stack restart payment-work
 python -m shop_stack down
+
+`up` without `--foreground` (what `make up` and `make demo` run) starts a detached keeper,
+`up --foreground` in its own session (`stack` in status, var/log/stack.log), and returns
+once the stack is ready: the keeper restarts any process that dies until `down`.
 """
 
 from __future__ import annotations
@@ -14,10 +18,15 @@ import contextlib
 import logging
 import signal
 import sys
+import time
 
 from shop_stack.runner import StackError, StackRunner
+from shop_stack.spec import ProcessSpec
 from shop_stack.supervisor import Supervisor, SupervisorError
 from shop_stack.topology import StackConfig, Topology, build_topology
+
+KEEPER = "stack"
+KEEPER_GRACE = 60.0  # stopping every process of the stack, PostgreSQL last
 
 
 def _table(rows: list[tuple[str, ...]]) -> str:
@@ -35,16 +44,18 @@ async def _status_rows(topology: Topology, sup: Supervisor) -> tuple[list[tuple[
         rows.append((spec.name, str(state.pid or "-"), "yes" if state.alive else "no",
                      spec.url or "-", "200" if healthy else "down",
                      str(sup.log_file(spec.name))))  # fmt: skip
+    keeper = sup.pid(KEEPER)
+    if keeper is not None:  # not a service: up or not, it does not decide all_up
+        rows.append((KEEPER, str(keeper), "yes", "-", "-", str(sup.log_file(KEEPER))))
     return rows, all_up
 
 
 async def _up(runner: StackRunner, within: float, foreground: bool) -> int:
+    if not foreground:
+        return await _up_detached(runner, within)
     await runner.up(within)
     rows, _ = await _status_rows(runner.topology, runner.sup)
     print(_table(rows))
-    if not foreground:
-        print("The stack runs in the background; stop it with: python -m shop_stack down")
-        return 0
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -57,6 +68,43 @@ async def _up(runner: StackRunner, within: float, foreground: bool) -> int:
     return 0
 
 
+async def _up_detached(runner: StackRunner, within: float) -> int:
+    """Start the keeper (unless one runs) and wait until the whole stack is ready."""
+    sup = runner.sup
+    if sup.pid(KEEPER) is None:
+        sup.start(keeper_spec(within))
+    deadline = time.monotonic() + within + 30
+    while True:
+        code = sup.exited(KEEPER)
+        if code is not None:
+            print(f"error: the stack did not start (exit {code}); last lines of "
+                  f"{sup.log_file(KEEPER)}:\n{sup.tail(KEEPER, 40)}", file=sys.stderr)  # fmt: skip
+            return 1
+        rows, all_up = await _status_rows(runner.topology, sup)
+        if all_up or time.monotonic() > deadline:
+            print(_table(rows))
+            if not all_up:
+                print(f"error: not ready in time; see {sup.log_file(KEEPER)}", file=sys.stderr)
+                return 1
+            print(f"The stack runs in the background, kept alive by pid {sup.pid(KEEPER)} "
+                  "(restarts what dies); stop it with: python -m shop_stack down")  # fmt: skip
+            return 0
+        await asyncio.sleep(0.5)
+
+
+def keeper_spec(within: float) -> ProcessSpec:
+    """`up --foreground` as a supervised process of its own: it starts the stack, restarts
+    what dies, and stops everything on SIGTERM (`down` gives it time to)."""
+    argv = (sys.executable, "-m", "shop_stack", "up", "--foreground", "--timeout", str(within))
+    return ProcessSpec(KEEPER, argv, env={"PYTHONUNBUFFERED": "1"}, kind="keeper")
+
+
+def _down(runner: StackRunner) -> list[str]:
+    # The keeper first: left running, it would restart what the rest of `down` stops.
+    stopped = [KEEPER] if runner.sup.stop(KEEPER, grace=KEEPER_GRACE) else []
+    return stopped + runner.down([n for n in runner.sup.names() if n != KEEPER])
+
+
 async def _run(args: argparse.Namespace) -> int:
     config = StackConfig.from_env()
     topology = build_topology(config)
@@ -65,7 +113,7 @@ async def _run(args: argparse.Namespace) -> int:
     if args.cmd == "up":
         return await _up(runner, args.timeout, args.foreground)
     if args.cmd == "down":
-        stopped = runner.down()
+        stopped = _down(runner)
         print("stopped: " + (", ".join(stopped) or "nothing was running"))
         return 0
     if args.cmd == "status":

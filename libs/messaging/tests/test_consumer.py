@@ -24,6 +24,8 @@ from .kafka import produce, read
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 # Tansu lets a group member in after about half the session timeout: keep it short.
 FAST_JOIN = {"session_timeout_ms": 1000, "heartbeat_interval_ms": 300}
+# A retried record is fetched again once the fetch in flight returns: keep that wait short.
+QUICK_RETRIES = {"backoff_base": 0.01, "idle_wait_ms": 200}
 
 
 def encoded(
@@ -58,9 +60,8 @@ async def running(
             factory,
             bootstrap_servers=bootstrap,
             publisher=publisher,
-            backoff_base=0.01,
             consumer_options=FAST_JOIN,
-            **options,
+            **{**QUICK_RETRIES, **options},
         )
         task = asyncio.create_task(runner.run())
         try:

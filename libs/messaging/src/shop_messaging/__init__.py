@@ -33,13 +33,22 @@ transaction, thanks to the inbox. Decoding errors are `shop_contracts` exception
     ContractError
      +-- PoisonEvent          -> dead-lettered at once
      +-- UnknownEventType     -> skipped
+
+A handler's failure is classified (`classify`): a transient one (database or mail server
+unreachable, a dependency timing out, `TransientFailure`) pauses the partition and is
+retried for as long as it takes; a permanent one (`PermanentFailure`, invalid data) is
+dead-lettered at once; any other is retried a few times, then dead-lettered. Dead
+letters are redriven automatically with a growing delay (`DlqRedrive`).
 """
 
-from ._consumer import ConsumerRunner, Handler
+from ._consumer import ConsumerRunner
 from ._context import correlated, current_traceparent
+from ._dispatch import DLQ_REASON_HEADER, Handler
+from ._failures import Backoff, Failure, PermanentFailure, TransientFailure, classify
 from ._inbox import claim
 from ._outbox import NOTIFY_CHANNEL, Outbox
-from ._publisher import KafkaPublisher, Publisher, Record, ensure_topics
+from ._publisher import KafkaPublisher, Publisher, Record, UnpublishableRecord, ensure_topics
+from ._redrive import DlqRedrive
 from ._relay import OutboxRelay
 from ._replay import REPLAY_COUNT_HEADER, replay_dlq
 from ._tables import (
@@ -53,22 +62,30 @@ from ._tables import (
 from ._worker import MessagingWorker, Subscriptions, topics_of
 
 __all__ = [
+    "DLQ_REASON_HEADER",
     "INBOX",
     "NOTIFY_CHANNEL",
     "OUTBOX",
     "REPLAY_COUNT_HEADER",
+    "Backoff",
     "ConsumerRunner",
+    "DlqRedrive",
+    "Failure",
     "Handler",
     "KafkaPublisher",
     "MessagingTables",
     "MessagingWorker",
     "Outbox",
     "OutboxRelay",
+    "PermanentFailure",
     "Publisher",
     "Record",
     "Subscriptions",
+    "TransientFailure",
+    "UnpublishableRecord",
     "add_messaging_tables",
     "claim",
+    "classify",
     "correlated",
     "create_messaging_tables",
     "current_traceparent",

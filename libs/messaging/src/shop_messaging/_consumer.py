@@ -1,35 +1,47 @@
 """The consumer runner: Kafka records in, handlers run exactly once per event (per group).
 
 For each record, in partition order: decode; claim the event id in the inbox and run the
-handler in one database transaction; commit; only then commit the Kafka offset. A crash
-anywhere replays the record, and the inbox turns the replay into a no-op.
+handler in one database transaction; commit. Once per fetched batch and partition, commit
+the Kafka offset after the last record handled. A crash anywhere replays records whose
+offset was not committed, and the inbox turns each replay into a no-op.
+
+A failing handler pauses only its partition (see `_failures`): the record is retried with
+capped backoff while the other partitions go on, so one key's events stay in order.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import random
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError
-from opentelemetry import propagate, trace
-from shop_contracts import CloudEvent, Event, PoisonEvent, UnknownEventType, from_kafka, topics
+from shop_contracts import Event, topics
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from ._context import correlated
-from ._inbox import claim
-from ._metrics import EVENTS_CONSUMED, HANDLER_RETRIES
-from ._publisher import Publisher, Record, ensure_topics
+from ._dispatch import Dispatcher, Handler, Outcome
+from ._failures import Backoff
+from ._membership import Membership
+from ._metrics import PARTITIONS_PAUSED
+from ._publisher import Publisher, ensure_topics
 
 log = logging.getLogger(__name__)
-_tracer = trace.get_tracer("shop_messaging")
 
-Handler = Callable[[AsyncSession, CloudEvent[Any]], Awaitable[None]]
-"""`async def handle_order_confirmed(session, event) -> None`; never commits itself."""
+__all__ = ["ConsumerRunner", "Handler"]
+
+
+@dataclass
+class _Retry:
+    """A partition paused on the record at `offset`, to be fetched again at `due`."""
+
+    offset: int
+    attempt: int
+    due: float
+    resumed: bool = False
 
 
 class ConsumerRunner:
@@ -42,15 +54,22 @@ class ConsumerRunner:
             session_factory,
             bootstrap_servers="127.0.0.1:9092",
             publisher=publisher,          # for dead letters
+            transient=(RetryLater,),      # the service's own "not now" exceptions
         )
         task = asyncio.create_task(runner.run())
         ...
         runner.stop(); await task
 
     Events of types with no handler (or unknown to this version) are skipped. Poison
-    records go straight to `<group>.dlq`; a handler that keeps failing is retried
-    `max_attempts` times with exponential backoff and jitter, then dead-lettered. Either
-    way the runner moves on to the next record.
+    records and permanent failures go straight to `<group>.dlq`. A transient failure is
+    retried for as long as it takes; any other failure `max_attempts` times, then it is
+    dead-lettered. Retries wait `backoff_base * 2^n` (capped at `backoff_max`, jittered)
+    with the partition paused; the loop keeps serving the group's other partitions.
+
+    `idle_wait_ms` is how long a fetch waits on the broker for new records: a long wait
+    costs nothing in latency (the broker answers as soon as a record arrives) and keeps
+    an idle consumer's loop quiet. It does delay a retry: a resumed partition is fetched
+    again once the fetch in flight returns.
     """
 
     def __init__(
@@ -65,25 +84,37 @@ class ConsumerRunner:
         max_attempts: int = 5,
         backoff_base: float = 0.2,
         backoff_max: float = 10.0,
+        transient: tuple[type[BaseException], ...] = (),
+        permanent: tuple[type[BaseException], ...] = (),
+        idle_wait_ms: int = 2000,
         create_dlq_topic: bool = True,
         consumer_options: Mapping[str, Any] | None = None,
     ) -> None:
         self.group_id = group_id
         self.dlq_topic = _dlq_topic(group_id)
         self._topics = list(topics)
-        self._handlers = {
-            key if isinstance(key, str) else key.event_type: handler
-            for key, handler in handlers.items()
-        }
-        self._session_factory = session_factory
+        self._dispatcher = Dispatcher(
+            group_id,
+            handlers,
+            session_factory,
+            publisher=publisher,
+            dlq_topic=self.dlq_topic,
+            transient=transient,
+            permanent=permanent,
+            backoff=Backoff(backoff_base, backoff_max),
+        )
         self._bootstrap_servers = bootstrap_servers
-        self._publisher = publisher
         self._max_attempts = max_attempts
-        self._backoff_base = backoff_base
-        self._backoff_max = backoff_max
+        self._backoff = Backoff(backoff_base, backoff_max)
+        self._idle_wait_ms = idle_wait_ms
         self._create_dlq_topic = create_dlq_topic
-        self._consumer_options = dict(consumer_options or {})
+        self._consumer_options = {"fetch_max_wait_ms": idle_wait_ms, **(consumer_options or {})}
         self._consumer: AIOKafkaConsumer | None = None
+        self._membership = Membership()
+        self._retries: dict[TopicPartition, _Retry] = {}
+        # The highest offset this runner committed per partition: a log never shrinks, so
+        # a log that ends below it was reset (a memory-only broker restarted).
+        self._committed: dict[TopicPartition, int] = {}
         self._stopping = False
         self.assigned = asyncio.Event()
         """Set once the group has given this runner its partitions (useful in tests)."""
@@ -97,32 +128,32 @@ class ConsumerRunner:
             except Exception:
                 log.warning("could not create %s; relying on auto-create", self.dlq_topic)
         consumer = AIOKafkaConsumer(
-            *self._topics,
             bootstrap_servers=self._bootstrap_servers,
             group_id=self.group_id,
             enable_auto_commit=False,  # offsets are committed after the database commit
             auto_offset_reset="earliest",
             **self._consumer_options,
         )
+        self._membership = Membership()
+        consumer.subscribe(self._topics, listener=self._membership)
         await consumer.start()
         self._consumer = consumer
         try:
             while not self._stopping:
-                batches = await consumer.getmany(timeout_ms=200)
+                self._resume_due(consumer)
+                batches = await consumer.getmany(timeout_ms=self._wait_ms())
                 if consumer.assignment():
                     self.assigned.set()
+                epoch = self._membership.epoch
+                # Checked before handling: a batch fetched right after an assignment may
+                # come from an offset the reset log should not be read from.
+                reset = await self._after_rebalance(consumer)
                 for partition, records in batches.items():
-                    for record in records:
-                        await self._process(record)
-                        try:
-                            await consumer.commit({partition: record.offset + 1})
-                        except (CommitFailedError, IllegalStateError):
-                            # Rebalanced away mid-batch: the new owner re-reads the record
-                            # and its inbox makes that a no-op.
-                            log.warning("lost %s during a rebalance", partition)
-                            break
+                    if partition not in reset:
+                        await self._consume(consumer, partition, records, epoch)
         finally:
             self._consumer = None
+            self._set_paused_gauge(clear=True)
             await consumer.stop()
 
     def stop(self) -> None:
@@ -142,125 +173,114 @@ class ConsumerRunner:
         ends = await consumer.end_offsets(partitions)
         return {tp: ends[tp] - ((await consumer.committed(tp)) or 0) for tp in partitions}
 
-    async def _process(self, record: ConsumerRecord[bytes, bytes]) -> None:
-        headers = list(record.headers)
-        try:
-            event = from_kafka(record.key, record.value, headers)
-        except PoisonEvent as exc:
-            log.error("poison record %s:%d@%d: %s", *_where(record), exc)
-            await self._dead_letter(record, exc, "unknown")
-            return
-        except UnknownEventType as exc:
-            log.info("skipping %s (%s:%d@%d)", exc, *_where(record))
-            EVENTS_CONSUMED.labels(self.group_id, exc.event_type, "skipped").inc()
-            return
-        handler = self._handlers.get(event.type)
-        if handler is None:
-            EVENTS_CONSUMED.labels(self.group_id, event.type, "skipped").inc()
-            return
-        with self._span(record, event):
-            await self._handle(record, event, handler)
-
-    async def _handle(
-        self, record: ConsumerRecord[bytes, bytes], event: CloudEvent[Event], handler: Handler
+    async def _consume(
+        self,
+        consumer: AIOKafkaConsumer,
+        partition: TopicPartition,
+        records: list[ConsumerRecord[bytes, bytes]],
+        epoch: int,
     ) -> None:
-        for attempt in range(1, self._max_attempts + 1):
-            try:
-                async with self._session_factory() as session, session.begin():
-                    if not await claim(session, self.group_id, event.id):
-                        EVENTS_CONSUMED.labels(self.group_id, event.type, "duplicate").inc()
-                        return
-                    await handler(session, event)
-                EVENTS_CONSUMED.labels(self.group_id, event.type, "handled").inc()
-                # One line per handled event, in the event's correlation chain, so
-                # `grep <order id>` in a worker's log shows what it did with the order.
-                log.info(
-                    "handled %s %s",
-                    event.type.rsplit(".", 2)[-2],
-                    event.id,
-                    extra={
-                        "event_type": event.type,
-                        "event_id": event.id,
-                        "subject": event.subject,
-                    },
-                )
-                return
-            except Exception as exc:
-                if attempt == self._max_attempts:
-                    log.exception("giving up on %s after %d attempts", event.id, attempt)
-                    await self._dead_letter(record, exc, event.type)
-                    return
-                HANDLER_RETRIES.labels(self.group_id).inc()
-                delay = self._backoff(attempt)
-                log.warning(
-                    "handler failed for %s (attempt %d), retrying in %.2fs: %r",
-                    event.id,
-                    attempt,
-                    delay,
-                    exc,
-                )
-                await asyncio.sleep(delay)
-
-    async def _dead_letter(
-        self, record: ConsumerRecord[bytes, bytes], error: Exception, event_type: str
-    ) -> None:
-        headers = [(k, v) for k, v in record.headers if not k.startswith("dlq_")]
-        headers += [
-            ("dlq_error", f"{type(error).__name__}: {error}"[:2000].encode()),
-            ("dlq_original_topic", record.topic.encode()),
-            ("dlq_original_partition", str(record.partition).encode()),
-            ("dlq_original_offset", str(record.offset).encode()),
-            ("dlq_consumer_group", self.group_id.encode()),
-        ]
-        dead = Record(self.dlq_topic, record.key, record.value or b"", headers)
-        attempt = 0
-        # Never commit the offset of a record that is neither handled nor dead-lettered:
-        # while the broker refuses the dead letter, wait here.
-        while True:
-            try:
-                await self._publisher.publish([dead])
+        """Handle one fetched batch of one partition in order; commit once, after the last
+        record handled. Stops at a record to retry, and drops the rest of the batch when
+        the group rebalanced meanwhile (those offsets belong to the old membership)."""
+        handled_up_to: int | None = None
+        for record in records:
+            if self._stopping or self._membership.epoch != epoch:
                 break
-            except Exception:
-                attempt += 1
-                log.warning("cannot publish to %s; retrying", self.dlq_topic, exc_info=True)
-                await asyncio.sleep(self._backoff(attempt))
-        EVENTS_CONSUMED.labels(self.group_id, event_type, "dead_lettered").inc()
+            retry = self._retries.get(partition)
+            attempt = retry.attempt + 1 if retry and retry.offset == record.offset else 1
+            outcome = await self._dispatcher.process(record, attempt, self._max_attempts)
+            if outcome is Outcome.RETRY:
+                self._pause(consumer, partition, record.offset, attempt)
+                break
+            self._retries.pop(partition, None)
+            handled_up_to = record.offset + 1
+        if handled_up_to is not None:
+            await self._commit(consumer, partition, handled_up_to, epoch)
+        self._set_paused_gauge()
 
-    def _backoff(self, attempt: int) -> float:
-        ceiling = min(self._backoff_max, self._backoff_base * 2 ** (attempt - 1))
-        return float(ceiling / 2 + random.uniform(0, ceiling / 2))  # "equal jitter"
+    async def _commit(
+        self, consumer: AIOKafkaConsumer, partition: TopicPartition, offset: int, epoch: int
+    ) -> None:
+        if self._membership.epoch != epoch:
+            return  # rebalanced while handling: the new owner re-reads; the inbox dedups
+        highwater = consumer.highwater(partition)
+        if highwater is not None and offset > highwater:
+            # The broker's log is shorter than what we handled: it was reset (a restarted
+            # memory-only broker). Committing would hide its first records from the group.
+            log.warning("%s: offset %d is past the log's end %d; re-reading it from the start",
+                        partition, offset, highwater)  # fmt: skip
+            await consumer.seek_to_beginning(partition)
+            return
+        try:
+            await consumer.commit({partition: offset})
+            self._committed[partition] = max(offset, self._committed.get(partition, 0))
+        except (CommitFailedError, IllegalStateError):
+            # Rebalanced away: the new owner re-reads the records and its inbox makes
+            # that a no-op.
+            log.warning("lost %s during a rebalance", partition)
 
-    @contextlib.contextmanager
-    def _span(
-        self, record: ConsumerRecord[bytes, bytes], event: CloudEvent[Event]
-    ) -> Iterator[None]:
-        carrier = {k: v.decode(errors="replace") for k, v in record.headers if k in _TRACE_HEADERS}
-        # The handler's log lines and the events it writes continue this correlation chain.
-        with (
-            _tracer.start_as_current_span(
-                f"{record.topic} process",
-                context=propagate.extract(carrier),
-                kind=trace.SpanKind.CONSUMER,
-                attributes={
-                    "messaging.system": "kafka",
-                    "messaging.destination.name": record.topic,
-                    "messaging.consumer.group.name": self.group_id,
-                    "messaging.message.id": event.id,
-                    "cloudevents.event_type": event.type,
-                    "cloudevents.event_subject": event.subject,
-                },
-            ),
-            correlated(event),
-        ):
-            yield
+    async def _after_rebalance(self, consumer: AIOKafkaConsumer) -> set[TopicPartition]:
+        """After the group assigned partitions: forget retries of partitions no longer ours
+        and read a partition from the start when its log was reset under us: it now ends
+        below an offset this runner committed, or below the group's committed offset (the
+        broker forgot its log but kept, or was sent, an old commit). The inbox turns every
+        re-read record into a no-op."""
+        fresh = self._membership.take_assigned()
+        reset: set[TopicPartition] = set()
+        if not fresh:
+            return reset
+        owned = consumer.assignment()
+        # A (re)assigned partition starts unpaused at its committed offset.
+        self._retries = {tp: r for tp, r in self._retries.items() if tp in owned - fresh}
+        check = [tp for tp in fresh if tp in owned]
+        try:
+            ends = await consumer.end_offsets(check)
+            for tp in check:
+                committed = max(await consumer.committed(tp) or 0, self._committed.get(tp, 0))
+                if committed > ends[tp]:
+                    log.warning(
+                        "%s: offset %d was committed but the log ends at %d (it was "
+                        "reset); reading it from the start",
+                        tp,
+                        committed,
+                        ends[tp],
+                    )
+                    await consumer.seek_to_beginning(tp)
+                    self._committed.pop(tp, None)
+                    reset.add(tp)
+        except Exception:
+            log.warning("could not check the new assignment's offsets", exc_info=True)
+        return reset
 
+    def _pause(
+        self, consumer: AIOKafkaConsumer, partition: TopicPartition, offset: int, attempt: int
+    ) -> None:
+        delay = self._backoff.delay(attempt)
+        self._retries[partition] = _Retry(offset, attempt, time.monotonic() + delay)
+        consumer.seek(partition, offset)  # the record comes again when resumed
+        consumer.pause(partition)
 
-_TRACE_HEADERS = frozenset(("traceparent", "tracestate"))
+    def _resume_due(self, consumer: AIOKafkaConsumer) -> None:
+        now = time.monotonic()
+        paused = consumer.paused()
+        for partition, retry in self._retries.items():
+            if not retry.resumed and retry.due <= now:
+                retry.resumed = True
+                if partition in paused:
+                    consumer.resume(partition)
+
+    def _wait_ms(self) -> int:
+        """Fetch wait: until the next paused partition is due, at most `idle_wait_ms`."""
+        due = [r.due for r in self._retries.values() if not r.resumed]
+        if not due:
+            return self._idle_wait_ms
+        return max(0, min(self._idle_wait_ms, int((min(due) - time.monotonic()) * 1000)))
+
+    def _set_paused_gauge(self, *, clear: bool = False) -> None:
+        paused = 0 if clear else sum(1 for r in self._retries.values() if not r.resumed)
+        PARTITIONS_PAUSED.labels(self.group_id).set(paused)
 
 
 def _dlq_topic(group_id: str) -> str:
     return topics.dlq(group_id)
-
-
-def _where(record: ConsumerRecord[bytes, bytes]) -> tuple[str, int, int]:
-    return record.topic, record.partition, record.offset

@@ -9,6 +9,11 @@ RELAY_LAG = Gauge(
     "shop_outbox_relay_lag_seconds",
     "Age of the oldest unpublished outbox row when the relay last looked (0 when empty).",
 )
+OUTBOX_PARKED = Counter(
+    "shop_outbox_parked",
+    "Outbox rows parked because the broker refuses them for good (alert on any).",
+    ["topic"],
+)
 RELAY_ERRORS = Counter(
     "shop_outbox_relay_errors", "Relay passes that failed (broker or database down)."
 )
@@ -19,4 +24,30 @@ EVENTS_CONSUMED = Counter(
 )
 HANDLER_RETRIES = Counter(
     "shop_consumer_handler_retries", "Handler attempts that failed and were retried.", ["group"]
+)
+HANDLER_FAILURES = Counter(
+    "shop_consumer_handler_failures",
+    "Handler attempts that failed, by class (transient | permanent | unknown).",
+    ["group", "kind"],
+)
+PARTITIONS_PAUSED = Gauge(
+    "shop_consumer_partitions_paused",
+    "Partitions paused on a record that is waiting to be retried (a long outage shows here).",
+    ["group"],
+)
+DLQ_DEPTH = Gauge(
+    "shop_consumer_dlq_depth",
+    "Dead letters the automatic redrive has not yet passed, per group and DLQ topic.",
+    ["group", "topic"],
+)
+DLQ_REDRIVEN = Counter(
+    "shop_consumer_dlq_redriven",
+    "Dead letters sent back to their topic by the automatic redrive.",
+    ["group"],
+)
+DLQ_PARKED = Counter(
+    "shop_consumer_dlq_parked",
+    "Dead letters the redrive leaves parked for good (poison, or redriven too often): "
+    "alert on any increase; `replay-dlq` sends them back by hand.",
+    ["group"],
 )

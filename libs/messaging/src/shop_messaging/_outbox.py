@@ -62,7 +62,8 @@ class Outbox:
         return envelope
 
     async def requeue(self, session: AsyncSession, event_id: str) -> bool:
-        """Mark a published event unpublished, so the relay sends it again (a repair).
+        """Mark a published (or parked) event unpublished, so the relay sends it again (a
+        repair; for a parked row, once its cause is fixed).
 
         async with session.begin():
             found = await outbox.requeue(session, "evt_...")
@@ -70,7 +71,7 @@ class Outbox:
         result: Any = await session.execute(
             sa.update(outbox_table)
             .where(outbox_table.c.event_id == event_id)
-            .values(published_at=None)
+            .values(published_at=None, parked_at=None, park_reason=None)
         )
         if result.rowcount:
             await session.execute(self._notify)

@@ -11,9 +11,10 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 from aiokafka import AIOKafkaProducer
+from aiokafka import errors as Errors
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 log = logging.getLogger(__name__)
@@ -31,11 +32,33 @@ class Record:
     headers: Sequence[tuple[str, bytes]] = ()
 
 
+class UnpublishableRecord(Exception):
+    """The broker (or the producer) refuses `records[index]` for good: too large, or its
+    topic does not exist. Sending it again cannot succeed; the other records may."""
+
+    def __init__(self, index: int, reason: str) -> None:
+        super().__init__(f"record {index} cannot be published: {reason}")
+        self.index = index
+        self.reason = reason
+
+
+# Refusals that sending again cannot change (a missing topic is checked apart: a broker
+# that is down reports it the same way).
+_PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
+    Errors.MessageSizeTooLargeError,
+    Errors.RecordListTooLargeError,
+    Errors.InvalidTopicError,
+    Errors.TopicAuthorizationFailedError,
+)
+
+
 class Publisher(Protocol):
     """What the relay, the runner and replay need from a producer (fake it in unit tests)."""
 
     async def publish(self, records: Sequence[Record]) -> None:
-        """Send records in order; return once the broker acknowledged every one."""
+        """Send records in order; return once the broker acknowledged every one.
+
+        Raises `UnpublishableRecord` for a record that can never be sent."""
 
 
 class KafkaPublisher:
@@ -91,13 +114,38 @@ class KafkaPublisher:
         records with the same key reach the broker in the order given.
         """
         pending: list[asyncio.Future[Any]] = []
-        for record in records:
-            pending.append(
-                await self._producer.send(
-                    record.topic, record.value, key=record.key, headers=list(record.headers)
+        for index, record in enumerate(records):
+            try:
+                pending.append(
+                    await self._producer.send(
+                        record.topic, record.value, key=record.key, headers=list(record.headers)
+                    )
                 )
-            )
-        await asyncio.gather(*pending)
+            except Exception as exc:
+                await asyncio.gather(*pending, return_exceptions=True)  # settle those queued
+                await self._raise_for(index, record, exc)
+        results = await asyncio.gather(*pending, return_exceptions=True)
+        for index, result in enumerate(results):
+            if isinstance(result, BaseException):
+                await self._raise_for(index, records[index], result)
+
+    async def _raise_for(self, index: int, record: Record, error: BaseException) -> NoReturn:
+        if isinstance(error, _PERMANENT_ERRORS):
+            raise UnpublishableRecord(index, f"{type(error).__name__}: {error}") from error
+        if isinstance(error, Errors.UnknownTopicOrPartitionError) and await self._missing(
+            record.topic
+        ):
+            raise UnpublishableRecord(index, f"topic {record.topic!r} does not exist") from error
+        raise error
+
+    async def _missing(self, topic: str) -> bool:
+        """True only when the broker answers and does not know `topic` (a broker that is
+        down also makes the producer report an unknown topic)."""
+        try:
+            metadata = await self._producer.client.fetch_all_metadata()
+        except Exception:
+            return False
+        return bool(metadata.brokers()) and topic not in metadata.topics()
 
 
 async def ensure_topics(

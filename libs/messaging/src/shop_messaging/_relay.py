@@ -3,6 +3,11 @@
 A row is marked published only after the broker acknowledged it, in the same transaction
 that locked it; if anything fails the transaction rolls back and the row is sent again on
 the next pass (consumers' inboxes make the duplicate harmless).
+
+A row the broker refuses for good (too large, no such topic) is parked instead: marked
+with `parked_at` and the reason, logged as an error and counted, and skipped from then on,
+so it cannot block the rows behind it. Events of the same key behind a parked row are
+published, so a consumer sees them without the parked one (docs/messaging-failures.md).
 """
 
 from __future__ import annotations
@@ -13,15 +18,15 @@ import json
 import logging
 import random
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from ._metrics import EVENTS_PUBLISHED, RELAY_ERRORS, RELAY_LAG
+from ._metrics import EVENTS_PUBLISHED, OUTBOX_PARKED, RELAY_ERRORS, RELAY_LAG
 from ._outbox import NOTIFY_CHANNEL
-from ._publisher import Publisher, Record
+from ._publisher import Publisher, Record, UnpublishableRecord
 from ._tables import outbox_table
 
 log = logging.getLogger(__name__)
@@ -29,6 +34,10 @@ log = logging.getLogger(__name__)
 # One relay publishes at a time per database. SKIP LOCKED alone stops double sends, but two
 # relays taking consecutive batches could publish them out of order and break per-key order.
 _RELAY_LOCK_KEY = zlib.crc32(b"shop_messaging.outbox_relay")
+
+
+# Unpublished and not parked: what the relay still has to send.
+_WAITING = sa.and_(outbox_table.c.published_at.is_(None), outbox_table.c.parked_at.is_(None))
 
 
 class OutboxRelay:
@@ -41,8 +50,11 @@ class OutboxRelay:
 
         await relay.publish_once()                # tests: one pass, returns rows sent
 
-    It wakes on the outbox's NOTIFY and otherwise polls every `poll_interval` seconds;
-    while the broker or database is down it retries with capped exponential backoff.
+    It wakes on the outbox's NOTIFY and otherwise polls every `poll_interval` seconds, or
+    every `listening_poll_interval` while LISTEN works (polling is then only the fallback
+    for a notification lost with its connection, and an idle relay stays quiet);
+    while the broker or database is down it retries with exponential backoff capped at
+    `max_backoff`: a few seconds, so events go out promptly once the broker is back.
     """
 
     def __init__(
@@ -52,13 +64,15 @@ class OutboxRelay:
         *,
         batch_size: int = 100,
         poll_interval: float = 1.0,
-        max_backoff: float = 30.0,
+        listening_poll_interval: float = 5.0,
+        max_backoff: float = 3.0,
         notify_channel: str | None = NOTIFY_CHANNEL,
     ) -> None:
         self._engine = engine
         self._publisher = publisher
         self._batch_size = batch_size
         self._poll_interval = poll_interval
+        self._listening_poll_interval = listening_poll_interval
         self._max_backoff = max_backoff
         self._notify_channel = notify_channel
         self._wake = asyncio.Event()
@@ -82,7 +96,9 @@ class OutboxRelay:
                         outbox_table.c.payload,
                         sa.extract("epoch", sa.func.clock_timestamp() - outbox_table.c.created_at),
                     )
-                    .where(outbox_table.c.published_at.is_(None))
+                    .where(
+                        outbox_table.c.published_at.is_(None), outbox_table.c.parked_at.is_(None)
+                    )
                     .order_by(outbox_table.c.id)
                     .limit(self._batch_size)
                     .with_for_update(skip_locked=True)
@@ -91,7 +107,13 @@ class OutboxRelay:
             RELAY_LAG.set(float(rows[0][5]) if rows else 0.0)
             if not rows:
                 return 0
-            await self._publisher.publish([_record(row) for row in rows])
+            try:
+                await self._publisher.publish([_record(row) for row in rows])
+            except UnpublishableRecord as refused:
+                # Commit the parking alone; the rows around it go out on the next pass
+                # (those before it perhaps twice: the inboxes make that harmless).
+                await _park(conn, rows[refused.index], refused.reason)
+                return 0
             await conn.execute(
                 sa.update(outbox_table)
                 .where(outbox_table.c.id.in_([row.id for row in rows]))
@@ -105,7 +127,7 @@ class OutboxRelay:
         """Publish until `stop()` is called or the task is cancelled."""
         self._stopping = False
         failures = 0
-        async with self._listening():
+        async with self._listening() as listening:
             while not self._stopping:
                 self._wake.clear()
                 try:
@@ -119,7 +141,9 @@ class OutboxRelay:
                     continue
                 failures = 0
                 if published < self._batch_size:
-                    await self._sleep(self._poll_interval)
+                    await self._sleep(
+                        self._listening_poll_interval if listening() else self._poll_interval
+                    )
 
     def stop(self) -> None:
         """Ask `run()` to return after the current pass."""
@@ -132,16 +156,17 @@ class OutboxRelay:
             await asyncio.wait_for(self._wake.wait(), seconds)
 
     @contextlib.asynccontextmanager
-    async def _listening(self) -> AsyncIterator[None]:
-        """LISTEN on a dedicated connection; any failure just leaves the relay polling."""
+    async def _listening(self) -> AsyncIterator[Callable[[], bool]]:
+        """LISTEN on a dedicated connection; any failure just leaves the relay polling.
+        Yields a check: is the LISTEN connection still open (a database restart closes it)?"""
         if self._notify_channel is None:
-            yield
+            yield lambda: False
             return
         try:
             conn = await self._engine.connect()
         except Exception:
             log.warning("outbox relay cannot LISTEN; polling only", exc_info=True)
-            yield
+            yield lambda: False
             return
         driver: Any = None
         try:
@@ -151,7 +176,7 @@ class OutboxRelay:
             driver = None
             log.warning("outbox relay cannot LISTEN; polling only", exc_info=True)
         try:
-            yield
+            yield lambda: driver is not None and not driver.is_closed()
         finally:
             with contextlib.suppress(Exception):
                 if driver is not None:
@@ -161,6 +186,22 @@ class OutboxRelay:
 
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
+
+
+async def _park(conn: AsyncConnection, row: Any, reason: str) -> None:
+    await conn.execute(
+        sa.update(outbox_table)
+        .where(outbox_table.c.id == row.id)
+        .values(parked_at=sa.func.now(), park_reason=reason[:2000])
+    )
+    OUTBOX_PARKED.labels(row.topic).inc()
+    log.error(
+        "outbox row %d (%s) parked, never to be published: %s",
+        row.id,
+        row.topic,
+        reason,
+        extra={"outbox_id": row.id, "topic": row.topic},
+    )
 
 
 def _record(row: Any) -> Record:

@@ -84,13 +84,26 @@ async def _replay(
 
 
 async def _republish(publisher: Publisher, record: Any) -> bool:
+    back = sent_back(record)
+    if back is None:
+        log.warning("DLQ record %d has no dlq_original_topic; skipped", record.offset)
+        return False
+    await publisher.publish([back])
+    return True
+
+
+def replay_count(record: Any) -> int:
+    """How many times this record was sent back from a DLQ already."""
+    return int(dict(record.headers).get(REPLAY_COUNT_HEADER, b"0") or 0)
+
+
+def sent_back(record: Any) -> Record | None:
+    """The dead letter as it goes back to its original topic: `dlq_*` headers stripped,
+    `replay_count` incremented; None when it does not say where it came from."""
     headers: list[tuple[str, bytes]] = list(record.headers)
     original = dict(headers).get("dlq_original_topic")
     if original is None:
-        log.warning("DLQ record %d has no dlq_original_topic; skipped", record.offset)
-        return False
-    count = int(dict(headers).get(REPLAY_COUNT_HEADER, b"0") or 0) + 1
+        return None
     kept = [(k, v) for k, v in headers if not k.startswith("dlq_") and k != REPLAY_COUNT_HEADER]
-    kept.append((REPLAY_COUNT_HEADER, str(count).encode()))
-    await publisher.publish([Record(original.decode(), record.key, record.value or b"", kept)])
-    return True
+    kept.append((REPLAY_COUNT_HEADER, str(replay_count(record) + 1).encode()))
+    return Record(original.decode(), record.key, record.value or b"", kept)

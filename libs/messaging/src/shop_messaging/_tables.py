@@ -30,6 +30,16 @@ def _outbox_columns() -> list[sa.Column[Any]]:
             "created_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()
         ),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        *_parking_columns(),
+    ]
+
+
+def _parking_columns() -> list[sa.Column[Any]]:
+    # A row the broker refuses for good (too large, no such topic) is parked, not retried:
+    # the relay skips it, so the rows behind it still go out. See docs/messaging-failures.md.
+    return [
+        sa.Column("parked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("park_reason", sa.Text, nullable=True),
     ]
 
 

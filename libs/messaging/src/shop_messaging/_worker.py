@@ -28,8 +28,10 @@ from typing import Any, TypeVar
 from shop_contracts import Event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from ._consumer import ConsumerRunner, Handler
+from ._consumer import ConsumerRunner
+from ._dispatch import Handler
 from ._publisher import KafkaPublisher
+from ._redrive import DlqRedrive
 from ._relay import OutboxRelay
 
 log = logging.getLogger(__name__)
@@ -99,10 +101,16 @@ class MessagingWorker:
         return outbox_relay
 
     def consumer(
-        self, group_id: str, subscriptions: Subscriptions, **runner_options: Any
+        self,
+        group_id: str,
+        subscriptions: Subscriptions,
+        *,
+        redrive_options: Mapping[str, Any] | None = None,
+        **runner_options: Any,
     ) -> TaskFactory:
         """A task that consumes the table's topics as `group_id`, restarting the runner if
-        it fails. Events on those topics that the table does not name are skipped."""
+        it fails, and redrives the group's DLQ (`DlqRedrive`, with `redrive_options`).
+        Events on those topics that the table does not name are skipped."""
         topics = topics_of(subscriptions)
 
         async def consume() -> None:
@@ -122,7 +130,10 @@ class MessagingWorker:
                 )
                 await runner.run()
 
-            await self._retry(f"consume as {group_id}", run_once)
+            redriver = DlqRedrive(
+                group_id, self._bootstrap_servers, publisher, **dict(redrive_options or {})
+            )
+            await asyncio.gather(self._retry(f"consume as {group_id}", run_once), redriver.run())
 
         consume.__name__ = f"consume_{group_id}"
         return consume

@@ -10,9 +10,10 @@ from shop_servicekit import Database, Worker, create_app, kafka_check, utc_now
 
 from communications.adapters.smtp import SmtpMailer
 from communications.application.notify import notify_customer
+from communications.domain.errors import NotificationFailed
 from communications.entrypoints.api.internal import internal_router
 from communications.entrypoints.api.routes import communications_router
-from communications.entrypoints.worker import GROUP, by_topic, subscriptions
+from communications.entrypoints.worker import GROUP, subscriptions
 from communications.settings import CommunicationsSettings
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
@@ -72,22 +73,25 @@ def build_worker(settings: CommunicationsSettings, *, group: str = GROUP) -> Wor
         mailer=build_mailer(settings),
         mail_from=settings.mail_from,
     )
-    retries = {
-        "max_attempts": settings.retry_max_attempts,
-        "backoff_base": settings.retry_backoff_seconds,
-        "backoff_max": settings.retry_backoff_max_seconds,
-    }
-    consumers = [
-        messaging.consumer(group, handlers, **retries)
-        for _topic, handlers in sorted(by_topic(table).items())
-    ]
+    # The mail server down (NotificationFailed) is retried for as long as it takes, with
+    # only that partition paused, never dead-lettered. A recipient not known yet
+    # (RecipientUnknown) may never come: retried `retry_max_attempts` times, then
+    # dead-lettered, and redriven later, when its OrderConfirmed has most likely arrived.
+    consume = messaging.consumer(
+        group,
+        table,
+        transient=(NotificationFailed,),
+        max_attempts=settings.retry_max_attempts,
+        backoff_base=settings.retry_backoff_seconds,
+        backoff_max=settings.retry_backoff_max_seconds,
+    )
 
     async def close() -> None:
         await messaging.close()
         await db.dispose()
 
     return Worker(
-        tasks=[messaging.relay(), *consumers],
+        tasks=[messaging.relay(), consume],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
         # The default registry: the messaging metrics (consumed, retries, relay) live there.
         registry=REGISTRY,

@@ -14,9 +14,11 @@ class CommunicationsSettings(ServiceSettings):
     smtp_port: int = Field(default=1025, ge=1, le=65535)
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     mail_from: str = Field(default="Shop <orders@shop.example>", pattern=r"@[^@\s>]+>?$")
-    # How long an event that cannot be handled yet (mail server down, or a shipment event
-    # ahead of its OrderConfirmed) is retried in place before it goes to the dead letters:
-    # attempts, with backoff doubling from `retry_backoff_seconds` up to the max.
+    # An event that cannot be handled yet is retried, its partition paused between
+    # attempts, with backoff doubling from `retry_backoff_seconds` up to the max: for as
+    # long as it takes while the mail server is down; `retry_max_attempts` times for any
+    # other cause (a shipment event ahead of its OrderConfirmed), then dead-lettered and
+    # redriven later.
     retry_max_attempts: int = Field(default=5, ge=1)
     retry_backoff_seconds: float = Field(default=0.2, gt=0)
     retry_backoff_max_seconds: float = Field(default=10.0, gt=0)

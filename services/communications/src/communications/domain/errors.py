@@ -2,9 +2,9 @@
 
 Exception
  +-- MailerUnavailable        the mail server refused or could not be reached (the Mailer)
- +-- RetryLater               not now: the consumer runner retries the event with backoff,
-      +-- RecipientUnknown        then dead-letters it (reconciliation resends later)
-      +-- NotificationFailed
+ +-- RetryLater               not now: the consumer runner retries the event with backoff
+      +-- RecipientUnknown        a few times, then dead-letters it (redriven later)
+      +-- NotificationFailed      for as long as it takes (registered as transient)
 """
 
 from communications.domain.notifications import Notification

@@ -1,17 +1,17 @@
 """The `work` process's subscription table: what Communications consumes, as group
 `communications`, and which handler each event runs.
 
-One consumer per topic, all in the one group: a shipment event waiting (retried in place)
-for its order's recipient must not hold up the OrderConfirmed that brings it, which a
-single consumer of both topics would only read after giving up.
+One consumer for both topics: a shipment event waiting for its order's recipient
+(`RecipientUnknown`, retried) pauses only its own partition, so the OrderConfirmed that
+brings the recipient is read meanwhile; so does an event waiting for the mail server.
 """
 
 from functools import partial
 
-from shop_contracts import BackorderDeclared, Event, OrderConfirmed, ShipmentCreated
+from shop_contracts import BackorderDeclared, OrderConfirmed, ShipmentCreated
 from shop_contracts.saga_steps import NOTIFY_CUSTOMER
 from shop_contracts.sagas import performs
-from shop_messaging import Handler, Outbox, Subscriptions
+from shop_messaging import Outbox, Subscriptions
 from shop_servicekit import Clock
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -53,11 +53,3 @@ def subscriptions(
             NOTIFY_CUSTOMER, partial(notify_backorder_declared, notify=notify)
         ),
     }
-
-
-def by_topic(table: Subscriptions) -> dict[str, dict[type[Event], Handler]]:
-    """The table split into one table per topic (one consumer each)."""
-    split: dict[str, dict[type[Event], Handler]] = {}
-    for event_type, handler in table.items():
-        split.setdefault(event_type.topic, {})[event_type] = handler
-    return split
