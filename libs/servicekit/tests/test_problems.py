@@ -4,6 +4,8 @@ from fastapi import APIRouter
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel, ConfigDict, Field
 from shop_servicekit import PROBLEM_BASE, Problem, ServiceSettings, create_app
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 
 class Settings(ServiceSettings):
@@ -31,6 +33,16 @@ def app_with_routes() -> httpx.AsyncClient:
     @router.get("/boom")
     async def boom() -> None:
         raise RuntimeError("secret internals")
+
+    @router.get("/stored")
+    async def stored() -> None:
+        # A real engine whose server is not there: nothing listens on port 1.
+        engine = create_async_engine("postgresql+asyncpg://shop@127.0.0.1:1/shop")
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        finally:
+            await engine.dispose()
 
     app = create_app(
         Settings(), title="t", routers=[router], checks={}, registry=CollectorRegistry()
@@ -74,6 +86,15 @@ async def test_unknown_routes_and_crashes_are_problems_too_and_hide_internals() 
     assert crashed.status_code == 500
     assert crashed.headers["content-type"] == "application/problem+json"
     assert "secret internals" not in crashed.text
+
+
+async def test_an_unreachable_database_is_a_503_with_retry_after_not_a_500() -> None:
+    async with app_with_routes() as client:
+        answer = await client.get("/stored")
+    assert answer.status_code == 503
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.headers["retry-after"] == "2"
+    assert answer.json()["type"] == PROBLEM_BASE + "database-unavailable"
 
 
 def test_settings_refuse_the_dev_admin_token_outside_local() -> None:

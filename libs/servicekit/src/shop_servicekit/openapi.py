@@ -116,6 +116,8 @@ def _truthful(document: dict[str, Any]) -> dict[str, Any]:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             responses["422"] = problem_response(422)
+            # Any operation answers 503 database-unavailable while its database is down.
+            responses.setdefault("503", problem_response(503, retry_after=True))
             if "requestBody" in operation:  # bytes that are not JSON at all: FastAPI's 400
                 responses["400"] = problem_response(400)
             _require(operation, operation.pop(REQUIRED_HEADERS, []))

@@ -15,8 +15,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shop_servicekit.unavailable import database_unavailable
+
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://shop.example/problems/"
+
+DATABASE_RETRY_AFTER_S = 2  # a restart or failover is seconds, not minutes
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +98,16 @@ async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    if database_unavailable(exc):
+        log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
+        problem = Problem(
+            503,
+            "database-unavailable",
+            "The service's database cannot be reached right now",
+            detail="Nothing was changed; retry after the given number of seconds",
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
+        )
+        return problem_response(problem, request.url.path)
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     problem = Problem(500, "internal-error", "Internal server error")
     return problem_response(problem, request.url.path)
