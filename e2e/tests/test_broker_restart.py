@@ -98,8 +98,11 @@ async def test_after_a_broker_restart_outbox_relays_and_reconciliation_complete_
         by_kind = {f["kind"]: f for f in findings}
         assert len(by_kind) == len(findings), findings  # one finding of each kind
         lost_event = by_kind.pop("order-confirmed-event-lost", None)
-        assert lost_event is not None, findings
-        assert lost_event["repair"]["action"] == "republish-order-confirmed", findings
+        # A broker that keeps its log loses no event: an order it finds is only late
+        # (checkout has not read its CustomerNotified yet), with nothing to republish.
+        assert lost_event is not None or control.broker_keeps_log, findings
+        if lost_event is not None:
+            assert lost_event["repair"]["action"] == "republish-order-confirmed", findings
         mismatch = by_kind.pop("order-status-mismatch", None)
         if mismatch is not None:
             assert mismatch["repair"]["action"] == "post-order-facts", mismatch
