@@ -1,11 +1,16 @@
-"""The broker restarted: the embedded broker is memory-only, so a restart loses every
-topic, record and consumer offset. Events still in an outbox are relayed once it is back
-and complete their orders by themselves; events it lost are the reconciliation job's to
-find and republish. Every order completes.
+"""The broker restarted, with fulfillment-work down across it.
 
-Consumers that stay up across the restart read the new log from its start even when an
-offset of the old log was committed into the new broker (docs/broker-restart.md), so an
-order placed while the broker was away needs no repair.
+The embedded broker is memory-only: a restart loses every topic, record and consumer
+offset. Events still in an outbox are relayed once it is back and complete their orders by
+themselves; events it lost are the reconciliation job's to find and republish, exactly
+those. Consumers that stay up across the restart read the new log from its start even
+when an offset of the old log was committed into the new broker (docs/broker-restart.md).
+
+A broker that keeps its log (Kafka, and the compose stand-in on its object store) loses
+nothing: fulfillment reads what it missed once it is back, and the job may still republish
+an event whose relay is late (harmless: every consumer's inbox drops the duplicate).
+
+Either way the scenario requires every order to complete, and reports which path each took.
 """
 
 import time
@@ -36,12 +41,13 @@ async def test_after_a_broker_restart_outbox_relays_and_reconciliation_complete_
             order_id = placed["order_id"]
             await shop.wait_until(order_id, lambda o=order_id: shop.coordination(o), timeout=30)
 
-        # 2. The broker restarts, and loses those events. Orders placed while it is away
-        #    are confirmed anyway; their events wait in checkout's outbox.
+        # 2. The broker restarts (a memory-only one loses those events). Orders placed
+        #    while it is away are confirmed anyway; their events wait in checkout's outbox.
         control.stop("broker")
+        kept = "kept" if control.broker_keeps_log else "lost (memory-only)"
         report.injected(
-            "broker stopped and started (memory-only: its log and offsets are lost), "
-            "with fulfillment-work down so 3 OrderConfirmed events were never consumed"
+            f"broker stopped and started (its log and offsets {kept}), "
+            "with fulfillment-work down so 3 OrderConfirmed events were not yet consumed"
         )
         held = []
         for customer in _customers(shop, 2):
@@ -93,8 +99,11 @@ async def test_after_a_broker_restart_outbox_relays_and_reconciliation_complete_
         by_kind = {f["kind"]: f for f in findings}
         assert len(by_kind) == len(findings), findings  # one finding of each kind
         lost_event = by_kind.pop("order-confirmed-event-lost", None)
-        assert lost_event is not None, findings
-        assert lost_event["repair"]["action"] == "republish-order-confirmed", findings
+        # A broker that keeps its log loses no event: an order it finds is only late
+        # (checkout has not read its CustomerNotified yet), with nothing to republish.
+        assert lost_event is not None or control.broker_keeps_log, findings
+        if lost_event is not None:
+            assert lost_event["repair"]["action"] == "republish-order-confirmed", findings
         mismatch = by_kind.pop("order-status-mismatch", None)
         if mismatch is not None:
             assert mismatch["repair"]["action"] == "post-order-facts", mismatch
@@ -102,7 +111,13 @@ async def test_after_a_broker_restart_outbox_relays_and_reconciliation_complete_
             assert mismatch["evidence"]["ahead"] == [], mismatch
             unnotified.append(order_id)
         assert not by_kind, findings
-    assert {p["order_id"] for _, p in lost} == set(found), sorted(found)
+    if control.broker_keeps_log:
+        report.measured(
+            "orders confirmed before the restart, completed from the kept log alone",
+            f"{sum(p['order_id'] not in found for _, p in lost)} of {len(lost)}",
+        )
+    else:
+        assert {p["order_id"] for _, p in lost} == set(found), sorted(found)
     report.measured("reconciliation findings repaired", run["summary"].get("by_kind", {}))
     report.measured(
         "orders whose CustomerNotified checkout had not read (facts posted to checkout)",

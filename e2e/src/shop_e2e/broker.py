@@ -91,3 +91,37 @@ async def read_topic(bootstrap: str, topic: str, *, fetch_ms: int = 1500) -> lis
             )
     finally:
         await consumer.stop()
+
+
+async def skip_unread(bootstrap: str, group: str) -> int:
+    """Commit the log end of every topic for `group`, so its consumers never read what is
+    there now: an event lost to that group, as a broker without storage loses it on a
+    restart. The group must have no running member. Returns how many records it skips on
+    the partitions the group had committed on."""
+    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    committer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+    )
+    await reader.start()
+    await committer.start()
+    try:
+        ends: dict[TopicPartition, int] = {}
+        for topic in sorted(await reader.topics()):
+            if topic.startswith("__"):
+                continue
+            for record in await read_topic(bootstrap, topic):
+                tp = TopicPartition(topic, record.partition)
+                ends[tp] = max(ends.get(tp, 0), record.offset + 1)
+        if not ends:
+            return 0
+        committer.assign(list(ends))
+        skipped = 0
+        for tp, end in ends.items():
+            committed = await committer.committed(tp)
+            if committed is not None:  # a partition the group reads
+                skipped += end - committed
+        await committer.commit(ends)
+        return skipped
+    finally:
+        await committer.stop()
+        await reader.stop()

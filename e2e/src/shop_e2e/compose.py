@@ -5,7 +5,7 @@ run against containers too.
     control = ComposeControl(["docker", "compose"])   # COMPOSE_FILE etc. from the env
     killed = control.kill("fulfillment-work")          # SIGKILL; the restart policy revives it
     control.stop("broker")
-    await control.start("broker")                      # healthy again, topics recreated
+    await control.start("broker")                      # healthy again, topics ensured
 
 Process names are the compose services' (`checkout-work`, ...), except the embedded
 stack's `broker` and `smtp`, which are `kafka` and `mailpit` here.
@@ -86,7 +86,7 @@ class ComposeControl:
         if not await wait_until(self._healthy(name), within, interval=0.5):
             raise RuntimeError(f"{name} not healthy within {within}s:\n{self.log_tail(name)}")
         if SERVICES.get(name) == "kafka":
-            # A broker without storage (the local stand-in) comes back without topics.
+            # A no-op while the broker keeps its topics; recreates them if it did not.
             await asyncio.to_thread(self._run, "run", "--rm", "--no-deps", TOPICS_JOB)
 
     @property
@@ -94,6 +94,12 @@ class ComposeControl:
         """Not promised here: docker counts a kill through its API as a deliberate stop, which
         the restart policy leaves alone (it revives a process that dies by itself)."""
         return False
+
+    @property
+    def broker_keeps_log(self) -> bool:
+        """True: Kafka keeps its log on disk, the local stand-in in its object store, so a
+        restart keeps topics, records and committed offsets."""
+        return True
 
     def log_tail(self, name: str, lines: int = 30) -> str:
         return self._run("logs", "--no-color", "--tail", str(lines), SERVICES.get(name, name))

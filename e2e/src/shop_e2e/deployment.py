@@ -101,6 +101,11 @@ class ProcessControl:
         """True when the runner that started the stack watches it (the embedded stack)."""
         return self._runner.watchdog is not None
 
+    @property
+    def broker_keeps_log(self) -> bool:
+        """False: the embedded broker stores in memory, so a restart loses its log."""
+        return False
+
     async def ready(self, name: str) -> bool:
         """True once `name` is alive and its readiness check passes."""
         check = self._runner.topology.get(name).ready

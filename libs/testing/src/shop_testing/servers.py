@@ -60,7 +60,7 @@ def reap_orphans(prefix: str) -> None:
 
 @contextmanager
 def _supervised(
-    prefix: str, build: Callable[[Path], ProcessSpec], within: float = 30.0
+    prefix: str, build: Callable[[Path], ProcessSpec], within: float = 120.0
 ) -> Iterator[ProcessSpec]:
     reap_orphans(prefix)
     root = Path(tempfile.mkdtemp(prefix=prefix))

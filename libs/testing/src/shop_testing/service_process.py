@@ -49,7 +49,9 @@ class ServiceProcess:
     root: Path
     env: Mapping[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
-    within: float = 30.0
+    # A deadline, not a delay: start() returns as soon as /health/ready answers. Generous
+    # because a fresh Python's imports take far longer on a loaded 2-core CI machine.
+    within: float = 120.0
 
     def __post_init__(self) -> None:
         self._supervisor = Supervisor(VarDirs(self.root))
