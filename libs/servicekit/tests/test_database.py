@@ -1,15 +1,13 @@
-"""Without a ping before every checkout, a killed connection costs one failed transaction,
-then the pool reconnects by itself."""
+"""A pooled connection whose backend died (a database restart, an administrator) is
+replaced as it leaves the pool: no transaction fails for it."""
 
-import pytest
 from shop_servicekit import Database
 from shop_testing.migrated import DatabaseFactory, asyncpg_url
 from shop_testing.ports import free_port
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 
 
-async def test_a_terminated_connection_fails_once_then_the_pool_reconnects(
+async def test_a_terminated_connection_is_replaced_before_any_transaction_meets_it(
     database_factory: DatabaseFactory,
 ) -> None:
     db = Database(asyncpg_url(database_factory.create(f"servicekit_db_{free_port()}")), pool_size=1)
@@ -22,11 +20,6 @@ async def test_a_terminated_connection_fails_once_then_the_pool_reconnects(
         async with killer.sessions() as session:
             await session.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid})
         await killer.dispose()
-
-        with pytest.raises(DBAPIError) as failed:
-            async with db.sessions() as session:
-                await session.execute(text("SELECT 1"))
-        assert failed.value.connection_invalidated
 
         async with db.sessions() as session:
             assert await session.scalar(text("SELECT pg_backend_pid()")) != pid
