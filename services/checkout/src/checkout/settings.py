@@ -25,3 +25,11 @@ class CheckoutSettings(ServiceSettings):
     # An IN_PROGRESS key older than this belongs to a crashed process and may be taken over.
     idempotency_lock_seconds: int = Field(default=30, ge=1)
     outbox_poll_interval_s: float = Field(default=1.0, gt=0)
+    # A completed idempotency key answers replays this long, then the worker purges it.
+    idempotency_key_ttl_seconds: int = Field(default=86_400, ge=60)
+    idempotency_purge_interval_s: float = Field(default=60.0, gt=0)
+    # Checkouts per signed-in customer and per client address (token buckets, per process).
+    customer_checkouts_per_minute: float = Field(default=30, gt=0)
+    customer_checkout_burst: int = Field(default=10, ge=1)
+    client_checkouts_per_minute: float = Field(default=1200, gt=0)
+    client_checkout_burst: int = Field(default=200, ge=1)

@@ -1,14 +1,13 @@
 """Reconciliation's routes on Checkout (docs/reconciliation.md), all under `/internal/v1`
-and guarded by the admin token: the orders as they are, page by page, and two repairs
-(republish a lost OrderConfirmed, correct the statuses from downstream facts)."""
+and guarded by `guard` (reconciliation only): the orders as they are, page by page, and two
+repairs (republish a lost OrderConfirmed, correct the statuses from downstream facts)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Depends
-from pydantic import SecretStr
-from shop_servicekit import Page, Problem, Window, WindowDep, admin_guard
+from shop_servicekit import Guard, Page, Problem, Window, WindowDep
 
 from checkout.application.progress import CorrectOrder
 from checkout.application.republish import Republished
@@ -28,7 +27,7 @@ def _not_found(order_id: str) -> Problem:
 
 def internal_router(
     *,
-    admin_token: SecretStr,
+    guard: Guard,
     page_orders: PageOrdersFn,
     republish_order_confirmed: RepublishFn,
     correct_order: CorrectOrderFn,
@@ -36,7 +35,7 @@ def internal_router(
     router = APIRouter(
         prefix="/internal/v1",
         tags=["checkout internal"],
-        dependencies=[Depends(admin_guard(admin_token))],
+        dependencies=[Depends(guard)],
     )
 
     @router.get("/orders")

@@ -1,9 +1,9 @@
 """Reconciliation's routes (docs/reconciliation.md), all under `/internal/v1` and guarded by
-the admin token: the notifications as they are, page by page, and the resend repair."""
+`guard` (reconciliation only): the notifications as they are, page by page, and the resend
+repair."""
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import SecretStr
-from shop_servicekit import Clock, Page, Problem, WindowDep, admin_guard
+from shop_servicekit import Clock, Guard, Page, Problem, WindowDep
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from communications.application.notify import Notify
@@ -22,13 +22,13 @@ def internal_router(
     sessions: async_sessionmaker[AsyncSession],
     *,
     notify: Notify,
-    admin_token: SecretStr,
+    guard: Guard,
     clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
         prefix="/internal/v1",
         tags=["communications internal"],
-        dependencies=[Depends(admin_guard(admin_token))],
+        dependencies=[Depends(guard)],
     )
 
     @router.get("/notifications")

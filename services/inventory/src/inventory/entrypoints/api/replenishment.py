@@ -1,15 +1,15 @@
 """The admin route that receives goods: `POST /v1/stock/{sku}/replenish`.
 
-Guarded by the admin token: stock appears out of nowhere here, so only operations (or a
+Operators only: stock appears out of nowhere here, so only operations (or a
 goods-in system) may call it. Retries are safe with an `Idempotency-Key`.
 """
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
-from pydantic import SecretStr, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 from shop_messaging import Outbox
-from shop_servicekit import Clock, Problem, admin_guard
+from shop_servicekit import Clock, Guard, Problem
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory.application.replenishment import ReplenishStock, replenish_stock
@@ -40,12 +40,10 @@ def replenishment_router(
     sessions: async_sessionmaker[AsyncSession],
     outbox: Outbox,
     *,
-    admin_token: SecretStr,
+    guard: Guard,
     clock: Clock,
 ) -> APIRouter:
-    router = APIRouter(
-        prefix="/v1", tags=["inventory admin"], dependencies=[Depends(admin_guard(admin_token))]
-    )
+    router = APIRouter(prefix="/v1", tags=["inventory admin"], dependencies=[Depends(guard)])
 
     @router.post("/stock/{sku}/replenish", status_code=201)
     async def replenish(

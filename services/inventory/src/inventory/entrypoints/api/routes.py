@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Response
 from shop_messaging import Outbox
-from shop_servicekit import Clock, Problem, budget_guard
+from shop_servicekit import OPERATOR, PUBLIC, Authority, Clock, Problem, budget_guard
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory.application.queries import find_reservation, find_stock
@@ -34,12 +34,17 @@ def inventory_router(
     default_ttl: timedelta,
     min_budget_ms: int,
     clock: Clock,
+    auth: Authority,
 ) -> APIRouter:
+    # Holds are checkout's; reconciliation releases orphans; operators may look.
+    reserving = [Depends(auth.services("checkout"))]
+    releasing = [Depends(auth.services("checkout", "reconciliation"))]
+    reading = [Depends(auth.services("checkout", "reconciliation", OPERATOR))]
     router = APIRouter(
         prefix="/v1", tags=["inventory"], dependencies=[Depends(budget_guard(min_budget_ms))]
     )
 
-    @router.get("/stock/{sku}")
+    @router.get("/stock/{sku}", dependencies=[Depends(PUBLIC)])
     async def get_stock(sku: str) -> StockView:
         found = await find_stock(sessions, sku)
         if found is None:
@@ -48,7 +53,7 @@ def inventory_router(
             )
         return StockView.of(found)
 
-    @router.post("/reservations", status_code=201)
+    @router.post("/reservations", status_code=201, dependencies=reserving)
     async def post_reservation(body: ReservationBody, response: Response) -> ReservationView:
         ttl = timedelta(seconds=body.ttl_seconds) if body.ttl_seconds else default_ttl
         command = ReserveStock(
@@ -84,12 +89,12 @@ def inventory_router(
             response.status_code = 200
         return ReservationView.of(reservation)
 
-    @router.get("/reservations/{reservation_id}")
+    @router.get("/reservations/{reservation_id}", dependencies=reading)
     async def get_reservation(reservation_id: str) -> ReservationView:
         found = await find_reservation(sessions, reservation_id)
         return ReservationView.of(_found(found, reservation_id=reservation_id))
 
-    @router.delete("/reservations/{reservation_id}")
+    @router.delete("/reservations/{reservation_id}", dependencies=releasing)
     async def delete_reservation(reservation_id: str) -> ReservationView:
         try:
             released = await release_reservation(sessions, outbox, reservation_id, clock=clock)
@@ -97,7 +102,7 @@ def inventory_router(
             raise _committed(exc) from exc
         return ReservationView.of(_found(released, reservation_id=reservation_id))
 
-    @router.post("/reservations/by-order/{order_id}/release")
+    @router.post("/reservations/by-order/{order_id}/release", dependencies=releasing)
     async def post_release_by_order(order_id: str) -> ReservationView:
         try:
             released = await release_order_reservation(sessions, outbox, order_id, clock=clock)

@@ -5,7 +5,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Response
 from shop_messaging import Outbox
-from shop_servicekit import Clock, Problem, budget_guard
+from shop_servicekit import OPERATOR, Authority, Clock, Problem, budget_guard
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from payment.application.authorizations import (
@@ -33,12 +33,17 @@ def payment_router(
     rules: FraudRules,
     min_budget_ms: int,
     clock: Clock,
+    auth: Authority,
 ) -> APIRouter:
+    # Authorizations are checkout's; reconciliation voids orphans; operators may look.
+    authorizing = [Depends(auth.services("checkout"))]
+    voiding = [Depends(auth.services("checkout", "reconciliation"))]
+    reading = [Depends(auth.services("checkout", "reconciliation", OPERATOR))]
     router = APIRouter(
         prefix="/v1", tags=["payment"], dependencies=[Depends(budget_guard(min_budget_ms))]
     )
 
-    @router.post("/authorizations", status_code=201)
+    @router.post("/authorizations", status_code=201, dependencies=authorizing)
     async def post_authorization(body: AuthorizationBody, response: Response) -> AuthorizationView:
         command = AuthorizePayment(**body.model_dump())
         try:
@@ -59,12 +64,12 @@ def payment_router(
             response.status_code = 200
         return AuthorizationView.of(attempt)
 
-    @router.get("/authorizations/{authorization_id}")
+    @router.get("/authorizations/{authorization_id}", dependencies=reading)
     async def get_authorization(authorization_id: str) -> AuthorizationView:
         found = await find_authorization(sessions, authorization_id)
         return AuthorizationView.of(_found(found, authorization_id=authorization_id))
 
-    @router.post("/authorizations/{authorization_id}/void")
+    @router.post("/authorizations/{authorization_id}/void", dependencies=voiding)
     async def post_void(authorization_id: str) -> AuthorizationView:
         try:
             voided = await void_authorization(sessions, outbox, authorization_id, clock=clock)
@@ -72,7 +77,7 @@ def payment_router(
             raise _captured(exc) from exc
         return AuthorizationView.of(_found(voided, authorization_id=authorization_id))
 
-    @router.post("/authorizations/by-order/{order_id}/void")
+    @router.post("/authorizations/by-order/{order_id}/void", dependencies=voiding)
     async def post_void_by_order(order_id: str) -> AuthorizationView:
         try:
             voided = await void_order_authorization(sessions, outbox, order_id, clock=clock)

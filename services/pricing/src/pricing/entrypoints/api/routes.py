@@ -3,8 +3,8 @@ problems. Routes never open a session: the use cases and queries own their trans
 
 from datetime import timedelta
 
-from fastapi import APIRouter
-from shop_servicekit import Clock, Problem
+from fastapi import APIRouter, Depends
+from shop_servicekit import PUBLIC, Authority, Clock, Problem
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pricing.application.products import list_products
@@ -14,16 +14,21 @@ from pricing.entrypoints.api.schemas import ProductListView, ProductView, QuoteB
 
 
 def pricing_router(
-    sessions: async_sessionmaker[AsyncSession], *, quote_ttl: timedelta, clock: Clock
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    quote_ttl: timedelta,
+    clock: Clock,
+    auth: Authority,
 ) -> APIRouter:
+    quoting = auth.services("checkout")  # quotes are checkout's; the catalogue is public
     router = APIRouter(prefix="/v1", tags=["pricing"])
 
-    @router.get("/products")
+    @router.get("/products", dependencies=[Depends(PUBLIC)])
     async def get_products() -> ProductListView:
         products = await list_products(sessions)
         return ProductListView(products=[ProductView.of(product) for product in products])
 
-    @router.post("/quotes", status_code=201)
+    @router.post("/quotes", status_code=201, dependencies=[Depends(quoting)])
     async def post_quote(body: QuoteBody) -> QuoteView:
         command = CreateQuote(
             items=[(item.sku, item.quantity) for item in body.items],
@@ -54,7 +59,7 @@ def pricing_router(
             ) from exc
         return QuoteView.of(created)
 
-    @router.get("/quotes/{quote_id}")
+    @router.get("/quotes/{quote_id}", dependencies=[Depends(quoting)])
     async def get_quote(quote_id: str) -> QuoteView:
         found = await find_quote(sessions, quote_id)
         if found is None:

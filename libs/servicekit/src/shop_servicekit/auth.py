@@ -1,0 +1,157 @@
+"""Who may call which route: every route carries exactly one `Guard` (the ADR on service
+identity and customer tokens; `tests` enumerate every app's routes and check their guards).
+
+    auth = Authority.of(settings)
+    router = APIRouter(dependencies=[Depends(auth.services("checkout", "reconciliation"))])
+
+    @router.get("/v1/orders/{order_id}")
+    async def get_order(order_id: str, customer: Annotated[Caller, Depends(auth.customer())]):
+        ...   # customer.subject is the order's owner
+
+Kinds: `public` (no credential: catalogue reads), `health` (probes and metrics), `customer`
+(a customer bearer token for the public API), `service` (a service token from one of the
+allowed callers, audience this service), `operator` (an operator token, audience this
+service). No credential or a bad one: 401; a good one from a caller not allowed here: 403.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from fastapi import Request
+from shop_auth import (
+    CUSTOMER_AUDIENCE,
+    CUSTOMER_ISSUER,
+    IDENTITIES,
+    OPERATOR,
+    InvalidToken,
+    Minter,
+    PublicKey,
+    dev_key,
+    private_key,
+    public_key,
+    verify,
+)
+
+from shop_servicekit.problems import Problem
+from shop_servicekit.settings import ServiceSettings
+
+Kind = Literal["public", "health", "customer", "service", "operator"]
+
+
+@dataclass(frozen=True)
+class Caller:
+    identity: str  # who signed: a service, `operator`, or the customer issuer
+    subject: str  # for a customer token, the customer's id
+
+
+@dataclass(frozen=True)
+class Access:
+    kind: Kind
+    callers: frozenset[str] = field(default_factory=frozenset)
+
+
+ANONYMOUS = Caller(identity="anonymous", subject="anonymous")
+
+
+def _unauthorized(detail: str) -> Problem:
+    return Problem(
+        401,
+        "unauthorized",
+        "A valid bearer token is required",
+        detail=detail,
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+class Guard:
+    """A FastAPI dependency that admits a request or answers 401/403; `access` says whom."""
+
+    def __init__(
+        self, access: Access, *, audience: str = "", keys: Mapping[str, PublicKey] | None = None
+    ) -> None:
+        self.access = access
+        self._audience = audience
+        self._keys = dict(keys or {})
+
+    async def __call__(self, request: Request) -> Caller:
+        if self.access.kind in ("public", "health"):
+            return ANONYMOUS
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise _unauthorized("Send Authorization: Bearer <token>")
+        try:
+            claims = verify(token, audience=self._audience, keys=self._keys, issuers=self._keys)
+        except InvalidToken as exc:
+            raise _unauthorized(str(exc)) from None
+        if claims.issuer not in self.access.callers:
+            raise Problem(403, "forbidden", "This caller may not use this route")
+        return Caller(identity=claims.issuer, subject=claims.subject)
+
+
+PUBLIC = Guard(Access("public"))
+HEALTH = Guard(Access("health"))
+
+
+class Authority:
+    """The guards of one service, built from its settings' keys."""
+
+    def __init__(
+        self,
+        service: str,
+        keys: Mapping[str, PublicKey],
+        *,
+        customer_issuer: str = CUSTOMER_ISSUER,
+        customer_audience: str = CUSTOMER_AUDIENCE,
+    ) -> None:
+        self.service = service
+        self._keys = dict(keys)
+        self._customer_issuer = customer_issuer
+        self._customer_audience = customer_audience
+        self._guards: dict[Access, Guard] = {}
+
+    @classmethod
+    def of(cls, settings: ServiceSettings) -> "Authority":
+        return cls(
+            settings.service_name,
+            trusted_keys(settings),
+            customer_issuer=settings.customer_issuer,
+            customer_audience=settings.customer_audience,
+        )
+
+    def _guard(self, kind: Kind, callers: frozenset[str], audience: str) -> Guard:
+        # One instance per access: FastAPI then verifies a token once per request even when
+        # several dependencies (a rate limit, the route) ask for the caller.
+        access = Access(kind, callers)
+        if access not in self._guards:
+            keys = {name: key for name, key in self._keys.items() if name in callers}
+            self._guards[access] = Guard(access, audience=audience, keys=keys)
+        return self._guards[access]
+
+    def services(self, *callers: str) -> Guard:
+        return self._guard("service", frozenset(callers), self.service)
+
+    def operator(self) -> Guard:
+        return self._guard("operator", frozenset({OPERATOR}), self.service)
+
+    def customer(self) -> Guard:
+        issuer = frozenset({self._customer_issuer})
+        return self._guard("customer", issuer, self._customer_audience)
+
+
+def trusted_keys(settings: ServiceSettings) -> dict[str, PublicKey]:
+    """Configured public keys; in `local` also the development key of every other identity."""
+    keys = {name: public_key(text) for name, text in settings.trusted_keys.items()}
+    if settings.environment == "local":
+        for name in (*IDENTITIES, settings.customer_issuer):
+            keys.setdefault(name, dev_key(name).public_key())
+    return keys
+
+
+def minter_of(settings: ServiceSettings) -> Minter:
+    """Signs this service's outbound calls (`shop_auth.BearerAuth(minter, audience)`)."""
+    if settings.signing_key is not None:
+        key = private_key(settings.signing_key.get_secret_value())
+    else:  # the settings validator allows no signing key only in `local`
+        key = dev_key(settings.service_name)
+    return Minter(settings.service_name, key)
