@@ -76,7 +76,8 @@ async def test_unknown_routes_and_crashes_are_problems_too_and_hide_internals() 
     assert "secret internals" not in crashed.text
 
 
-def test_settings_refuse_the_dev_admin_token_outside_local() -> None:
-    with pytest.raises(ValueError, match="admin_token"):
+def test_settings_refuse_development_keys_outside_local() -> None:
+    with pytest.raises(ValueError, match="signing_key"):
         Settings(environment="production")
-    assert Settings(environment="production", admin_token="s3cret").port == 9
+    key = "A" * 43 + "="
+    assert Settings(environment="production", signing_key=key).port == 9

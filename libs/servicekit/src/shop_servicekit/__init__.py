@@ -14,7 +14,17 @@
 from shop_auth import OPERATOR
 
 from shop_servicekit.app import create_app
-from shop_servicekit.auth import HEALTH, PUBLIC, Access, Authority, Caller, Guard, minter_of
+from shop_servicekit.auth import (
+    HEALTH,
+    PUBLIC,
+    Access,
+    Authority,
+    Caller,
+    Guard,
+    RouteAccess,
+    minter_of,
+    route_table,
+)
 from shop_servicekit.budget import BUDGET_HEADER, budget_guard
 from shop_servicekit.clock import Clock, utc_now
 from shop_servicekit.database import Database
@@ -43,6 +53,7 @@ __all__ = [
     "Page",
     "Problem",
     "ReadinessCheck",
+    "RouteAccess",
     "ServiceCommands",
     "ServiceSettings",
     "TokenBuckets",
@@ -60,6 +71,7 @@ __all__ = [
     "new_id",
     "periodic",
     "read_page",
+    "route_table",
     "service_url",
     "utc_now",
 ]

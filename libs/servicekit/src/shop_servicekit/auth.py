@@ -16,9 +16,12 @@ service). No credential or a bad one: 401; a good one from a caller not allowed 
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from re import Pattern
 from typing import Literal
 
-from fastapi import Request
+from fastapi import FastAPI, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
 from shop_auth import (
     CUSTOMER_AUDIENCE,
     CUSTOMER_ISSUER,
@@ -71,7 +74,7 @@ class Guard:
         self, access: Access, *, audience: str = "", keys: Mapping[str, PublicKey] | None = None
     ) -> None:
         self.access = access
-        self._audience = audience
+        self.audience = audience
         self._keys = dict(keys or {})
 
     async def __call__(self, request: Request) -> Caller:
@@ -81,7 +84,7 @@ class Guard:
         if scheme.lower() != "bearer" or not token:
             raise _unauthorized("Send Authorization: Bearer <token>")
         try:
-            claims = verify(token, audience=self._audience, keys=self._keys, issuers=self._keys)
+            claims = verify(token, audience=self.audience, keys=self._keys, issuers=self._keys)
         except InvalidToken as exc:
             raise _unauthorized(str(exc)) from None
         if claims.issuer not in self.access.callers:
@@ -155,3 +158,38 @@ def minter_of(settings: ServiceSettings) -> Minter:
     else:  # the settings validator allows no signing key only in `local`
         key = dev_key(settings.service_name)
     return Minter(settings.service_name, key)
+
+
+@dataclass(frozen=True)
+class RouteAccess:
+    """One route of an app as the router will serve it, with the guards it depends on."""
+
+    path: str
+    methods: frozenset[str]
+    path_regex: Pattern[str]
+    guards: tuple[Guard, ...]
+
+
+def route_table(app: FastAPI) -> list[RouteAccess]:
+    """Every API route of `app` (included routers flattened) and its guards, however deeply
+    they are depended on: the authorization matrix test and the test clients read it."""
+    table = []
+    for context in iter_route_contexts(app.routes):
+        if not isinstance(context.original_route, APIRoute):
+            continue  # the OpenAPI document and its viewers
+        found: list[Guard] = []
+        pending: list[Dependant] = [context.dependant]
+        while pending:
+            dependant = pending.pop()
+            if isinstance(dependant.call, Guard) and dependant.call not in found:
+                found.append(dependant.call)
+            pending.extend(dependant.dependencies)
+        table.append(
+            RouteAccess(
+                path=str(context.path),
+                methods=frozenset(context.methods or ()),
+                path_regex=context.path_regex,
+                guards=tuple(found),
+            )
+        )
+    return table
