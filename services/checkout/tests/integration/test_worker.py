@@ -27,7 +27,9 @@ async def publish(bootstrap: str, *events: CloudEvent[Event]) -> None:
     try:
         for published in events:
             key, value, headers = to_kafka(published)
-            await producer.send_and_wait(published.topic, value, key=key, headers=headers)
+            await producer.send_and_wait(
+                published.topic, value, key=key, headers=headers, auth=None
+            )
     finally:
         await producer.stop()
 
