@@ -5,10 +5,12 @@
 - `Minter`: signs short-lived EdDSA JWTs as one identity; `verify`: checks one.
 - `BearerAuth`: an httpx auth that puts the minter's token for an audience on every request.
 - `keys`: Ed25519 keys as one base64 line; `dev_key(name)` for the local mode only.
+- `ShopAuth`: the shop's own tools' httpx auth: signs each call as the caller its route admits.
 - `identities`: the names (services, `operator`, `shop-identity`) and the dev customer issuer.
 """
 
 from shop_auth.client import BearerAuth
+from shop_auth.harness import ShopAuth
 from shop_auth.identities import (
     CUSTOMER_AUDIENCE,
     CUSTOMER_ISSUER,
@@ -44,6 +46,7 @@ __all__ = [
     "Minter",
     "PrivateKey",
     "PublicKey",
+    "ShopAuth",
     "client_minter",
     "dev_customer_issuer",
     "dev_key",
