@@ -21,7 +21,9 @@ from typing import Literal
 
 from fastapi import FastAPI, Request
 from fastapi.dependencies.models import Dependant
+from fastapi.openapi.models import HTTPBearer as HTTPBearerModel
 from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.security.base import SecurityBase
 from shop_auth import (
     CUSTOMER_AUDIENCE,
     CUSTOMER_ISSUER,
@@ -92,6 +94,21 @@ class Guard:
         return Caller(identity=claims.issuer, subject=claims.subject)
 
 
+class BearerGuard(Guard, SecurityBase):
+    """A guard that wants a token: it also declares its scheme in the OpenAPI document
+    (`components.securitySchemes`, and `security` on each operation it guards)."""
+
+    def __init__(self, access: Access, *, audience: str, keys: Mapping[str, PublicKey]) -> None:
+        super().__init__(access, audience=audience, keys=keys)
+        who = ", ".join(sorted(access.callers))
+        self.model = HTTPBearerModel(
+            bearerFormat="JWT",
+            description=f"EdDSA-signed JWT from {who}, audience {audience}",
+        )
+        # OpenAPI names allow [A-Za-z0-9._-]: e.g. "service.checkout.reconciliation".
+        self.scheme_name = ".".join((access.kind, *sorted(access.callers)))
+
+
 PUBLIC = Guard(Access("public"))
 HEALTH = Guard(Access("health"))
 
@@ -127,8 +144,9 @@ class Authority:
         # several dependencies (a rate limit, the route) ask for the caller.
         access = Access(kind, callers)
         if access not in self._guards:
-            keys = {name: key for name, key in self._keys.items() if name in callers}
-            self._guards[access] = Guard(access, audience=audience, keys=keys)
+            # Every trusted key verifies, so a genuine caller who is not admitted here gets
+            # 403 (it knows it is refused), and a token nobody trusted signed gets 401.
+            self._guards[access] = BearerGuard(access, audience=audience, keys=self._keys)
         return self._guards[access]
 
     def services(self, *callers: str) -> Guard:
