@@ -74,7 +74,7 @@ class ShopAuth(httpx.Auth):
         else:
             request.headers.update(self._minter(identity).headers(service))
         response = yield request
-        if customer is not None and response.status_code == 201:
+        if customer is not None:  # a refused checkout names its order too
             order_id = _json(response.content).get("order_id")
             if isinstance(order_id, str):
                 self._owners[order_id] = customer

@@ -38,8 +38,8 @@ async def test_the_same_key_and_body_replays_the_first_answer_and_makes_one_orde
 ) -> None:
     headers, payload = key(), body()
     before = await shop.stock("SKU-BOTTLE-01")
-    first = await client.post("/v1/checkouts", json=payload, headers=headers, auth=None)
-    again = await client.post("/v1/checkouts", json=payload, headers=headers, auth=None)
+    first = await client.post("/v1/checkouts", json=payload, headers=headers)
+    again = await client.post("/v1/checkouts", json=payload, headers=headers)
 
     assert first.status_code == again.status_code == 201
     assert again.content == first.content
@@ -50,8 +50,8 @@ async def test_the_same_key_and_body_replays_the_first_answer_and_makes_one_orde
 
 async def test_a_refusal_is_replayed_too(client: httpx.AsyncClient) -> None:
     headers, payload = key(), body(payment={"token": "tok_declined"})
-    first = await client.post("/v1/checkouts", json=payload, headers=headers, auth=None)
-    again = await client.post("/v1/checkouts", json=payload, headers=headers, auth=None)
+    first = await client.post("/v1/checkouts", json=payload, headers=headers)
+    again = await client.post("/v1/checkouts", json=payload, headers=headers)
     assert first.status_code == again.status_code == 402
     assert again.content == first.content
     assert again.headers["content-type"] == first.headers["content-type"]
@@ -62,7 +62,7 @@ async def test_racing_identical_requests_make_exactly_one_order(
 ) -> None:
     headers, payload = key(), body()
     responses = await asyncio.gather(
-        *(client.post("/v1/checkouts", json=payload, headers=headers, auth=None) for _ in range(2))
+        *(client.post("/v1/checkouts", json=payload, headers=headers) for _ in range(2))
     )
     statuses = sorted(r.status_code for r in responses)
     assert statuses in ([201, 201], [201, 409])
@@ -78,10 +78,10 @@ async def test_the_same_key_with_another_body_is_refused(
 ) -> None:
     headers, customer = key(), f"cus_{uuid.uuid4().hex[:12]}"
     assert (
-        await client.post("/v1/checkouts", json=body(customer), headers=headers, auth=None)
+        await client.post("/v1/checkouts", json=body(customer), headers=headers)
     ).status_code == 201
     other = body(customer, items=[{"sku": "SKU-BOTTLE-01", "quantity": 2}])
-    response = await client.post("/v1/checkouts", json=other, headers=headers, auth=None)
+    response = await client.post("/v1/checkouts", json=other, headers=headers)
     assert response.status_code == 422
     assert response.json()["type"] == PROBLEMS + "idempotency-key-reused"
     assert await checkout_db.fetchval("SELECT count(*) FROM orders") == 1
@@ -91,7 +91,7 @@ async def test_a_claim_left_by_a_crashed_process_expires_so_the_client_can_retry
     client: httpx.AsyncClient, checkout_db: asyncpg.Connection
 ) -> None:
     headers, payload = key(), body()
-    await client.post("/v1/checkouts", json=payload, headers=headers, auth=None)
+    await client.post("/v1/checkouts", json=payload, headers=headers)
     # Simulate a crash mid-checkout: the key stays IN_PROGRESS with its lock.
     await checkout_db.execute(
         "UPDATE idempotency_keys SET status = 'IN_PROGRESS', outcome = NULL, "
@@ -101,11 +101,11 @@ async def test_a_claim_left_by_a_crashed_process_expires_so_the_client_can_retry
     await checkout_db.execute("DELETE FROM order_timeline")
     await checkout_db.execute("DELETE FROM order_lines")
     await checkout_db.execute("DELETE FROM orders")
-    blocked = await client.post("/v1/checkouts", json=payload, headers=headers, auth=None)
+    blocked = await client.post("/v1/checkouts", json=payload, headers=headers)
     assert blocked.status_code == 409
 
     await checkout_db.execute("UPDATE idempotency_keys SET locked_until = now() - interval '1 s'")
-    retried = await client.post("/v1/checkouts", json=payload, headers=headers, auth=None)
+    retried = await client.post("/v1/checkouts", json=payload, headers=headers)
     assert retried.status_code == 201
     assert await checkout_db.fetchval("SELECT count(*) FROM orders") == 1
 
@@ -115,11 +115,11 @@ async def test_a_transient_failure_releases_the_key_so_a_retry_runs(
 ) -> None:
     headers, payload = key(), body()
     await shop.faults("pricing", refuse=True)
-    failed = await client.post("/v1/checkouts", json=payload, headers=headers, auth=None)
+    failed = await client.post("/v1/checkouts", json=payload, headers=headers)
     assert failed.status_code == 503
     assert failed.json()["dependency"] == "pricing"
     await shop.clear_faults("pricing")
-    retried = await client.post("/v1/checkouts", json=payload, headers=headers, auth=None)
+    retried = await client.post("/v1/checkouts", json=payload, headers=headers)
     assert retried.status_code == 201
 
 
@@ -178,7 +178,7 @@ async def test_invalid_input_is_a_validation_problem_and_changes_nothing(
 async def test_a_missing_or_malformed_key_is_refused_before_anything_runs(
     client: httpx.AsyncClient, checkout_db: asyncpg.Connection, headers: dict[str, str], slug: str
 ) -> None:
-    response = await client.post("/v1/checkouts", json=body(), headers=headers, auth=None)
+    response = await client.post("/v1/checkouts", json=body(), headers=headers)
     assert response.status_code == 422
     assert response.json()["type"] == PROBLEMS + slug
     assert await checkout_db.fetchval("SELECT count(*) FROM orders") == 0

@@ -86,9 +86,7 @@ async def test_keys_completed_before_0004_replay_the_same_answers(legacy_url: st
         async with app_client(app, "http://checkout") as client:
             for key, (status, response) in LEGACY.items():
                 headers = {"Idempotency-Key": key}
-                replayed = await client.post(
-                    "/v1/checkouts", json=payloads[key], headers=headers, auth=None
-                )
+                replayed = await client.post("/v1/checkouts", json=payloads[key], headers=headers)
                 assert replayed.status_code == status
                 # Byte for byte what the first answer sent (compact JSON, in this order).
                 assert replayed.content == _compact(response)

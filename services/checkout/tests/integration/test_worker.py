@@ -27,9 +27,7 @@ async def publish(bootstrap: str, *events: CloudEvent[Event]) -> None:
     try:
         for published in events:
             key, value, headers = to_kafka(published)
-            await producer.send_and_wait(
-                published.topic, value, key=key, headers=headers, auth=None
-            )
+            await producer.send_and_wait(published.topic, value, key=key, headers=headers)
     finally:
         await producer.stop()
 
@@ -115,4 +113,8 @@ async def test_an_event_about_an_unknown_order_is_retried_then_dead_lettered(
 
 def test_the_worker_runs_the_outbox_relay_and_the_consumer(database_url: str) -> None:
     worker = build_worker(CheckoutSettings(database_url=database_url))
-    assert [task.__name__ for task in worker.tasks] == ["outbox_relay", "consume_checkout"]
+    assert [task.__name__ for task in worker.tasks] == [
+        "outbox_relay",
+        "consume_checkout",
+        "purge_expired_keys",
+    ]

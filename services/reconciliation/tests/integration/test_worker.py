@@ -44,9 +44,7 @@ async def publish(bootstrap: str, *events: CloudEvent[Event]) -> None:
     try:
         for published in events:
             key, value, headers = to_kafka(published)
-            await producer.send_and_wait(
-                published.topic, value, key=key, headers=headers, auth=None
-            )
+            await producer.send_and_wait(published.topic, value, key=key, headers=headers)
     finally:
         await producer.stop()
 
