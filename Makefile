@@ -15,7 +15,7 @@ export SHOP_VERSION
 DOCKER  := infra/docker/ensure-docker.sh start
 COMPOSE := infra/docker/compose.sh
 
-.PHONY: install demo up down status test e2e test-external-db lint fmt k8s constraints clean fuzz \
+.PHONY: install demo up down status test e2e test-external-db lint audit fmt k8s constraints clean fuzz \
         setup-hooks ci-lint-workflows bench bench-quick chaos images compose-up compose-down \
         e2e-compose test-containers
 
@@ -103,6 +103,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+## audit: bandit over our code and pip-audit of constraints.txt; exit 2 (not audited) when
+## the vulnerability service cannot be reached, never a silent pass
+audit: install
+	BIN=$(BIN) infra/audit.sh
 
 ## ci-lint-workflows: the forge workflows (actionlint with shellcheck, zizmor offline) and
 ## the pre-commit configuration; .ci/run calls it after `make lint`

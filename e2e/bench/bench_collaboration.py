@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import time
 import uuid
@@ -28,6 +27,7 @@ from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from shop_auth import ShopAuth
 from shop_contracts import CustomerNotified, OrderConfirmed, from_kafka, topics
 from shop_stack.runner import StackRunner
 from shop_stack.supervisor import Supervisor
@@ -42,13 +42,12 @@ SKU = "SKU-NOTE-01"
 
 async def top_up(args: argparse.Namespace, needed: int) -> None:
     """Replenish SKU (admin API) so `needed` more checkouts cannot run out of stock."""
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with httpx.AsyncClient(timeout=30, auth=_auth(args)) as client:
         stock = (await client.get(f"{args.inventory}/v1/stock/{SKU}")).json()
         if stock["available"] < needed:
             response = await client.post(
                 f"{args.inventory}/v1/stock/{SKU}/replenish",
                 json={"quantity": needed - stock["available"]},
-                headers={"Authorization": f"Bearer {args.admin_token}"},
             )
             response.raise_for_status()
 
@@ -92,7 +91,7 @@ async def relay_throughput(args: argparse.Namespace) -> None:
         await top_up(args, args.relay_orders)
         runner.sup.stop("checkout-work")
         print(f"relay: checkout-work stopped; placing {args.relay_orders} checkouts")
-        async with httpx.AsyncClient(timeout=30) as client:
+        async with httpx.AsyncClient(timeout=30, auth=_auth(args)) as client:
             limit = asyncio.Semaphore(args.concurrency)
 
             async def one() -> str | None:
@@ -111,7 +110,7 @@ async def relay_throughput(args: argparse.Namespace) -> None:
         restart = asyncio.create_task(runner.start("checkout-work", within=60))
         first = last = None
         at_first = 0.0
-        async with httpx.AsyncClient(timeout=5) as client:
+        async with httpx.AsyncClient(timeout=5, auth=_auth(args)) as client:
             while time.perf_counter() - started < 120:
                 published = await published_orders(client, metrics)
                 now = time.perf_counter()
@@ -194,7 +193,7 @@ async def notification_lag(args: argparse.Namespace) -> None:
         print(f"lag: {args.lag_orders} checkouts at {args.rate}/s (open loop)")
         latencies: list[float] = []
         placed_from = time.time()
-        async with httpx.AsyncClient(timeout=30) as client:
+        async with httpx.AsyncClient(timeout=30, auth=_auth(args)) as client:
             t0 = time.perf_counter()
 
             async def paced(n: int) -> None:
@@ -243,7 +242,6 @@ def main() -> None:
     parser.add_argument("--inventory", default="http://127.0.0.1:8002")
     parser.add_argument("--worker-port", type=int, default=8100, help="checkout-work's port")
     parser.add_argument("--bootstrap", default="127.0.0.1:9092")
-    parser.add_argument("--admin-token", default=os.environ.get("ADMIN_TOKEN", "dev-admin-token"))
     parser.add_argument("--relay-orders", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--lag-orders", type=int, default=100)
@@ -257,3 +255,8 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _auth(args: argparse.Namespace) -> ShopAuth:
+    """Customers at checkout, the operator at inventory's replenishment."""
+    return ShopAuth({"checkout": args.checkout, "inventory": args.inventory})

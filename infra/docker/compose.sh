@@ -45,11 +45,6 @@ COMPOSE_FILE=docker-compose.yml
 [[ ${1:-} == e2e ]] && COMPOSE_FILE+=:infra/docker/compose.e2e.yml
 export COMPOSE_FILE
 
-admin_token() {
-  [[ -n ${ADMIN_TOKEN:-} ]] && { echo "$ADMIN_TOKEN"; return; }
-  if [[ -f .env ]]; then sed -n 's/^ADMIN_TOKEN=//p' .env | tail -1; fi
-}
-
 build_image() {
   local tag=$1
   shift
@@ -86,15 +81,19 @@ down() {
 
 e2e() {
   local started=$SECONDS status=0
-  ADMIN_TOKEN=$(admin_token)
-  export ADMIN_TOKEN=${ADMIN_TOKEN:-e2e-$RANDOM$RANDOM}
+  # Keys from the environment or .env; else fresh ones for this run (services and the
+  # suite's clients then share them through the environment).
+  if [[ -z ${SHOP_TRUSTED_KEYS:-} ]] && ! grep -q '^SHOP_TRUSTED_KEYS=' .env 2>/dev/null; then
+    eval "$(.venv/bin/python -m shop_auth keys --export)"
+  elif [[ -z ${SHOP_TRUSTED_KEYS:-} ]]; then
+    set -a; source .env; set +a
+  fi
   trap 'say "down"; down >/dev/null 2>&1 || true' EXIT
   up
   say "stack healthy after $((SECONDS - started))s; running the e2e suite against it"
   E2E_CHECKOUT_URL=http://127.0.0.1:8000 \
   E2E_MAIL_URL=http://127.0.0.1:8025 \
   E2E_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092 \
-  E2E_ADMIN_TOKEN=$ADMIN_TOKEN \
   E2E_TUNED=1 \
   E2E_COMPOSE="${COMPOSE[*]}" \
     .venv/bin/pytest e2e -rs || status=$?

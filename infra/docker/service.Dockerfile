@@ -29,7 +29,7 @@ RUN python3 -m venv "$VIRTUAL_ENV" \
 # Our libraries: the same layer for every image, so it is built once per change.
 COPY libs/ libs/
 RUN uv pip install --no-cache --no-deps -c constraints.txt \
-      ./libs/contracts ./libs/telemetry ./libs/servicekit ./libs/http ./libs/messaging
+      ./libs/auth ./libs/contracts ./libs/telemetry ./libs/servicekit ./libs/http ./libs/messaging
 
 # Declared only now: a different SERVICE must not invalidate the shared layers above.
 ARG SERVICE

@@ -176,7 +176,8 @@ def _third_party(pyproject: str) -> set[str]:
 
 def test_the_image_dependency_layer_holds_every_runtime_dependency() -> None:
     packages = [
-        f"libs/{lib}" for lib in ("contracts", "telemetry", "servicekit", "http", "messaging")
+        f"libs/{lib}"
+        for lib in ("auth", "contracts", "telemetry", "servicekit", "http", "messaging")
     ]
     packages += [f"services/{service}" for service in declared_settings()]
     needed = set().union(*(_third_party(f"{package}/pyproject.toml") for package in packages))

@@ -51,7 +51,7 @@ def test_a_stale_a_missing_and_a_left_over_file_are_each_reported(tmp_path: Path
     (tmp_path / "base/payment.yaml").unlink()
     (tmp_path / "base/search.yaml").write_text("{}\n")
     (tmp_path / "overlays/production/secrets").mkdir()
-    (tmp_path / "overlays/production/secrets/pricing.env").write_text("PRICING_ADMIN_TOKEN=x\n")
+    (tmp_path / "overlays/production/secrets/pricing.env").write_text("PRICING_SIGNING_KEY=x\n")
 
     assert differences(files, tmp_path) == [
         "base/payment.yaml",
@@ -109,7 +109,8 @@ def test_every_setting_has_a_config_map_entry_or_a_secret_key(
         assert wanted - provided == set(), service
         assert set(secrets[f"{service}-secrets"]) == {
             f"{env_prefix(service)}DATABASE_URL".upper(),
-            f"{env_prefix(service)}ADMIN_TOKEN".upper(),
+            f"{env_prefix(service)}SIGNING_KEY".upper(),
+            f"{env_prefix(service)}TRUSTED_KEYS".upper(),
         }
 
 
@@ -122,7 +123,8 @@ def test_each_service_reads_its_settings_from_the_rendered_config_map_and_secret
     prefix = env_prefix(service).upper()
     for key, value in config["data"].items():
         monkeypatch.setenv(key, value)
-    monkeypatch.setenv(f"{prefix}ADMIN_TOKEN", "a-real-secret")
+    monkeypatch.setenv(f"{prefix}SIGNING_KEY", "A" * 43 + "=")
+    monkeypatch.setenv(f"{prefix}TRUSTED_KEYS", "{}")
     monkeypatch.setenv(f"{prefix}DATABASE_URL", f"postgresql+asyncpg://db/shop_{service}")
 
     settings = SERVICE_SETTINGS[service]()

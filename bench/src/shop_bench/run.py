@@ -57,7 +57,7 @@ def say(line: str) -> None:
 
 async def measure(target: Target, sizes: Sizes, m: Measurements, profile_to: Path | None) -> None:
     limits = httpx.Limits(max_connections=256, max_keepalive_connections=64)
-    async with httpx.AsyncClient(timeout=10, limits=limits) as client:
+    async with httpx.AsyncClient(timeout=10, limits=limits, auth=target.auth) as client:
         await target.stock_up(client, 100_000)
         with no_work_chain() as (front, pids):
             say(f"idle CPU for {sizes.idle_seconds:g} s (stack and no-work chain)")

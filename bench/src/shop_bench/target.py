@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
+from shop_auth import ShopAuth
 from shop_e2e import Deployment, ProcessControl
 from shop_stack.paths import VarDirs
 from shop_stack.supervisor import Supervisor
@@ -59,16 +60,17 @@ class Target:
         return control.pid(name) if control is not None else None
 
     @property
-    def _admin(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.deployment.admin_token}"}
+    def auth(self) -> ShopAuth:
+        """Each call signed as whom its route admits (a customer, an operator, ...)."""
+        return ShopAuth(self.deployment.urls)
 
     async def faults(self, client: httpx.AsyncClient, service: str, **body: Any) -> None:
         """Set faults on `service` (PUT /admin/faults), or clear them when `body` is empty."""
         url = f"{self.url(service)}/admin/faults"
         if body:
-            (await client.put(url, json=body, headers=self._admin)).raise_for_status()
+            (await client.put(url, json=body)).raise_for_status()
         else:
-            (await client.delete(url, headers=self._admin)).raise_for_status()
+            (await client.delete(url)).raise_for_status()
 
     async def stock_up(self, client: httpx.AsyncClient, needed: int) -> None:
         stock = (await client.get(f"{self.url('inventory')}/v1/stock/{SKU}")).json()
@@ -78,7 +80,6 @@ class Target:
                 await client.post(
                     f"{self.url('inventory')}/v1/stock/{SKU}/replenish",
                     json={"quantity": add},
-                    headers=self._admin,
                 )
             ).raise_for_status()
             stock["available"] += add

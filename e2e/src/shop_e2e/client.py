@@ -1,4 +1,5 @@
-"""What every part of the shop client shares: one httpx client, the URLs, the admin token.
+"""What every part of the shop client shares: one httpx client, the URLs, the credentials
+(shop_auth.ShopAuth: each call signed as the caller its route admits).
 
     class Mailbox(ShopClient):
         async def mails(self) -> list[Json]: ...
@@ -14,6 +15,7 @@ from types import TracebackType
 from typing import Any, Self
 
 import httpx
+from shop_auth import ShopAuth
 
 from shop_e2e.deployment import Deployment
 
@@ -23,8 +25,8 @@ Json = dict[str, Any]
 class ShopClient:
     def __init__(self, deployment: Deployment, *, timeout: float = 10.0) -> None:
         self.deployment = deployment
-        self.http = httpx.AsyncClient(timeout=timeout)
-        self._admin = {"Authorization": f"Bearer {deployment.admin_token}"}
+        self.auth = ShopAuth(deployment.urls)
+        self.http = httpx.AsyncClient(timeout=timeout, auth=self.auth)
 
     async def __aenter__(self) -> Self:
         return self

@@ -21,13 +21,11 @@ class OperatorApi(ShopClient):
         self, service: str, *, latency_ms: int = 0, error_rate: float = 0.0, refuse: bool = False
     ) -> None:
         body = {"latency_ms": latency_ms, "error_rate": error_rate, "refuse": refuse}
-        response = await self.http.put(
-            self._url(service, "/admin/faults"), json=body, headers=self._admin
-        )
+        response = await self.http.put(self._url(service, "/admin/faults"), json=body)
         assert response.status_code == 200, f"faults: {response.status_code} {response.text}"
 
     async def clear_faults(self, service: str) -> None:
-        response = await self.http.delete(self._url(service, "/admin/faults"), headers=self._admin)
+        response = await self.http.delete(self._url(service, "/admin/faults"))
         assert response.status_code == 200, f"faults: {response.status_code} {response.text}"
 
     async def readiness(self, service: str) -> Json:
@@ -46,7 +44,6 @@ class OperatorApi(ShopClient):
         response = await self.http.post(
             self._url("reconciliation", "/v1/reconciliation/runs"),
             json={"since": since.isoformat(), "dry_run": dry_run},
-            headers=self._admin,
             timeout=60,
         )
         assert response.status_code == 201, f"run: {response.status_code} {response.text}"
@@ -65,7 +62,6 @@ class OperatorApi(ShopClient):
         response = await self.http.post(
             self._url("inventory", f"/v1/stock/{sku}/replenish"),
             json={"quantity": quantity},
-            headers=self._admin,
         )
         assert response.is_success, f"replenish: {response.status_code} {response.text}"
         replenished: Json = response.json()

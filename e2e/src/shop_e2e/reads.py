@@ -61,7 +61,7 @@ class ServiceReads(ShopClient):
         params: dict[str, str] = {"since": since.isoformat(), "limit": "1000"}
         while True:
             response = await self.http.get(
-                self._url(service, f"/internal/v1/{what}"), params=params, headers=self._admin
+                self._url(service, f"/internal/v1/{what}"), params=params
             )
             if response.status_code == 404 and "cursor" not in params:
                 return None

@@ -57,7 +57,8 @@ def cluster_values(service: str, plan: ClusterPlan, fields: Collection[str]) -> 
     values = {
         "environment": "production",
         # The default is loopback; a pod must answer on its own address.
-        "host": "0.0.0.0",
+        # (bandit B104: inside the pod; the Service decides what is exposed)
+        "host": "0.0.0.0",  # nosec B104
         "kafka_bootstrap_servers": KAFKA_BOOTSTRAP,
         "kafka_enable_idempotence": "true",
     }

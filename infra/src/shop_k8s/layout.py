@@ -80,11 +80,14 @@ def _config_env(service: str, settings: list[Setting]) -> str:
 
 
 def _secrets_example(service: str, settings: list[Setting]) -> str:
-    # Placeholders that cannot reach production by accident: the settings refuse the dev
-    # admin token outside local, and the database host does not resolve.
+    # Placeholders that cannot reach production by accident: an empty signing key is refused
+    # outside local, and the database host does not resolve. `python -m shop_auth keys`
+    # prints fresh keys.
     examples = {
         "DATABASE_URL": f"postgresql+asyncpg://shop_{service}:PASSWORD@DB-HOST:5432/shop_{service}",
-        "ADMIN_TOKEN": "dev-admin-token",
+        "SIGNING_KEY": "",
+        "TRUSTED_KEYS": '{"checkout":"PUBLIC-KEY","reconciliation":"PUBLIC-KEY",'
+        '"operator":"PUBLIC-KEY","shop-identity":"PUBLIC-KEY"}',
     }
     lines = [f"# Copy to infra/k8s/overlays/<overlay>/{SECRETS_DIR}/{service}.env and fill in."]
     for setting in settings:

@@ -33,7 +33,9 @@ SERVICE_SETTINGS: Mapping[str, type[ServiceSettings]] = {
     "reconciliation": ReconciliationSettings,
 }
 # Typed `str`, but a managed PostgreSQL's URL carries its password: a Secret, not a ConfigMap.
-SECRET_BY_CONTENT = frozenset({"database_url"})
+# The signing key is the service's identity; the trusted keys are public, but each
+# deployment has its own, so they are filled in with the secrets, never defaulted.
+SECRET_BY_CONTENT = frozenset({"database_url", "signing_key", "trusted_keys"})
 
 
 @dataclass(frozen=True)

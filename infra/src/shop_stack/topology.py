@@ -59,7 +59,6 @@ class StackConfig:
     smtp_http_port: int = 8025
     external_database_url: str | None = None
     external_kafka: str | None = None
-    admin_token: str = "dev-admin-token"
     services: tuple[tuple[str, int], ...] = SERVICES
     reconciliation_tuning: Mapping[str, str] = field(default_factory=dict)
 
@@ -73,7 +72,6 @@ class StackConfig:
             smtp_http_port=int(env.get("STACK_SMTP_HTTP_PORT", 8025)),
             external_database_url=env.get("STACK_DATABASE_URL") or None,
             external_kafka=env.get("KAFKA_BOOTSTRAP_SERVERS") or None,
-            admin_token=env.get("ADMIN_TOKEN", "dev-admin-token"),
             services=_selected(env.get("STACK_SERVICES")),
             reconciliation_tuning={
                 key: value for key, value in LOCAL_RECONCILIATION_TUNING.items() if key not in env
@@ -140,7 +138,6 @@ def service_env(config: StackConfig, service: str, port: int) -> dict[str, str]:
         f"{p}_KAFKA_ENABLE_IDEMPOTENCE": "true" if config.external_kafka else "false",
         f"{p}_PORT": str(port),
         f"{p}_WORKER_PORT": str(port + WORKER_PORT_OFFSET),
-        f"{p}_ADMIN_TOKEN": config.admin_token,
         f"{p}_LOG_FORMAT": "json",
     }
     if not config.external_kafka:

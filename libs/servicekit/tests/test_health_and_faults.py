@@ -4,14 +4,18 @@ import httpx
 import pytest
 from fastapi import APIRouter
 from prometheus_client import CollectorRegistry
+from pydantic_settings import SettingsConfigDict
 from shop_servicekit import Database, ServiceSettings, create_app, kafka_check
+from shop_testing.credentials import bearer
 from shop_testing.migrated import DatabaseFactory, asyncpg_url
 from shop_testing.ports import free_port
 
-ADMIN = {"Authorization": "Bearer dev-admin-token"}
+ADMIN = bearer("operator", "t")
 
 
 class Settings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="T_")
+
     port: int = 9
     worker_port: int = 10
     database_url: str = "postgresql+asyncpg://unused"

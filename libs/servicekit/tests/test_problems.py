@@ -97,7 +97,8 @@ async def test_an_unreachable_database_is_a_503_with_retry_after_not_a_500() -> 
     assert answer.json()["type"] == PROBLEM_BASE + "database-unavailable"
 
 
-def test_settings_refuse_the_dev_admin_token_outside_local() -> None:
-    with pytest.raises(ValueError, match="admin_token"):
+def test_settings_refuse_development_keys_outside_local() -> None:
+    with pytest.raises(ValueError, match="signing_key"):
         Settings(environment="production")
-    assert Settings(environment="production", admin_token="s3cret").port == 9
+    key = "A" * 43 + "="
+    assert Settings(environment="production", signing_key=key).port == 9

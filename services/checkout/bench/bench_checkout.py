@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from shop_auth import ShopAuth
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 MAX_CHECKOUTS = 2000
@@ -90,12 +91,12 @@ async def breaker_state(client: httpx.AsyncClient, base: str) -> str:
     return str(report["checks"]["breaker_payment"]["state"])
 
 
-async def faults(client: httpx.AsyncClient, payment: str, token: str, **body: Any) -> None:
-    headers = {"Authorization": f"Bearer {token}"}
+async def faults(client: httpx.AsyncClient, payment: str, **body: Any) -> None:
+    # The client's ShopAuth signs /admin calls as the operator.
     if body:
-        (await client.put(f"{payment}/admin/faults", json=body, headers=headers)).raise_for_status()
+        (await client.put(f"{payment}/admin/faults", json=body)).raise_for_status()
     else:
-        await client.delete(f"{payment}/admin/faults", headers=headers)
+        await client.delete(f"{payment}/admin/faults")
 
 
 async def wait_closed(client: httpx.AsyncClient, base: str, sku: str, within: float) -> None:
@@ -110,8 +111,10 @@ async def wait_closed(client: httpx.AsyncClient, base: str, sku: str, within: fl
 
 async def main(args: argparse.Namespace) -> None:
     base = args.checkout
-    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=64)) as client:
-        await faults(client, args.payment, args.admin_token)
+    auth = ShopAuth({"checkout": args.checkout, "payment": args.payment})
+    limits = httpx.Limits(max_connections=64)
+    async with httpx.AsyncClient(timeout=30, limits=limits, auth=auth) as client:
+        await faults(client, args.payment)
         started = time.perf_counter()
         results = await run_many(client, base, args.sku, args.checkouts, args.concurrency)
         wall = time.perf_counter() - started
@@ -122,7 +125,7 @@ async def main(args: argparse.Namespace) -> None:
         print(f"  latency {spread(latencies).strip()}")
 
         try:
-            await faults(client, args.payment, args.admin_token, refuse=True)
+            await faults(client, args.payment, refuse=True)
             for _ in range(50):  # bounded: trip the breaker
                 await checkout_once(client, base, args.sku)
                 if await breaker_state(client, base) == "open":
@@ -132,9 +135,9 @@ async def main(args: argparse.Namespace) -> None:
             print(f"breaker open: {len(open_latencies)}/{len(open_results)} answered 503")
             print(spread(open_latencies))
 
-            await faults(client, args.payment, args.admin_token)
+            await faults(client, args.payment)
             await wait_closed(client, base, args.sku, within=args.reset_wait)
-            await faults(client, args.payment, args.admin_token, latency_ms=args.latency_ms)
+            await faults(client, args.payment, latency_ms=args.latency_ms)
             slow_results = await run_many(client, base, args.sku, args.slow, args.slow)
             slow_latencies = [t for status, t in slow_results if status == 504]
             print(
@@ -143,14 +146,13 @@ async def main(args: argparse.Namespace) -> None:
             )
             print(spread(slow_latencies))
         finally:
-            await faults(client, args.payment, args.admin_token)
+            await faults(client, args.payment)
 
 
 def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--checkout", type=loopback_url, default="http://127.0.0.1:8000")
     parser.add_argument("--payment", type=loopback_url, default="http://127.0.0.1:8003")
-    parser.add_argument("--admin-token", default="dev-admin-token")
     parser.add_argument("--sku", default="SKU-MUG-01")
     parser.add_argument(
         "--checkouts",

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from checkout.bootstrap import ALEMBIC_INI, build_app
 from checkout.settings import CheckoutSettings
+from shop_auth import ShopAuth
 from shop_servicekit import Database
 from shop_testing.apps import app_client
 from shop_testing.databases import DatabaseFactory
@@ -117,7 +118,8 @@ class Shop:
 
     def __init__(self, services: dict[str, ServiceProcess]) -> None:
         self.services = services
-        self.http = httpx.AsyncClient(timeout=10)
+        urls = {name: service.url for name, service in services.items()}
+        self.http = httpx.AsyncClient(timeout=10, auth=ShopAuth(urls))
 
     async def stock(self, sku: str) -> dict[str, int]:
         response = await self.http.get(f"{self.services['inventory'].url}/v1/stock/{sku}")

@@ -9,6 +9,7 @@ from aiosmtpd.controller import Controller
 from communications.bootstrap import ALEMBIC_INI, build_app
 from communications.settings import CommunicationsSettings
 from shop_servicekit import Database
+from shop_testing.apps import app_client
 from shop_testing.migrated import DatabaseFactory, MigratedDatabases
 from shop_testing.ports import free_port
 
@@ -89,8 +90,5 @@ async def db(settings: CommunicationsSettings) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def client(settings: CommunicationsSettings) -> AsyncIterator[httpx.AsyncClient]:
-    app = build_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://communications") as c:
-            yield c
+    async with app_client(build_app(settings), "http://communications") as c:
+        yield c

@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request, Response
+from shop_auth import ShopAuth
 from shop_testing.ports import free_port
 
 from shop_bench.baselines.processes import app_processes, serve
@@ -34,7 +35,8 @@ def sync_app(checkout: str, fulfillment: str, communications: str) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS) as client:
+        urls = {"checkout": checkout, "fulfillment": fulfillment, "communications": communications}
+        async with httpx.AsyncClient(timeout=TIMEOUT_SECONDS, auth=ShopAuth(urls)) as client:
             clients["http"] = client
             yield
 

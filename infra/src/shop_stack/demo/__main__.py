@@ -1,11 +1,11 @@
 """`python -m shop_stack.demo`: the three acts, in order; exit 1 if one fails."""
 
 import argparse
-import os
 import sys
 import uuid
 
 import httpx
+from shop_auth import ShopAuth
 
 from shop_stack.demo.checkouts import Urls, three_checkouts
 from shop_stack.demo.collaboration import backorder_then_replenish, follow
@@ -15,7 +15,16 @@ from shop_stack.demo.drift import break_and_reconcile
 def run(urls: Urls) -> int:
     # A new customer per run: payment's velocity rule would flag a demo run many times.
     customer = f"cus_demo_{uuid.uuid4().hex[:8]}"
-    with httpx.Client(timeout=30) as client:
+    # Each call signed as whom its route admits (SHOP_<NAME>_KEY, else the development keys).
+    auth = ShopAuth(
+        {
+            "checkout": urls.checkout,
+            "inventory": urls.inventory,
+            "payment": urls.payment,
+            "reconciliation": urls.reconciliation,
+        }
+    )
+    with httpx.Client(timeout=30, auth=auth) as client:
         print("#### 1. Coordination: one business moment, one answer\n")
         confirmed = three_checkouts(client, urls, customer)
         if confirmed is None:
@@ -41,7 +50,6 @@ def main() -> None:
         inventory=args.inventory,
         payment=args.payment,
         reconciliation=args.reconciliation,
-        admin_token=os.environ.get("ADMIN_TOKEN", "dev-admin-token"),
     )
     sys.exit(run(urls))
 

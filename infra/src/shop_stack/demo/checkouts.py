@@ -27,11 +27,6 @@ class Urls:
     inventory: str
     payment: str
     reconciliation: str
-    admin_token: str
-
-    @property
-    def admin(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.admin_token}"}
 
 
 def place(

@@ -25,7 +25,6 @@ def backorder_then_replenish(client: httpx.Client, urls: Urls, customer: str) ->
     replenished = client.post(
         f"{urls.inventory}/v1/stock/SKU-LAMP-01/replenish",
         json={"quantity": 1},
-        headers=urls.admin,
     )
     print(f"\n== replenish 1 x SKU-LAMP-01 (admin): HTTP {replenished.status_code}")
     if not replenished.is_success:

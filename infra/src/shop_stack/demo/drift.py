@@ -111,7 +111,6 @@ def start_run(client: httpx.Client, urls: Urls, *, dry_run: bool) -> dict[str, A
     response = client.post(
         f"{urls.reconciliation}/v1/reconciliation/runs",
         json={"since": "1h", "dry_run": dry_run},
-        headers=urls.admin,
     )
     run: dict[str, Any] = response.json()
     return run
@@ -131,7 +130,6 @@ def print_run(client: httpx.Client, urls: Urls, run: dict[str, Any]) -> None:
     text = client.get(
         f"{urls.reconciliation}/v1/reconciliation/runs/{run['run_id']}",
         params={"format": "text"},
-        headers=urls.admin,
     ).text
     print("\n".join(f"   {line}" for line in text.splitlines()))
 

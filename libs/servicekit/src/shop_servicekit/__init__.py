@@ -9,12 +9,25 @@
 - `Database`: the async engine and session factory of the service's own PostgreSQL.
 - `process.main`: the `serve | work | migrate` commands of every service process.
 - `AdmissionLimit`, `AdmissionMiddleware`: shed excess requests with 503 + Retry-After.
+- `Authority`, `Guard`, `Caller`: who may call which route (service, operator, customer tokens).
 - `Clock`, `utc_now`: how time enters a service; `periodic`: a loop task for `work`.
 """
 
-from shop_servicekit.admin import admin_guard
+from shop_auth import OPERATOR
+
 from shop_servicekit.admission import AdmissionLimit, AdmissionMetrics, AdmissionMiddleware
 from shop_servicekit.app import create_app
+from shop_servicekit.auth import (
+    HEALTH,
+    PUBLIC,
+    Access,
+    Authority,
+    Caller,
+    Guard,
+    RouteAccess,
+    minter_of,
+    route_table,
+)
 from shop_servicekit.budget import BUDGET_HEADER, budget_guard
 from shop_servicekit.clock import Clock, utc_now
 from shop_servicekit.database import Database
@@ -25,36 +38,49 @@ from shop_servicekit.openapi import problem_responses, required_headers
 from shop_servicekit.periodic import periodic
 from shop_servicekit.problems import PROBLEM_BASE, PROBLEM_JSON, Problem
 from shop_servicekit.process import ServiceCommands, Worker, main
+from shop_servicekit.rate_limit import TokenBuckets, limit_per_caller, limit_per_client
 from shop_servicekit.settings import ServiceSettings, embedded_database_url, service_url
 
 __all__ = [
     "BUDGET_HEADER",
+    "HEALTH",
+    "OPERATOR",
     "PROBLEM_BASE",
     "PROBLEM_JSON",
+    "PUBLIC",
+    "Access",
     "AdmissionLimit",
     "AdmissionMetrics",
     "AdmissionMiddleware",
+    "Authority",
+    "Caller",
     "Clock",
     "Database",
+    "Guard",
     "Page",
     "Problem",
     "ReadinessCheck",
+    "RouteAccess",
     "ServiceCommands",
     "ServiceSettings",
+    "TokenBuckets",
     "Window",
     "WindowDep",
     "Worker",
-    "admin_guard",
     "budget_guard",
     "create_app",
     "embedded_database_url",
     "kafka_check",
+    "limit_per_caller",
+    "limit_per_client",
     "main",
+    "minter_of",
     "new_id",
     "periodic",
     "problem_responses",
     "read_page",
     "required_headers",
+    "route_table",
     "service_url",
     "utc_now",
 ]

@@ -10,10 +10,10 @@
     )
 
 It adds what every service has in common: problem+json errors (documented as such in the
-OpenAPI document, shop_servicekit.openapi), 422 for control characters in any input
-(shop_servicekit.control_characters), the correlation id
-(shop_servicekit.correlation), HTTP metrics, fault injection, /health/live, /health/ready,
-/metrics and /admin/faults.
+OpenAPI document, shop_servicekit.openapi), a request body limit (413), 422 for control
+characters in any input (shop_servicekit.control_characters), the correlation id
+(shop_servicekit.correlation), HTTP metrics, fault injection, /health/live,
+/health/ready, /metrics and /admin/faults (operator tokens only).
 It builds nothing else: the service's bootstrap passes in what it owns, and what must be
 closed when the server stops (`on_shutdown`, run in order: engines, clients, pools).
 """
@@ -23,11 +23,12 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from asgi_correlation_id import CorrelationIdMiddleware
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from prometheus_client import CollectorRegistry
 from shop_telemetry import instrument_app
 
-from shop_servicekit.admin import admin_guard
+from shop_servicekit.auth import HEALTH, Authority
+from shop_servicekit.body_limit import BodyLimitMiddleware
 from shop_servicekit.control_characters import RejectControlCharacters
 from shop_servicekit.correlation import CORRELATION_MIDDLEWARE_OPTIONS
 from shop_servicekit.faults import FaultInjectionMiddleware, Faults, faults_router
@@ -57,15 +58,17 @@ def create_app(
     app.state.faults = faults
     app.state.registry = registry
 
-    # Added innermost first: context -> metrics -> faults -> control characters -> routes.
+    # Added innermost first: context -> metrics -> body limit -> faults -> control
+    # characters -> routes (the body limit caps what the control-character check buffers).
     app.add_middleware(RejectControlCharacters)
     app.add_middleware(FaultInjectionMiddleware, faults=faults)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(HttpMetricsMiddleware, metrics=HttpMetrics(registry))
     app.add_middleware(CorrelationIdMiddleware, **CORRELATION_MIDDLEWARE_OPTIONS)
 
-    app.include_router(health_router(checks))
-    app.include_router(metrics_router(registry))
-    app.include_router(faults_router(faults, admin_guard(settings.admin_token)))
+    app.include_router(health_router(checks), dependencies=[Depends(HEALTH)])
+    app.include_router(metrics_router(registry), dependencies=[Depends(HEALTH)])
+    app.include_router(faults_router(faults, Authority.of(settings).operator()))
     for router in routers:
         app.include_router(router)
     instrument_app(app)

@@ -28,12 +28,15 @@ RECYCLE_SECONDS = 300
 
 class Database:
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        # hide_parameters: a failed statement's error (in a log line, in a dead letter's error
+        # header) names the SQL, never the values bound to it (an email, an address).
         self.engine: AsyncEngine = create_async_engine(
             url,
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_pre_ping=True,
             pool_recycle=RECYCLE_SECONDS,
+            hide_parameters=True,
         )
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(
             self.engine, expire_on_commit=False

@@ -59,7 +59,7 @@ class FaultInjectionMiddleware:
         await self.app(scope, receive, send)
 
 
-def faults_router(faults: Faults, guard: Callable[..., Awaitable[None]]) -> APIRouter:
+def faults_router(faults: Faults, guard: Callable[..., Awaitable[object]]) -> APIRouter:
     router = APIRouter(prefix="/admin/faults", tags=["admin"], dependencies=[Depends(guard)])
 
     @router.get("")

@@ -7,8 +7,8 @@
         database_url: str = embedded_database_url("pricing")
 
 Every default runs against the embedded stack (docs/architecture.md, "The embedded stack"),
-so a service starts with no environment at all; production-like environments must set real
-secrets.
+so a service starts with no environment at all; outside `environment=local` the keys must be
+set (no development key is ever used there).
 """
 
 from typing import Literal, Self
@@ -16,7 +16,6 @@ from typing import Literal, Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEV_ADMIN_TOKEN = "dev-admin-token"
 EMBEDDED_POSTGRES_PORT = 15432
 
 
@@ -45,7 +44,16 @@ class ServiceSettings(BaseSettings):
     # timeout, so the embedded stack lowers it to join in about a second.
     kafka_session_timeout_ms: int = Field(default=6000, ge=500)
     kafka_heartbeat_interval_ms: int = Field(default=1000, ge=100)
-    admin_token: SecretStr = SecretStr(DEV_ADMIN_TOKEN)
+    # Identity (the ADR on service identity and customer tokens): this service's Ed25519
+    # key (base64 of 32 bytes) signs its outbound calls; `trusted_keys` maps each identity
+    # it accepts (callers, `operator`, the customer issuer) to that identity's public key.
+    # Only `local` may leave them unset: it falls back to well-known development keys.
+    signing_key: SecretStr | None = None
+    trusted_keys: dict[str, str] = Field(default_factory=dict)
+    customer_issuer: str = "shop-identity"
+    customer_audience: str = "shop"
+    # Larger request bodies get 413 before any route reads them.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
     otlp_endpoint: str | None = None
@@ -62,8 +70,13 @@ class ServiceSettings(BaseSettings):
             "heartbeat_interval_ms": self.kafka_heartbeat_interval_ms,
         }
 
+    @property
+    def service_name(self) -> str:
+        """The service's identity: its env prefix, e.g. CHECKOUT_ -> checkout."""
+        return str(self.model_config.get("env_prefix", "")).rstrip("_").lower()
+
     @model_validator(mode="after")
     def _refuse_dev_secrets_outside_local(self) -> Self:
-        if self.environment != "local" and self.admin_token.get_secret_value() == DEV_ADMIN_TOKEN:
-            raise ValueError("admin_token must be set to a real secret outside local development")
+        if self.environment != "local" and self.signing_key is None:
+            raise ValueError("signing_key must be set outside local development")
         return self

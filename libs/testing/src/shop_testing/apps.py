@@ -21,14 +21,19 @@ from shop_contracts import CloudEvent
 from shop_messaging import Handler, claim, correlated
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shop_testing.credentials import DEFAULT_CUSTOMER, RouteAuth
+
 
 @asynccontextmanager
 async def app_client(
-    app: FastAPI, base_url: str = "http://service"
+    app: FastAPI, base_url: str = "http://service", *, customer: str = DEFAULT_CUSTOMER
 ) -> AsyncIterator[httpx.AsyncClient]:
+    """Requests carry the credential their route asks for (`RouteAuth`); pass `auth=None`
+    to a request to send it anonymously."""
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
+        auth = RouteAuth(app, customer)
+        async with httpx.AsyncClient(transport=transport, base_url=base_url, auth=auth) as client:
             yield client
 
 

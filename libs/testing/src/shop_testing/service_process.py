@@ -27,17 +27,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shop_auth import OPERATOR
 from shop_stack.health import http_ready, wait_until
 from shop_stack.paths import VarDirs
 from shop_stack.spec import ProcessSpec
 from shop_stack.supervisor import Supervisor
 
+from shop_testing.credentials import bearer
 from shop_testing.databases import DatabaseFactory, unique_name
 from shop_testing.migrated import asyncpg_url
 from shop_testing.ports import free_port
 from shop_testing.sync import run_sync
-
-ADMIN_TOKEN = "dev-admin-token"
 
 
 @dataclass
@@ -61,7 +61,6 @@ class ServiceProcess:
             f"{prefix}_PORT": str(self.port),
             f"{prefix}_WORKER_PORT": str(free_port()),
             f"{prefix}_HOST": "127.0.0.1",
-            f"{prefix}_ADMIN_TOKEN": ADMIN_TOKEN,
             f"{prefix}_LOG_FORMAT": "text",
             **self.env,
         }
@@ -71,8 +70,12 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.port}"
 
     @property
-    def admin_headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    def admin_headers(self) -> Mapping[str, str]:
+        return bearer(OPERATOR, self.name)
+
+    def headers_as(self, identity: str) -> Mapping[str, str]:
+        """A token from `identity` (e.g. "reconciliation") for this service."""
+        return bearer(identity, self.name)
 
     @property
     def process_name(self) -> str:

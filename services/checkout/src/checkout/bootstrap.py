@@ -11,17 +11,24 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
+from shop_auth import BearerAuth
 from shop_http import Dependency, DependencyMetrics
 from shop_messaging import MessagingWorker, Outbox
 from shop_servicekit import (
     AdmissionLimit,
     AdmissionMetrics,
     AdmissionMiddleware,
+    Authority,
     Database,
     ReadinessCheck,
+    TokenBuckets,
     Worker,
     create_app,
     kafka_check,
+    limit_per_caller,
+    limit_per_client,
+    minter_of,
+    periodic,
     utc_now,
 )
 
@@ -32,6 +39,7 @@ from checkout.application.background import BackgroundTasks
 from checkout.application.cancellation import cancel_order
 from checkout.application.checkouts import CheckoutDeps, place_order
 from checkout.application.coordination import Coordination
+from checkout.application.key_expiry import purge_expired_keys
 from checkout.application.progress import correct_order
 from checkout.application.queries import find_order, page_orders
 from checkout.application.republish import republish_order_confirmed
@@ -51,6 +59,7 @@ def build_dependencies(
         "inventory": settings.inventory_url,
         "payment": settings.payment_url,
     }
+    minter = minter_of(settings)  # checkout's identity: each call carries a token for `name`
     return {
         name: Dependency(
             name,
@@ -60,6 +69,7 @@ def build_dependencies(
             httpx.AsyncClient(
                 base_url=url,
                 limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
+                auth=BearerAuth(minter, name),
             ),
             fail_max=settings.breaker_fail_max,
             reset_timeout=settings.breaker_reset_timeout_s,
@@ -125,6 +135,15 @@ def build_app(settings: CheckoutSettings) -> FastAPI:
         # Undo calls still running must finish before their clients close.
         await background.drain(timeout=compensation_seconds * (1 + settings.retry_attempts))
 
+    auth = Authority.of(settings)
+    customers = TokenBuckets(
+        rate_per_minute=settings.customer_checkouts_per_minute,
+        burst=settings.customer_checkout_burst,
+    )
+    clients = TokenBuckets(
+        rate_per_minute=settings.client_checkouts_per_minute,
+        burst=settings.client_checkout_burst,
+    )
     app = create_app(
         settings,
         title="Checkout",
@@ -136,9 +155,11 @@ def build_app(settings: CheckoutSettings) -> FastAPI:
                     cancel_order, sessions=sessions, outbox=Outbox(), clock=utc_now
                 ),
                 new_order_id=default_order_id,
+                auth=auth,
+                limits=[limit_per_client(clients), limit_per_caller(customers, auth.customer())],
             ),
             internal_router(
-                admin_token=settings.admin_token,
+                guard=auth.services("reconciliation"),
                 page_orders=partial(page_orders, sessions=sessions),
                 republish_order_confirmed=partial(
                     republish_order_confirmed, sessions=sessions, outbox=Outbox()
@@ -192,10 +213,24 @@ def build_worker(settings: CheckoutSettings) -> Worker:
         await messaging.close()
         await db.dispose()
 
+    purge_batch = 500
+    purge_keys = periodic(
+        partial(
+            purge_expired_keys,
+            db.sessions,
+            ttl=timedelta(seconds=settings.idempotency_key_ttl_seconds),
+            clock=utc_now,
+            limit=purge_batch,
+        ),
+        name="purge_expired_keys",
+        interval=settings.idempotency_purge_interval_s,
+        batch_size=purge_batch,
+    )
     return Worker(
         tasks=[
             messaging.relay(poll_interval=settings.outbox_poll_interval_s),
             messaging.consumer(GROUP, subscriptions(outbox=Outbox(), clock=utc_now)),
+            purge_keys,
         ],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
         # The process-wide registry: the messaging metrics register there.

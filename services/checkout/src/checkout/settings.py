@@ -32,3 +32,11 @@ class CheckoutSettings(ServiceSettings):
     admission_max_waiting: int = Field(default=8, ge=0)
     admission_queue_ms: int = Field(default=200, ge=0)
     admission_retry_after_s: int = Field(default=1, ge=1)
+    # A completed idempotency key answers replays this long, then the worker purges it.
+    idempotency_key_ttl_seconds: int = Field(default=86_400, ge=60)
+    idempotency_purge_interval_s: float = Field(default=60.0, gt=0)
+    # Checkouts per signed-in customer and per client address (token buckets, per process).
+    customer_checkouts_per_minute: float = Field(default=30, gt=0)
+    customer_checkout_burst: int = Field(default=10, ge=1)
+    client_checkouts_per_minute: float = Field(default=1200, gt=0)
+    client_checkout_burst: int = Field(default=200, ge=1)

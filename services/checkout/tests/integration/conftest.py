@@ -7,6 +7,7 @@ import pytest
 from checkout.bootstrap import build_app
 from checkout.settings import CheckoutSettings
 from shop_servicekit import Database
+from shop_testing.credentials import RouteAuth
 
 from ..fakes import World
 from .placing import Checkout
@@ -25,7 +26,10 @@ async def api(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     app = build_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://checkout") as client:
+        auth = RouteAuth(app, customer="cus_1")  # the owner of the stored orders
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://checkout", auth=auth
+        ) as client:
             yield client
 
 

@@ -10,12 +10,14 @@ from shop_contracts import (
 )
 from shop_messaging import OutboxRelay, Record
 from shop_servicekit import Database
+from shop_testing.credentials import bearer
 from sqlalchemy import text
 
 from .order_events import T0
 
 PROBLEMS = "https://shop.example/problems/"
-ADMIN = {"Authorization": "Bearer dev-admin-token"}
+# Reconciliation's own credential (its internal routes accept nobody else).
+ADMIN = bearer("reconciliation", "checkout")
 
 
 def at(minutes: float) -> datetime:

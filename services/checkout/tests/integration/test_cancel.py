@@ -9,6 +9,7 @@ from checkout.bootstrap import build_app
 from checkout.settings import CheckoutSettings
 from shop_contracts import BackorderDeclared, OrderCancelled
 from shop_servicekit import Database
+from shop_testing.credentials import RouteAuth
 from sqlalchemy import text
 
 from .order_events import deliver, event, shipment, stored_order
@@ -29,7 +30,10 @@ async def api(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     app = build_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://checkout") as client:
+        auth = RouteAuth(app, customer="cus_1")  # the owner of the stored orders
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://checkout", auth=auth
+        ) as client:
             yield client
 
 

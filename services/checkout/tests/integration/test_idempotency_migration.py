@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 import pytest
 from checkout.bootstrap import ALEMBIC_INI, build_app
+from checkout.entrypoints.api.routes import scoped_key
 from checkout.entrypoints.api.schemas import CheckoutBody
 from checkout.settings import CheckoutSettings
 from shop_servicekit.migrations import downgrade, upgrade
@@ -74,7 +75,8 @@ async def test_keys_completed_before_0004_replay_the_same_answers(legacy_url: st
                 "INSERT INTO idempotency_keys (key, request_hash, status, order_id, "
                 "response_status, response_body, created_at, locked_until) "
                 "VALUES ($1, $2, 'COMPLETED', $3, $4, $5, now(), now())",
-                key,
+                # Stored as the customer-scoped key (keys stored before the scoping expire).
+                scoped_key(payloads[key]["customer"]["id"], key),
                 fingerprint,
                 response["order_id"],
                 status,
@@ -97,7 +99,10 @@ async def test_keys_completed_before_0004_replay_the_same_answers(legacy_url: st
         restored = {
             row["key"]: (row["response_status"], json.loads(row["response_body"])) for row in rows
         }
-        assert restored == LEGACY
+        assert restored == {
+            scoped_key(payloads[key]["customer"]["id"], key): answer
+            for key, answer in LEGACY.items()
+        }
     finally:
         await conn.close()
 

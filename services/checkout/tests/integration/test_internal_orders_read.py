@@ -135,7 +135,7 @@ async def test_every_internal_route_needs_the_admin_token(
     ]
     for method, path, options in routes:
         for headers in ({}, {"Authorization": "Bearer wrong-token"}):
-            response = await api.request(method, path, headers=headers, **options)
+            response = await api.request(method, path, headers=headers, auth=None, **options)
             assert response.status_code == 401, (method, path)
             assert response.json()["type"] == PROBLEMS + "unauthorized"
             assert response.headers["content-type"] == "application/problem+json"

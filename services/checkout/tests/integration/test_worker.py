@@ -113,4 +113,8 @@ async def test_an_event_about_an_unknown_order_is_retried_then_dead_lettered(
 
 def test_the_worker_runs_the_outbox_relay_and_the_consumer(database_url: str) -> None:
     worker = build_worker(CheckoutSettings(database_url=database_url))
-    assert [task.__name__ for task in worker.tasks] == ["outbox_relay", "consume_checkout"]
+    assert [task.__name__ for task in worker.tasks] == [
+        "outbox_relay",
+        "consume_checkout",
+        "purge_expired_keys",
+    ]

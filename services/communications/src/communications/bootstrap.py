@@ -6,7 +6,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
 from shop_messaging import MessagingWorker, Outbox
-from shop_servicekit import Database, Worker, create_app, kafka_check, utc_now
+from shop_servicekit import Authority, Database, Worker, create_app, kafka_check, utc_now
 
 from communications.adapters.smtp import SmtpMailer
 from communications.application.notify import notify_customer
@@ -40,13 +40,14 @@ def build_app(settings: CommunicationsSettings) -> FastAPI:
         clock=utc_now,
         sessions=db.sessions,
     )
+    auth = Authority.of(settings)
     internal = internal_router(
-        db.sessions, notify=notify, admin_token=settings.admin_token, clock=utc_now
+        db.sessions, notify=notify, guard=auth.services("reconciliation"), clock=utc_now
     )
     return create_app(
         settings,
         title="Communications",
-        routers=[communications_router(db.sessions), internal],
+        routers=[communications_router(db.sessions, auth=auth), internal],
         checks={"database": db.ping},
         registry=CollectorRegistry(),
         on_shutdown=[db.dispose],

@@ -9,10 +9,12 @@ from communications.adapters import recipients
 from communications.application.records import remember_recipient
 from communications.domain.notifications import NotificationKind, Recipient
 from shop_servicekit import Database
+from shop_testing.credentials import bearer
 from sqlalchemy import text
 
 PROBLEMS = "https://shop.example/problems/"
-ADMIN = {"Authorization": "Bearer dev-admin-token"}
+# Reconciliation's own credential (its internal routes accept nobody else).
+ADMIN = bearer("reconciliation", "communications")
 T0 = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 CONFIRMED, SHIPPED, BACKORDERED = (
     NotificationKind.ORDER_CONFIRMED,

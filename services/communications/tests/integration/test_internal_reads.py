@@ -12,6 +12,7 @@ from communications.domain.notifications import (
     NotificationStatus,
 )
 from shop_servicekit import Database
+from shop_testing.credentials import customer_bearer
 
 from .internal_api import (
     BACKORDERED,
@@ -115,9 +116,11 @@ async def test_a_notification_sent_by_the_consumer_is_in_the_window_of_its_creat
     _, port = smtp
     assert await deliver(db, handlers(db, port), confirmed("ord_1"))
     [item] = (await read_all(client, since=T0.isoformat()))[0]
-    [listed] = (await client.get("/v1/notifications", params={"order_id": "ord_1"})).json()[
-        "notifications"
-    ]
+    # The public read, as the order's customer (cus_1, from OrderConfirmed).
+    mine = customer_bearer("cus_1")
+    [listed] = (
+        await client.get("/v1/notifications", params={"order_id": "ord_1"}, headers=mine)
+    ).json()["notifications"]
     assert item == {
         "notification_id": listed["notification_id"],
         "order_id": "ord_1",
@@ -133,6 +136,6 @@ async def test_the_read_is_a_401_problem_without_the_admin_token(
 ) -> None:
     await arrange(db, ("ntf_1", "ord_1", CONFIRMED, 0, NotificationStatus.SENT))
     response = await client.get(
-        "/internal/v1/notifications", params={"since": T0.isoformat()}, headers=headers
+        "/internal/v1/notifications", params={"since": T0.isoformat()}, headers=headers, auth=None
     )
     assert_problem(response, 401, "unauthorized")

@@ -7,7 +7,15 @@ from pathlib import Path
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
 from shop_messaging import MessagingWorker, Outbox
-from shop_servicekit import Database, Worker, create_app, kafka_check, periodic, utc_now
+from shop_servicekit import (
+    Authority,
+    Database,
+    Worker,
+    create_app,
+    kafka_check,
+    periodic,
+    utc_now,
+)
 
 from fulfillment.application.dispatch import dispatch_shipments
 from fulfillment.entrypoints.api.internal import internal_router
@@ -20,13 +28,13 @@ ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 def build_app(settings: FulfillmentSettings) -> FastAPI:
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
-
+    auth = Authority.of(settings)
     return create_app(
         settings,
         title="Fulfillment",
         routers=[
-            fulfillment_router(db.sessions),
-            internal_router(db.sessions, admin_token=settings.admin_token),
+            fulfillment_router(db.sessions, auth=auth),
+            internal_router(db.sessions, guard=auth.services("reconciliation")),
         ],
         checks={"database": db.ping},
         registry=CollectorRegistry(),

@@ -9,9 +9,10 @@ from fulfillment.adapters import shipments
 from fulfillment.domain.allocation import Line
 from fulfillment.domain.shipments import Backorder, BackorderStatus, Shipment, ShipmentStatus
 from shop_servicekit import Database
+from shop_testing.credentials import bearer
 
 PROBLEMS = "https://shop.example/problems/"
-ADMIN = {"Authorization": "Bearer dev-admin-token"}
+ADMIN = bearer("reconciliation", "fulfillment")
 T0 = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
 
@@ -180,7 +181,7 @@ async def test_the_reads_are_a_401_problem_without_the_admin_token(
 ) -> None:
     await add_shipments(db, ("ord_1", 0, ShipmentStatus.CREATED, "wh_berlin"))
     await add_backorders(db, ("ord_2", 0, BackorderStatus.OPEN))
-    response = await client.get(path, params={"since": T0.isoformat()}, headers=headers)
+    response = await client.get(path, params={"since": T0.isoformat()}, headers=headers, auth=None)
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["type"] == PROBLEMS + "unauthorized"

@@ -7,7 +7,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
 from shop_messaging import MessagingWorker, Outbox
-from shop_servicekit import Database, Worker, create_app, kafka_check, periodic, utc_now
+from shop_servicekit import Authority, Database, Worker, create_app, kafka_check, periodic, utc_now
 
 from inventory.application.expiry import expire_reservations
 from inventory.entrypoints.api.internal import internal_router
@@ -23,17 +23,19 @@ def build_app(settings: InventorySettings) -> FastAPI:
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
 
     outbox = Outbox()
+    auth = Authority.of(settings)
     router = inventory_router(
         db.sessions,
         outbox,
         default_ttl=timedelta(seconds=settings.default_ttl_seconds),
         min_budget_ms=settings.min_budget_ms,
         clock=utc_now,
+        auth=auth,
     )
-    admin = replenishment_router(
-        db.sessions, outbox, admin_token=settings.admin_token, clock=utc_now
+    admin = replenishment_router(db.sessions, outbox, guard=auth.operator(), clock=utc_now)
+    internal = internal_router(
+        db.sessions, outbox, guard=auth.services("reconciliation"), clock=utc_now
     )
-    internal = internal_router(db.sessions, outbox, admin_token=settings.admin_token, clock=utc_now)
     return create_app(
         settings,
         title="Inventory",

@@ -11,10 +11,12 @@ from inventory.application.expiry import expire_reservations
 from inventory.domain.reservations import Reservation, ReservationStatus
 from shop_messaging import Outbox
 from shop_servicekit import Database
+from shop_testing.credentials import bearer
 from sqlalchemy import text
 
 PROBLEMS = "https://shop.example/problems/"
-ADMIN = {"Authorization": "Bearer dev-admin-token"}
+# Reconciliation's own credential (its internal routes accept nobody else).
+ADMIN = bearer("reconciliation", "inventory")
 T0 = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
 

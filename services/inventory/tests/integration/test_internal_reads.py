@@ -99,7 +99,7 @@ async def test_the_read_is_a_401_problem_without_the_admin_token(
 ) -> None:
     await arrange(db, ("ord_1", 0, ReservationStatus.HELD))
     response = await client.get(
-        "/internal/v1/reservations", params={"since": T0.isoformat()}, headers=headers
+        "/internal/v1/reservations", params={"since": T0.isoformat()}, headers=headers, auth=None
     )
     assert response.status_code == 401
     assert response.headers["content-type"] == "application/problem+json"

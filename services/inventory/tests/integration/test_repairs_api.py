@@ -125,7 +125,9 @@ async def test_the_commit_repair_is_a_401_problem_without_the_admin_token(
 ) -> None:
     await hold(client, "ord_1")
     before = await snapshot()
-    response = await client.post("/internal/v1/reservations/by-order/ord_1/commit", headers=headers)
+    response = await client.post(
+        "/internal/v1/reservations/by-order/ord_1/commit", headers=headers, auth=None
+    )
     assert response.status_code == 401
     assert response.json()["type"] == PROBLEMS + "unauthorized"
     assert await snapshot() == before

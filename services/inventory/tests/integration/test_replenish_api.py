@@ -3,13 +3,14 @@ from typing import Any
 
 import httpx
 from shop_servicekit import Database
+from shop_testing.credentials import bearer
 from sqlalchemy import text
 
 from ..conftest import Snapshot
 from .events import stock
 
 PROBLEMS = "https://shop.example/problems/"
-ADMIN = {"Authorization": "Bearer dev-admin-token"}
+ADMIN = bearer("operator", "inventory")
 
 
 async def replenish(
@@ -102,7 +103,7 @@ async def test_replenishing_needs_the_admin_token(
     before = await snapshot()
     for headers in ({}, {"Authorization": "Bearer wrong"}):
         response = await client.post(
-            "/v1/stock/SKU-LAMP-01/replenish", json={"quantity": 5}, headers=headers
+            "/v1/stock/SKU-LAMP-01/replenish", json={"quantity": 5}, headers=headers, auth=None
         )
         assert response.status_code == 401
         assert response.json()["type"] == PROBLEMS + "unauthorized"

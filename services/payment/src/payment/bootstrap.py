@@ -6,7 +6,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
 from shop_messaging import MessagingWorker, Outbox
-from shop_servicekit import Database, Worker, create_app, kafka_check, utc_now
+from shop_servicekit import Authority, Database, Worker, create_app, kafka_check, utc_now
 
 from payment.domain.fraud import FraudRules
 from payment.entrypoints.api.internal import internal_router
@@ -29,14 +29,18 @@ def build_app(settings: PaymentSettings) -> FastAPI:
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
 
     outbox = Outbox()
+    auth = Authority.of(settings)
     router = payment_router(
         db.sessions,
         outbox,
         rules=fraud_rules(settings),
         min_budget_ms=settings.min_budget_ms,
         clock=utc_now,
+        auth=auth,
     )
-    internal = internal_router(db.sessions, outbox, admin_token=settings.admin_token, clock=utc_now)
+    internal = internal_router(
+        db.sessions, outbox, guard=auth.services("reconciliation"), clock=utc_now
+    )
     return create_app(
         settings,
         title="Payment",

@@ -8,9 +8,11 @@ import httpx
 from payment.adapters import repository
 from payment.domain.authorizations import Authorization, AuthorizationStatus
 from shop_servicekit import Database
+from shop_testing.credentials import bearer
 
 PROBLEMS = "https://shop.example/problems/"
-ADMIN = {"Authorization": "Bearer dev-admin-token"}
+# Reconciliation's own credential (its internal routes accept nobody else).
+ADMIN = bearer("reconciliation", "payment")
 T0 = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 AMOUNT = {"amount": 4_999, "currency": "EUR"}
 

@@ -3,6 +3,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
+from payment.adapters.repository import fingerprint
 from shop_servicekit import Database
 from sqlalchemy import text
 
@@ -77,15 +78,16 @@ async def test_a_declined_card_is_a_402_recorded_for_audit_and_may_be_retried(
         rows = (
             await session.execute(
                 text(
-                    "SELECT status, decline_reason, token_last FROM authorizations"
+                    "SELECT status, decline_reason, token_fingerprint FROM authorizations"
                     " ORDER BY created_at"
                 )
             )
         ).all()
     assert [tuple(r) for r in rows] == [
-        ("DECLINED", "card-declined", "tok_declined"),
-        ("AUTHORIZED", None, "tok_visa"),
+        ("DECLINED", "card-declined", fingerprint("tok_declined")),
+        ("AUTHORIZED", None, fingerprint("tok_visa")),
     ]
+    assert fingerprint("tok_visa") != "tok_visa"  # the raw token is never stored
 
 
 async def test_fraud_is_a_402_that_does_not_say_which_rule_fired(

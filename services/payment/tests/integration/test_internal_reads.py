@@ -97,6 +97,6 @@ async def test_the_read_is_a_401_problem_without_the_admin_token(
 ) -> None:
     await arrange(db, ("auth_1", "ord_1", 0, AuthorizationStatus.AUTHORIZED))
     response = await client.get(
-        "/internal/v1/authorizations", params={"since": T0.isoformat()}, headers=headers
+        "/internal/v1/authorizations", params={"since": T0.isoformat()}, headers=headers, auth=None
     )
     assert_problem(response, 401, "unauthorized")

@@ -124,7 +124,7 @@ async def test_the_capture_repair_is_a_401_problem_without_the_admin_token(
     await authorize(client)
     before = await snapshot()
     response = await client.post(
-        "/internal/v1/authorizations/by-order/ord_1/capture", headers=headers
+        "/internal/v1/authorizations/by-order/ord_1/capture", headers=headers, auth=None
     )
     assert_problem(response, 401, "unauthorized")
     assert await snapshot() == before

@@ -6,7 +6,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
 from shop_messaging import MessagingWorker
-from shop_servicekit import Database, Worker, create_app, kafka_check, utc_now
+from shop_servicekit import Authority, Database, Worker, create_app, kafka_check, utc_now
 
 from pricing.entrypoints.api.routes import pricing_router
 from pricing.entrypoints.worker import GROUP, subscriptions
@@ -26,6 +26,7 @@ def build_app(settings: PricingSettings) -> FastAPI:
                 db.sessions,
                 quote_ttl=timedelta(seconds=settings.quote_ttl_seconds),
                 clock=utc_now,
+                auth=Authority.of(settings),
             )
         ],
         checks={"database": db.ping},

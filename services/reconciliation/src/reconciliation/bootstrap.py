@@ -13,16 +13,18 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
+from shop_auth import BearerAuth
 from shop_http import Dependency, DependencyMetrics
 from shop_messaging import MessagingWorker
 from shop_servicekit import (
+    Authority,
     Clock,
     Database,
     ReadinessCheck,
     Worker,
-    admin_guard,
     create_app,
     kafka_check,
+    minter_of,
     periodic,
     utc_now,
 )
@@ -70,11 +72,11 @@ def build_dependencies(
 ) -> dict[str, Dependency]:
     """One resilient client (and breaker) per service the job reads and repairs through."""
     urls = {service: getattr(settings, f"{service}_url") for service in SERVICES}
-    token = settings.admin_token.get_secret_value()
+    minter = minter_of(settings)  # reconciliation's identity, a token per called service
     return {
         service: Dependency(
             service,
-            httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}),
+            httpx.AsyncClient(base_url=url, auth=BearerAuth(minter, service)),
             fail_max=settings.breaker_fail_max,
             reset_timeout=settings.breaker_reset_timeout_s,
             retries=settings.read_retries,
@@ -138,13 +140,16 @@ def build_app(settings: ReconciliationSettings, *, clock: Clock = utc_now) -> Fa
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
     registry = CollectorRegistry()
     parts = build_job(settings, db, registry, clock=clock)
+    operator = Authority.of(settings).operator()
 
     return create_app(
         settings,
         title="Reconciliation",
         routers=[
-            coordination_router(db.sessions, deadlines=deadlines_of(settings), clock=clock),
-            runs_router(parts.job, parts.records, admin=admin_guard(settings.admin_token)),
+            coordination_router(
+                db.sessions, deadlines=deadlines_of(settings), clock=clock, guard=operator
+            ),
+            runs_router(parts.job, parts.records, guard=operator),
         ],
         checks={"database": db.ping, **breaker_checks(parts.dependencies)},
         registry=registry,

@@ -4,6 +4,7 @@ import httpx
 import pytest
 from reconciliation.bootstrap import build_app
 from reconciliation.settings import ReconciliationSettings
+from shop_testing.credentials import bearer
 from shop_testing.migrated import MigratedDatabases
 
 from .stubs import ShopStubs, serve
@@ -41,7 +42,7 @@ async def api(job_settings: ReconciliationSettings) -> AsyncIterator[httpx.Async
         async with httpx.AsyncClient(
             transport=transport,
             base_url="http://reconciliation",
-            headers={"Authorization": "Bearer dev-admin-token"},
+            headers=bearer("operator", "reconciliation"),
             timeout=30,
         ) as client:
             yield client

@@ -23,13 +23,15 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from shop_auth import InvalidToken, dev_key, verify
 from shop_servicekit import utc_now
 from shop_testing.eventually import eventually
 from shop_testing.ports import free_port
 
 from .stub_rows import Row, notification_row
 
-TOKEN = "dev-admin-token"
+# The stubs admit what the real services admit: reconciliation's token for that service.
+RECONCILIATION_KEY = {"reconciliation": dev_key("reconciliation").public_key()}
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,10 @@ def service_app(stubs: ShopStubs, service: str) -> FastAPI:
 
     @app.middleware("http")
     async def guard(request: Request, call_next: Callable[[Request], Any]) -> Any:
-        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        try:
+            verify(token, audience=service, keys=RECONCILIATION_KEY, issuers=RECONCILIATION_KEY)
+        except InvalidToken:
             return _problem(401, "unauthorized")
         if service in stubs.unavailable:
             return _problem(503, "dependency-unavailable")

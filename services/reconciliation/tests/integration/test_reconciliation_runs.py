@@ -7,6 +7,7 @@ import asyncio
 import httpx
 from reconciliation.bootstrap import build_app
 from reconciliation.settings import ReconciliationSettings
+from shop_testing.credentials import bearer
 from shop_testing.eventually import eventually
 
 from .job_scenarios import (
@@ -31,7 +32,7 @@ async def test_two_runs_at_once_repair_once_and_the_second_is_refused(
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=other),
             base_url="http://reconciliation-2",
-            headers={"Authorization": "Bearer dev-admin-token"},
+            headers=bearer("operator", "reconciliation"),
             timeout=30,
         ) as second_api,
     ):
@@ -73,7 +74,7 @@ async def test_reads_page_through_every_row_with_the_token_and_the_window(
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app),
             base_url="http://reconciliation",
-            headers={"Authorization": "Bearer dev-admin-token"},
+            headers=bearer("operator", "reconciliation"),
         ) as api,
     ):
         run = await start_run(api, since="2h")

@@ -1,5 +1,6 @@
 """Reads and writes of authorizations, in the caller's session (its transaction)."""
 
+import hashlib
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -39,7 +40,7 @@ async def add(session: AsyncSession, authorization: Authorization) -> None:
             currency=authorization.currency,
             status=authorization.status.value,
             decline_reason=authorization.decline_reason,
-            token_last=authorization.token,
+            token_fingerprint=fingerprint(authorization.token),
             created_at=authorization.created_at,
         )
     )
@@ -101,7 +102,7 @@ def _authorization(row: Any) -> Authorization:
         amount=row.amount,
         currency=row.currency,
         status=AuthorizationStatus(row.status),
-        token=row.token_last,
+        token=row.token_fingerprint,  # read back, the token is its fingerprint
         created_at=row.created_at,
         decline_reason=row.decline_reason,
         voided_at=row.voided_at,
@@ -139,3 +140,8 @@ def _page_item(row: Mapping[str, Any]) -> dict[str, Any]:
         "captured_at": row["captured_at"],
         "voided_at": row["voided_at"],
     }
+
+
+def fingerprint(token: str) -> str:
+    """What payment stores of a token: enough to match two attempts, useless to charge."""
+    return hashlib.sha256(token.encode()).hexdigest()

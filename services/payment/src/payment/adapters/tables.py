@@ -26,8 +26,8 @@ authorizations = Table(
     Column("currency", String(3), nullable=False),
     Column("status", String(16), nullable=False),
     Column("decline_reason", String(100), nullable=True),
-    # The test token's name only: never card data.
-    Column("token_last", String(64), nullable=False),
+    # SHA-256 (hex) of the payment token: which token was used, never the token itself.
+    Column("token_fingerprint", String(64), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("voided_at", DateTime(timezone=True), nullable=True),
     Column("captured_at", DateTime(timezone=True), nullable=True),

@@ -5,17 +5,34 @@
 
 JSON carries everything recorded (evidence included); text is for a person at a terminal:
 the window, what was read, the counts, then one block per finding, OPEN ones first.
+Neither shows an email address: a resend's recipient is kept with the run for the repair,
+and rendered as `(redacted)` (docs/adr, the data minimisation ADR).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
 
 from reconciliation.domain.runs import FindingStatus, Run, SettledFinding
+
+PERSONAL_KEYS = frozenset({"email"})
+
+
+def redacted(params: Mapping[str, Any]) -> dict[str, Any]:
+    """`params` with every personal value (at any depth) replaced by "(redacted)"."""
+    return {
+        key: "(redacted)"
+        if key in PERSONAL_KEYS
+        else redacted(value)
+        if isinstance(value, Mapping)
+        else value
+        for key, value in params.items()
+    }
 
 
 class RepairView(BaseModel):
@@ -45,7 +62,7 @@ class FindingView(BaseModel):
             detail=finding.detail,
             repair=None
             if repair is None
-            else RepairView(action=repair.action.value, params=dict(repair.params)),
+            else RepairView(action=repair.action.value, params=redacted(repair.params)),
             error=settled.error,
             evidence=dict(finding.evidence),
         )
@@ -130,7 +147,8 @@ def _finding_lines(settled: SettledFinding) -> list[str]:
         f"            {finding.detail}",
     ]
     if finding.repair is not None:
-        params = f" {json.dumps(dict(finding.repair.params))}" if finding.repair.params else ""
+        shown = redacted(finding.repair.params)
+        params = f" {json.dumps(shown)}" if shown else ""
         lines.append(f"            repair: {finding.repair.action.value}{params}")
     if settled.error:
         lines.append(f"            left open: {settled.error}")

@@ -1,16 +1,15 @@
 """Reconciliation's routes on Checkout (docs/reconciliation.md), all under `/internal/v1`
-and guarded by the admin token: the orders as they are, page by page, and two repairs
-(republish a lost OrderConfirmed, correct the statuses from downstream facts)."""
+and guarded by `guard` (reconciliation only): the orders as they are, page by page, and two
+repairs (republish a lost OrderConfirmed, correct the statuses from downstream facts)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Depends
-from pydantic import SecretStr
 from shop_contracts.saga_steps import RECORD_FACTS, REPUBLISH_ORDER
 from shop_contracts.sagas import route_tag
-from shop_servicekit import Page, Problem, Window, WindowDep, admin_guard, problem_responses
+from shop_servicekit import Guard, Page, Problem, Window, WindowDep, problem_responses
 
 from checkout.application.progress import CorrectOrder
 from checkout.application.republish import Republished
@@ -30,7 +29,7 @@ def _not_found(order_id: str) -> Problem:
 
 def internal_router(
     *,
-    admin_token: SecretStr,
+    guard: Guard,
     page_orders: PageOrdersFn,
     republish_order_confirmed: RepublishFn,
     correct_order: CorrectOrderFn,
@@ -39,7 +38,7 @@ def internal_router(
         responses=problem_responses(401),
         prefix="/internal/v1",
         tags=["checkout internal"],
-        dependencies=[Depends(admin_guard(admin_token))],
+        dependencies=[Depends(guard)],
     )
 
     @router.get("/orders")

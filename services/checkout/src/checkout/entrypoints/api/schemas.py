@@ -26,7 +26,8 @@ class Strict(BaseModel):
 
 
 class CustomerBody(Strict):
-    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+    # The owner is the bearer token's subject; an id sent here must be that same one.
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")] | None = None
     email: Email
 
 
@@ -54,11 +55,11 @@ class CheckoutBody(Strict):
     payment: PaymentBody
     currency: Currency
 
-    def to_request(self, order_id: str) -> OrderRequest:
+    def to_request(self, order_id: str, customer_id: str) -> OrderRequest:
         address = self.shipping_address
         return OrderRequest(
             order_id=order_id,
-            customer_id=self.customer.id,
+            customer_id=customer_id,
             customer_email=self.customer.email,
             items=[(item.sku, item.quantity) for item in self.items],
             shipping_address=Address(

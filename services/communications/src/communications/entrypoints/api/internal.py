@@ -1,11 +1,11 @@
 """Reconciliation's routes (docs/reconciliation.md), all under `/internal/v1` and guarded by
-the admin token: the notifications as they are, page by page, and the resend repair."""
+`guard` (reconciliation only): the notifications as they are, page by page, and the resend
+repair."""
 
 from fastapi import APIRouter, Depends, Response
-from pydantic import SecretStr
 from shop_contracts.saga_steps import RESEND_NOTIFICATION
 from shop_contracts.sagas import route_tag
-from shop_servicekit import Clock, Page, Problem, WindowDep, admin_guard, problem_responses
+from shop_servicekit import Clock, Guard, Page, Problem, WindowDep, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from communications.application.notify import Notify
@@ -24,14 +24,14 @@ def internal_router(
     sessions: async_sessionmaker[AsyncSession],
     *,
     notify: Notify,
-    admin_token: SecretStr,
+    guard: Guard,
     clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
         responses=problem_responses(401),
         prefix="/internal/v1",
         tags=["communications internal"],
-        dependencies=[Depends(admin_guard(admin_token))],
+        dependencies=[Depends(guard)],
     )
 
     @router.get("/notifications")

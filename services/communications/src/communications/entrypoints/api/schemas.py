@@ -15,11 +15,12 @@ OrderIdQuery = Annotated[str, Query(min_length=1, max_length=64)]
 
 
 class NotificationView(BaseModel):
+    """A public read: no email address (the customer knows theirs)."""
+
     notification_id: str
     order_id: str
     kind: str
     about_event_id: str
-    recipient: str
     subject: str
     status: str
     smtp_message_id: str | None
@@ -33,7 +34,6 @@ class NotificationView(BaseModel):
             order_id=notification.order_id,
             kind=notification.kind.value,
             about_event_id=notification.about_event_id,
-            recipient=notification.recipient,
             subject=notification.subject,
             status=notification.status.value,
             smtp_message_id=notification.smtp_message_id,

@@ -1,23 +1,21 @@
-"""Reconciliation's reads (docs/reconciliation.md), under `/internal/v1` and guarded by the
-admin token: shipments and backorders as they are, page by page. Fulfillment has no repair
-command: a lost OrderConfirmed is republished by checkout, and allocation is idempotent.
+"""Reconciliation's reads (docs/reconciliation.md), under `/internal/v1` and guarded by
+`guard` (reconciliation only): shipments and backorders as they are, page by page.
+Fulfillment has no repair command: a lost OrderConfirmed is republished by checkout, and
+allocation is idempotent.
 """
 
 from fastapi import APIRouter, Depends
-from pydantic import SecretStr
-from shop_servicekit import Page, WindowDep, admin_guard
+from shop_servicekit import Guard, Page, WindowDep
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fulfillment.application.queries import read_backorders, read_shipments
 
 
-def internal_router(
-    sessions: async_sessionmaker[AsyncSession], *, admin_token: SecretStr
-) -> APIRouter:
+def internal_router(sessions: async_sessionmaker[AsyncSession], *, guard: Guard) -> APIRouter:
     router = APIRouter(
         prefix="/internal/v1",
         tags=["fulfillment internal"],
-        dependencies=[Depends(admin_guard(admin_token))],
+        dependencies=[Depends(guard)],
     )
 
     @router.get("/shipments")

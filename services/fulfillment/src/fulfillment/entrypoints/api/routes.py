@@ -1,8 +1,8 @@
 """Thin routes: HTTP in, a query called, HTTP out; a missing entity is a problem. Routes
 never open a session: the application's queries do."""
 
-from fastapi import APIRouter
-from shop_servicekit import Problem, problem_responses
+from fastapi import APIRouter, Depends
+from shop_servicekit import OPERATOR, PUBLIC, Authority, Problem, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fulfillment.application.queries import (
@@ -23,10 +23,12 @@ from fulfillment.entrypoints.api.schemas import (
 )
 
 
-def fulfillment_router(sessions: async_sessionmaker[AsyncSession]) -> APIRouter:
+def fulfillment_router(sessions: async_sessionmaker[AsyncSession], *, auth: Authority) -> APIRouter:
+    # Shipments carry the ship-to address: reconciliation and operators only.
+    reads = auth.services("reconciliation", OPERATOR)
     router = APIRouter(prefix="/v1", tags=["fulfillment"])
 
-    @router.get("/shipments")
+    @router.get("/shipments", dependencies=[Depends(reads)])
     async def get_shipments(order_id: OrderIdQuery) -> ShipmentListView:
         found = await shipments_of_order(sessions, order_id)
         return ShipmentListView(shipments=[ShipmentView.of(shipment) for shipment in found])
@@ -34,6 +36,7 @@ def fulfillment_router(sessions: async_sessionmaker[AsyncSession]) -> APIRouter:
     @router.get(
         "/shipments/{shipment_id}",
         responses=problem_responses(404),
+        dependencies=[Depends(reads)],
     )
     async def get_shipment(shipment_id: str) -> ShipmentView:
         found = await find_shipment(sessions, shipment_id)
@@ -41,7 +44,7 @@ def fulfillment_router(sessions: async_sessionmaker[AsyncSession]) -> APIRouter:
             raise Problem(404, "shipment-not-found", "No such shipment", shipment_id=shipment_id)
         return ShipmentView.of(found)
 
-    @router.get("/backorders")
+    @router.get("/backorders", dependencies=[Depends(reads)])
     async def get_backorders(order_id: OrderIdQuery) -> BackorderListView:
         found = await backorders_of_order(sessions, order_id)
         return BackorderListView(backorders=[BackorderView.of(backorder) for backorder in found])
@@ -49,6 +52,7 @@ def fulfillment_router(sessions: async_sessionmaker[AsyncSession]) -> APIRouter:
     @router.get(
         "/backorders/{backorder_id}",
         responses=problem_responses(404),
+        dependencies=[Depends(reads)],
     )
     async def get_backorder(backorder_id: str) -> BackorderView:
         found = await find_backorder(sessions, backorder_id)
@@ -58,7 +62,7 @@ def fulfillment_router(sessions: async_sessionmaker[AsyncSession]) -> APIRouter:
             )
         return BackorderView.of(found)
 
-    @router.get("/warehouses")
+    @router.get("/warehouses", dependencies=[Depends(PUBLIC)])
     async def get_warehouses() -> WarehouseListView:
         found = await all_warehouses(sessions)
         return WarehouseListView(warehouses=[WarehouseView.of(warehouse) for warehouse in found])

@@ -1,6 +1,6 @@
 """Reconciliation's routes (docs/reconciliation.md), all under `/internal/v1` and guarded by
-the admin token: the reservations as they are, page by page, and the commit and re-hold
-repairs.
+`guard` (reconciliation only): the reservations as they are, page by page, and the commit and
+re-hold repairs.
 
 The release repair is the public `POST /v1/reservations/by-order/{order_id}/release`
 (routes.py): checkout calls it too, and it is idempotent already.
@@ -9,11 +9,10 @@ The release repair is the public `POST /v1/reservations/by-order/{order_id}/rele
 from dataclasses import asdict
 
 from fastapi import APIRouter, Depends
-from pydantic import SecretStr
 from shop_contracts.saga_steps import COMMIT_BY_ORDER, REHOLD_BY_ORDER
 from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
-from shop_servicekit import Clock, Page, Problem, WindowDep, admin_guard, problem_responses
+from shop_servicekit import Clock, Guard, Page, Problem, WindowDep, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory.application.holds import rehold_order_reservation
@@ -27,14 +26,14 @@ def internal_router(
     sessions: async_sessionmaker[AsyncSession],
     outbox: Outbox,
     *,
-    admin_token: SecretStr,
+    guard: Guard,
     clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
         responses=problem_responses(401),
         prefix="/internal/v1",
         tags=["inventory internal"],
-        dependencies=[Depends(admin_guard(admin_token))],
+        dependencies=[Depends(guard)],
     )
 
     @router.get("/reservations")

@@ -1,17 +1,17 @@
 """The admin route that receives goods: `POST /v1/stock/{sku}/replenish`.
 
-Guarded by the admin token: stock appears out of nowhere here, so only operations (or a
+Operators only: stock appears out of nowhere here, so only operations (or a
 goods-in system) may call it. Retries are safe with an `Idempotency-Key`.
 """
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Response
-from pydantic import SecretStr, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 from shop_contracts.saga_steps import REPLENISH_STOCK
 from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
-from shop_servicekit import Clock, Problem, admin_guard, problem_responses
+from shop_servicekit import Clock, Guard, Problem, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory.application.replenishment import ReplenishStock, replenish_stock
@@ -42,14 +42,14 @@ def replenishment_router(
     sessions: async_sessionmaker[AsyncSession],
     outbox: Outbox,
     *,
-    admin_token: SecretStr,
+    guard: Guard,
     clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
         responses=problem_responses(401),
         prefix="/v1",
         tags=["inventory admin"],
-        dependencies=[Depends(admin_guard(admin_token))],
+        dependencies=[Depends(guard)],
     )
 
     @router.post(

@@ -9,7 +9,15 @@ from fastapi import APIRouter, Depends, Response
 from shop_contracts.saga_steps import CONFIRM_ORDER_HOLD, HOLD_STOCK, RELEASE_HOLD, RELEASE_ORPHAN
 from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
-from shop_servicekit import Clock, Problem, budget_guard, problem_responses
+from shop_servicekit import (
+    OPERATOR,
+    PUBLIC,
+    Authority,
+    Clock,
+    Problem,
+    budget_guard,
+    problem_responses,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory.application.holds import confirm_order_reservation
@@ -38,7 +46,12 @@ def inventory_router(
     default_ttl: timedelta,
     min_budget_ms: int,
     clock: Clock,
+    auth: Authority,
 ) -> APIRouter:
+    # Holds are checkout's; reconciliation releases orphans; operators may look.
+    reserving = [Depends(auth.services("checkout"))]
+    releasing = [Depends(auth.services("checkout", "reconciliation"))]
+    reading = [Depends(auth.services("checkout", "reconciliation", OPERATOR))]
     router = APIRouter(
         responses=problem_responses(503),
         prefix="/v1",
@@ -49,6 +62,7 @@ def inventory_router(
     @router.get(
         "/stock/{sku}",
         responses=problem_responses(404),
+        dependencies=[Depends(PUBLIC)],
     )
     async def get_stock(sku: str) -> StockView:
         found = await find_stock(sessions, sku)
@@ -63,6 +77,7 @@ def inventory_router(
         status_code=201,
         responses=problem_responses(404, 409),
         openapi_extra=route_tag(HOLD_STOCK),
+        dependencies=reserving,
     )
     async def post_reservation(body: ReservationBody, response: Response) -> ReservationView:
         ttl = timedelta(seconds=body.ttl_seconds) if body.ttl_seconds else default_ttl
@@ -104,6 +119,7 @@ def inventory_router(
     @router.get(
         "/reservations/{reservation_id}",
         responses=problem_responses(404),
+        dependencies=reading,
     )
     async def get_reservation(reservation_id: str) -> ReservationView:
         found = await find_reservation(sessions, reservation_id)
@@ -113,6 +129,7 @@ def inventory_router(
         "/reservations/{reservation_id}",
         responses=problem_responses(404, 409),
         openapi_extra=route_tag(RELEASE_HOLD),
+        dependencies=releasing,
     )
     async def delete_reservation(reservation_id: str) -> ReservationView:
         try:
@@ -125,6 +142,7 @@ def inventory_router(
         "/reservations/by-order/{order_id}/release",
         responses=problem_responses(404, 409),
         openapi_extra=route_tag(RELEASE_ORPHAN),
+        dependencies=releasing,
     )
     async def post_release_by_order(order_id: str) -> ReservationView:
         try:

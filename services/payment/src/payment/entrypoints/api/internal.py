@@ -1,16 +1,15 @@
 """Reconciliation's routes (docs/reconciliation.md), all under `/internal/v1` and guarded by
-the admin token: the authorizations as they are, page by page, and the capture repair.
+`guard` (reconciliation only): the authorizations as they are, page by page, and the capture repair.
 
 The void repair is the public `POST /v1/authorizations/by-order/{order_id}/void`
 (routes.py): checkout's compensation calls it too, and it is idempotent already.
 """
 
 from fastapi import APIRouter, Depends
-from pydantic import SecretStr
 from shop_contracts.saga_steps import CAPTURE_BY_ORDER
 from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
-from shop_servicekit import Clock, Page, Problem, WindowDep, admin_guard, problem_responses
+from shop_servicekit import Clock, Guard, Page, Problem, WindowDep, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from payment.application.capture import capture_order_authorization
@@ -23,14 +22,14 @@ def internal_router(
     sessions: async_sessionmaker[AsyncSession],
     outbox: Outbox,
     *,
-    admin_token: SecretStr,
+    guard: Guard,
     clock: Clock,
 ) -> APIRouter:
     router = APIRouter(
         responses=problem_responses(401),
         prefix="/internal/v1",
         tags=["payment internal"],
-        dependencies=[Depends(admin_guard(admin_token))],
+        dependencies=[Depends(guard)],
     )
 
     @router.get("/authorizations")

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Response
 from shop_contracts.saga_steps import AUTHORIZE_PAYMENT, VOID_AUTHORIZATION
 from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
-from shop_servicekit import Clock, Problem, budget_guard, problem_responses
+from shop_servicekit import OPERATOR, Authority, Clock, Problem, budget_guard, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from payment.application.authorizations import (
@@ -35,7 +35,12 @@ def payment_router(
     rules: FraudRules,
     min_budget_ms: int,
     clock: Clock,
+    auth: Authority,
 ) -> APIRouter:
+    # Authorizations are checkout's; reconciliation voids orphans; operators may look.
+    authorizing = [Depends(auth.services("checkout"))]
+    voiding = [Depends(auth.services("checkout", "reconciliation"))]
+    reading = [Depends(auth.services("checkout", "reconciliation", OPERATOR))]
     router = APIRouter(
         responses=problem_responses(503),
         prefix="/v1",
@@ -48,6 +53,7 @@ def payment_router(
         status_code=201,
         responses=problem_responses(402, 409),
         openapi_extra=route_tag(AUTHORIZE_PAYMENT),
+        dependencies=authorizing,
     )
     async def post_authorization(body: AuthorizationBody, response: Response) -> AuthorizationView:
         command = AuthorizePayment(**body.model_dump())
@@ -72,6 +78,7 @@ def payment_router(
     @router.get(
         "/authorizations/{authorization_id}",
         responses=problem_responses(404),
+        dependencies=reading,
     )
     async def get_authorization(authorization_id: str) -> AuthorizationView:
         found = await find_authorization(sessions, authorization_id)
@@ -81,6 +88,7 @@ def payment_router(
         "/authorizations/{authorization_id}/void",
         responses=problem_responses(404, 409),
         openapi_extra=route_tag(VOID_AUTHORIZATION),
+        dependencies=voiding,
     )
     async def post_void(authorization_id: str) -> AuthorizationView:
         try:
@@ -93,6 +101,7 @@ def payment_router(
         "/authorizations/by-order/{order_id}/void",
         responses=problem_responses(404, 409),
         openapi_extra=route_tag(VOID_AUTHORIZATION),
+        dependencies=voiding,
     )
     async def post_void_by_order(order_id: str) -> AuthorizationView:
         try:

@@ -3,10 +3,10 @@ problems. Routes never open a session: the use cases and queries own their trans
 
 from datetime import timedelta
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from shop_contracts.saga_steps import QUOTE_PRICES
 from shop_contracts.sagas import route_tag
-from shop_servicekit import Clock, Problem, problem_responses
+from shop_servicekit import PUBLIC, Authority, Clock, Problem, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pricing.application.products import list_products
@@ -16,11 +16,16 @@ from pricing.entrypoints.api.schemas import ProductListView, ProductView, QuoteB
 
 
 def pricing_router(
-    sessions: async_sessionmaker[AsyncSession], *, quote_ttl: timedelta, clock: Clock
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    quote_ttl: timedelta,
+    clock: Clock,
+    auth: Authority,
 ) -> APIRouter:
+    quoting = auth.services("checkout")  # quotes are checkout's; the catalogue is public
     router = APIRouter(prefix="/v1", tags=["pricing"])
 
-    @router.get("/products")
+    @router.get("/products", dependencies=[Depends(PUBLIC)])
     async def get_products() -> ProductListView:
         products = await list_products(sessions)
         return ProductListView(products=[ProductView.of(product) for product in products])
@@ -30,6 +35,7 @@ def pricing_router(
         status_code=201,
         responses=problem_responses(404),
         openapi_extra=route_tag(QUOTE_PRICES),
+        dependencies=[Depends(quoting)],
     )
     async def post_quote(body: QuoteBody) -> QuoteView:
         command = CreateQuote(
@@ -64,6 +70,7 @@ def pricing_router(
     @router.get(
         "/quotes/{quote_id}",
         responses=problem_responses(404),
+        dependencies=[Depends(quoting)],
     )
     async def get_quote(quote_id: str) -> QuoteView:
         found = await find_quote(sessions, quote_id)

@@ -2,8 +2,8 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from shop_servicekit import Clock, Problem, problem_responses
+from fastapi import APIRouter, Depends, Query
+from shop_servicekit import Clock, Guard, Problem, problem_responses
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from reconciliation.application.coordination import find_order_progress, find_stuck
@@ -16,8 +16,12 @@ def coordination_router(
     *,
     deadlines: Deadlines,
     clock: Clock,
+    guard: Guard,
 ) -> APIRouter:
-    router = APIRouter(prefix="/v1/coordination", tags=["coordination"])
+    """`guard`: operators only (coordination state names holds and authorizations)."""
+    router = APIRouter(
+        prefix="/v1/coordination", tags=["coordination"], dependencies=[Depends(guard)]
+    )
 
     @router.get(
         "/orders/{order_id}",

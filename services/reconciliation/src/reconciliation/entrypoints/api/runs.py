@@ -3,18 +3,18 @@
 POST runs the job synchronously and answers 201 with the run and its findings (a run over
 a day of orders takes well under a second to a few seconds; see bench/). A run that could
 not read a source is still a recorded run: 201 with status FAILED and its error.
+Operators only (`guard`): runs repair, and their findings describe customers' orders.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import PlainTextResponse
 from shop_contracts.saga_steps import RECONCILE
 from shop_contracts.sagas import route_tag
-from shop_servicekit import Problem, problem_responses
+from shop_servicekit import Guard, Problem, problem_responses
 
 from reconciliation.application.ports import RunStore
 from reconciliation.application.reconcile import InvalidWindow, Job
@@ -30,15 +30,16 @@ def runs_router(
     job: Job,
     records: RunStore,
     *,
-    admin: Callable[[Request], Awaitable[None]],
+    guard: Guard,
 ) -> APIRouter:
-    router = APIRouter(prefix="/v1/reconciliation/runs", tags=["reconciliation"])
+    router = APIRouter(
+        prefix="/v1/reconciliation/runs", tags=["reconciliation"], dependencies=[Depends(guard)]
+    )
 
     @router.post(
         "",
         status_code=201,
         openapi_extra=route_tag(RECONCILE),
-        dependencies=[Depends(admin)],
         responses=problem_responses(401, 409, retry_after=(409,)),
     )
     async def post_run(body: RunBody, response: Response) -> RunView:
