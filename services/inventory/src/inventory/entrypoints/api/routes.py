@@ -155,6 +155,7 @@ def inventory_router(
         "/reservations/by-order/{order_id}/confirm",
         responses=problem_responses(404, 409),
         openapi_extra=route_tag(CONFIRM_ORDER_HOLD),
+        dependencies=reserving,
     )
     async def post_confirm_by_order(order_id: str) -> ReservationView:
         # Checkout, once the order is stored: the hold no longer expires.
