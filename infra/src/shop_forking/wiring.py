@@ -1,0 +1,197 @@
+"""Register a generated service everywhere the repository lists services.
+
+Each function takes a file's text and returns it with the service added, and refuses to add
+it twice. `wire` applies them all to a checkout; the new service's own files come from the
+template (copier), not from here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+# The service every list of services contains: new entries go next to it.
+ANCHOR = "pricing"
+INFRA_PORTS = frozenset({15432, 9092, 1025, 8025})
+WORKER_PORT_OFFSET = 100  # shop_stack.topology.WORKER_PORT_OFFSET
+
+
+@dataclass(frozen=True)
+class NewService:
+    name: str
+    port: int
+    summary: str
+
+    @property
+    def prefix(self) -> str:
+        return self.name.upper()
+
+    @property
+    def settings_class(self) -> str:
+        return f"{self.name.capitalize()}Settings"
+
+
+class AlreadyWired(ValueError):
+    pass
+
+
+def _once(text: str, marker: str, what: str) -> None:
+    if marker in text:
+        raise AlreadyWired(f"{what} already lists {marker!r}")
+
+
+def topology(text: str, service: NewService) -> str:
+    """infra/src/shop_stack/topology.py: one (name, port) row at the end of SERVICES."""
+    _once(text, f'("{service.name}", ', "the stack topology")
+    block = re.search(r"^SERVICES: .*? = \(\n(.*?)^\)\n", text, re.M | re.S)
+    if block is None:
+        raise ValueError("shop_stack.topology: no SERVICES table found")
+    used = {int(p) for p in re.findall(r'\("\w+", (\d+)\)', block.group(1))}
+    taken = used | {p + WORKER_PORT_OFFSET for p in used} | INFRA_PORTS
+    if {service.port, service.port + WORKER_PORT_OFFSET} & taken:
+        raise ValueError(f"port {service.port} (or {service.port + 100}) is already in use")
+    row = f'    ("{service.name}", {service.port}),\n'
+    return text[: block.end(1)] + row + text[block.end(1) :]
+
+
+def postgres_init(text: str, service: NewService) -> str:
+    """infra/compose/postgres-init.sql: the service's own database."""
+    line = f"CREATE DATABASE shop_{service.name};"
+    _once(text, line, "postgres-init.sql")
+    return text.rstrip("\n") + "\n" + line + "\n"
+
+
+def compose(text: str, service: NewService) -> str:
+    """docker-compose.yml: migrate, serve and work, as every service has them."""
+    _once(text, f"  {service.name}-migrate:", "docker-compose.yml")
+    n, p, port = service.name, service.prefix, service.port
+    block = f"""
+  # --- {n} ---
+  {n}-migrate:
+    <<: *job
+    image: shop/{n}:${{SHOP_VERSION:-dev}}
+    pull_policy: build
+    build: {{<<: *build, args: {{SERVICE: {n}}}}}
+    command: ["migrate"]
+    environment: &{n}-env
+      {p}_DATABASE_URL: postgresql+asyncpg://postgres@postgres:5432/shop_{n}
+      {p}_KAFKA_BOOTSTRAP_SERVERS: kafka:9092
+      {p}_KAFKA_ENABLE_IDEMPOTENCE: "true"
+      {p}_ADMIN_TOKEN: ${{ADMIN_TOKEN:?set ADMIN_TOKEN in .env (see .env.example)}}
+      {p}_HOST: 0.0.0.0
+    healthcheck: {{disable: true}}
+    depends_on: *infra-ready
+  {n}-serve:
+    <<: *shop
+    image: shop/{n}:${{SHOP_VERSION:-dev}}
+    command: ["serve"]
+    environment: *{n}-env
+    ports: ["127.0.0.1:{port}:{port}"]
+    networks: {{default: {{aliases: [{n}]}}}}
+    depends_on: {{{n}-migrate: {{condition: service_completed_successfully}}}}
+  {n}-work:
+    <<: *shop
+    image: shop/{n}:${{SHOP_VERSION:-dev}}
+    command: ["work"]
+    environment: *{n}-env
+    depends_on: {{{n}-migrate: {{condition: service_completed_successfully}}}}
+"""
+    return text.rstrip("\n") + "\n" + block
+
+
+def pyproject(text: str, service: NewService) -> str:
+    """Root pyproject.toml: mypy's path and every import-linter list of services.
+
+    A list of services is a TOML array holding the anchor service and at least one other;
+    the new service joins it with the same suffixes the anchor has there (`.domain`, ...).
+    """
+    _once(text, f'"services/{service.name}/src"', "pyproject.toml")
+    token = re.compile(rf'"(services/)?{ANCHOR}((?:\.\w+)*)(/src)?"')
+
+    def extend(array: re.Match[str]) -> str:
+        body = array.group(0)
+        others = set(re.findall(r'"(?:services/)?(\w+)', body)) - {ANCHOR}
+        if not token.search(body) or not others:
+            return body
+
+        def add(found: re.Match[str]) -> str:
+            head, suffix, tail = found.group(1) or "", found.group(2), found.group(3) or ""
+            return f'{found.group(0)}, "{head}{service.name}{suffix}{tail}"'
+
+        return token.sub(add, body)
+
+    return re.sub(r"\[[^\[\]]*\]", extend, text)
+
+
+def settings_catalog(text: str, service: NewService) -> str:
+    """shop_k8s.settings_catalog: the settings class the manifests are written from."""
+    _once(text, f'"{service.name}": ', "shop_k8s.settings_catalog")
+    anchor_import = f"from {ANCHOR}.settings import {ANCHOR.capitalize()}Settings\n"
+    anchor_row = f'    "{ANCHOR}": {ANCHOR.capitalize()}Settings,\n'
+    if anchor_import not in text or anchor_row not in text:
+        raise ValueError("shop_k8s.settings_catalog: the anchor service's rows are missing")
+    # In the anchor's import block, where ruff's isort puts it (by module name).
+    new_import = f"from {service.name}.settings import {service.settings_class}\n"
+    block_start = text.rindex("\n\n", 0, text.index(anchor_import)) + 2
+    block_end = text.index("\n\n", block_start) + 1
+    lines = text[block_start:block_end].splitlines(keepends=True)
+    at = next((i for i, line in enumerate(lines) if line.split()[1] > service.name), len(lines))
+    lines.insert(at, new_import)
+    text = text[:block_start] + "".join(lines) + text[block_end:]
+    table_end = text.index("}\n", text.index(anchor_row))
+    row = f'    "{service.name}": {service.settings_class},\n'
+    return text[:table_end] + row + text[table_end:]
+
+
+def compose_script(text: str, service: NewService) -> str:
+    """infra/docker/compose.sh: the images it builds."""
+    found = re.search(r'^SERVICES="([^"]*)"$', text, re.M)
+    if found is None:
+        raise ValueError("compose.sh: no SERVICES line found")
+    _once(f" {found.group(1)} ", f" {service.name} ", "compose.sh")
+    return text[: found.end(1)] + f" {service.name}" + text[found.end(1) :]
+
+
+def codeowners(text: str, service: NewService) -> str:
+    """.github/CODEOWNERS: a team for the service's folder, after the other services."""
+    _once(text, f"/services/{service.name}/ ", "CODEOWNERS")
+    rows = list(re.finditer(r"^/services/\w+/ .*\n", text, re.M))
+    if not rows:
+        raise ValueError("CODEOWNERS: no /services/ rows found")
+    row = f"/services/{service.name}/".ljust(32) + f"@your-org/{service.name}\n"
+    return text[: rows[-1].end()] + row + text[rows[-1].end() :]
+
+
+def readme(text: str, service: NewService) -> str:
+    """README.md: the service's processes in "What runs where"."""
+    _once(text, f"| {service.name}-serve / -work ", "README.md")
+    rows = list(re.finditer(r"^\| \w+-serve / -work \| .*\n", text, re.M))
+    if not rows:
+        raise ValueError("README.md: no '-serve / -work' rows found")
+    port = service.port
+    row = f"| {service.name}-serve / -work | {port} / {port + 100} | {service.summary} |\n"
+    return text[: rows[-1].end()] + row + text[rows[-1].end() :]
+
+
+EDITS: dict[str, Callable[[str, NewService], str]] = {
+    "infra/src/shop_stack/topology.py": topology,
+    "infra/compose/postgres-init.sql": postgres_init,
+    "docker-compose.yml": compose,
+    "pyproject.toml": pyproject,
+    "infra/src/shop_k8s/settings_catalog.py": settings_catalog,
+    "infra/docker/compose.sh": compose_script,
+    ".github/CODEOWNERS": codeowners,
+    "README.md": readme,
+}
+
+
+def wire(root: Path, service: NewService) -> list[str]:
+    """Apply every edit to the checkout at `root`; all or nothing. Returns the files changed."""
+    if not (root / "services" / service.name / ".copier-answers.yml").is_file():
+        raise FileNotFoundError(f"services/{service.name} was not generated from the template")
+    changed = {path: edit((root / path).read_text(), service) for path, edit in EDITS.items()}
+    for path, text in changed.items():
+        (root / path).write_text(text)
+    return list(changed)
