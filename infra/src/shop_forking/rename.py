@@ -32,9 +32,9 @@ Rule = tuple[re.Pattern[str], str]
 def code_rules(new: str) -> list[Rule]:
     return [
         (re.compile(rf"\b{OLD}_(?=(?:{PACKAGES})\b)"), f"{new}_"),
-        (re.compile(rf"\b{OLD}-(?=[a-z{])"), f"{new}-"),
+        (re.compile(rf"\b{OLD}-(?=[a-z{{])"), f"{new}-"),
         (re.compile(rf"\b{OLD.upper()}_(?=[A-Z])"), f"{new.upper()}_"),
-        (re.compile(rf"\b{OLD}/(?=[a-z$<{])"), f"{new}/"),
+        (re.compile(rf"\b{OLD}/(?=[a-z$<{{])"), f"{new}/"),
         # Bare literals: the compose project, the namespace, the part-of label, the image prefix.
         (re.compile(rf"(?<=[\"']){OLD}(?=[\"'])"), new),
         (re.compile(rf"(?m)(?<=: ){OLD}$"), new),
@@ -47,7 +47,7 @@ def wire_rules(new: str) -> list[Rule]:
         (re.compile(rf"\b{OLD}\.(?=<?[a-z]+>?\.<?[A-Z])"), f"{new}."),
         (re.compile(rf"\b{OLD}\.example\b"), f"{new}.example"),
         # What is left of shop_*: databases, metrics, the NOTIFY channel.
-        (re.compile(rf"\b{OLD}_(?=[a-z<{])"), f"{new}_"),
+        (re.compile(rf"\b{OLD}_(?=[a-z<{{])"), f"{new}_"),
     ]
 
 
