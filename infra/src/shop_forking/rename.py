@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 OLD = "shop"
@@ -97,7 +98,15 @@ def rename(root: Path, new: str, *, keep_wire_names: bool = False) -> list[str]:
             changed.append(f"{path} -> {target}")
     for path in filter(None, tracked):
         _drop_emptied_folders((root / path).parent, root)
+    _tidy(root)
     return changed
+
+
+def _tidy(root: Path) -> None:
+    """Names changed length and sort order: imports are re-sorted, lines re-wrapped."""
+    ruff = str(Path(sys.executable).parent / "ruff")
+    subprocess.run([ruff, "check", "--select", "I", "--fix", "--quiet", "."], cwd=root, check=True)
+    subprocess.run([ruff, "format", "--quiet", "."], cwd=root, check=True)
 
 
 def _drop_emptied_folders(folder: Path, root: Path) -> None:

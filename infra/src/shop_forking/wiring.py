@@ -120,7 +120,17 @@ def pyproject(text: str, service: NewService) -> str:
             head, suffix, tail = found.group(1) or "", found.group(2), found.group(3) or ""
             return f'{found.group(0)}, "{head}{service.name}{suffix}{tail}"'
 
-        return token.sub(add, body)
+        def renamed(found: re.Match[str]) -> str:
+            return found.group(0).replace(ANCHOR, service.name, 1)
+
+        lines = []
+        for line in body.splitlines(keepends=True):
+            if token.search(line) and not token.sub("", line).strip(" ,\n"):
+                # A line of the anchor's entries alone gets a twin line for the new service.
+                lines += [line, token.sub(renamed, line)]
+            else:
+                lines.append(token.sub(add, line))
+        return "".join(lines)
 
     return re.sub(r"\[[^\[\]]*\]", extend, text)
 
