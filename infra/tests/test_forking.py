@@ -149,17 +149,19 @@ def test_package_folders_are_renamed_and_other_paths_are_not() -> None:
 def test_a_generated_service_is_wired_linted_tested_and_updatable(tmp_path: Path) -> None:
     fork = _copy_of_checkout(tmp_path / "fork")
     path = [fork / "infra" / "src", fork / "services" / "gifts" / "src"]
-    copier = [str(BIN / "copier"), "--quiet", "--defaults", "--vcs-ref", "HEAD"]
+    copier = str(BIN / "copier")
+    options = ["--quiet", "--defaults", "--vcs-ref", "HEAD"]
 
     # What `make new-service NAME=gifts PORT=8010` runs, less the venv install.
-    _run([*copier, "copy", "-d", "name=gifts", "-d", "port=8010", ".", "services/gifts"], fork)
+    answers = ["-d", "name=gifts", "-d", "port=8010"]
+    _run([copier, "copy", *options, *answers, ".", "services/gifts"], fork)
     wire = ["wire", "--name", "gifts", "--port", "8010"]
     _run([sys.executable, "-m", "shop_forking", *wire], fork, path)
     _run([sys.executable, "-m", "shop_k8s"], fork, path)
 
-    answers = (fork / "services/gifts/.copier-answers.yml").read_text()
-    assert "_src_path: ." in answers
-    assert "name: gifts" in answers
+    remembered = (fork / "services/gifts/.copier-answers.yml").read_text()
+    assert "_src_path: ." in remembered
+    assert "name: gifts" in remembered
     assert (fork / "infra/k8s/base/gifts.yaml").is_file()
     assert "CREATE DATABASE shop_gifts;" in (fork / "infra/compose/postgres-init.sql").read_text()
 
@@ -180,7 +182,7 @@ def test_a_generated_service_is_wired_linted_tested_and_updatable(tmp_path: Path
     template_readme = fork / "infra/templates/service/README.md.jinja"
     template_readme.write_text(template_readme.read_text() + "\nA later template line.\n")
     _commit(fork, "a template change")
-    _run([*copier, "update", "services/gifts"], fork)
+    _run([copier, "update", *options, "services/gifts"], fork)
     assert "A later template line." in (fork / "services/gifts/README.md").read_text()
 
 
