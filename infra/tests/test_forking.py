@@ -124,6 +124,7 @@ def test_compose_settings_catalog_and_owners_name_the_service() -> None:
         ('NAMESPACE = "shop"', 'NAMESPACE = "acme"', None),
         ('"shop.checkout.OrderConfirmed.v1"', '"acme.checkout.OrderConfirmed.v1"', "same"),
         ("https://shop.example/problems/", "https://acme.example/problems/", "same"),
+        (r'r"^shop\.(?P<producer>[a-z]+)"', r'r"^acme\.(?P<producer>[a-z]+)"', "same"),
         ('f"shop_{service}"', 'f"acme_{service}"', "same"),
         ("shop_outbox_relay_lag_seconds", "acme_outbox_relay_lag_seconds", "same"),
         ("await shop.wait_for(order)", "await shop.wait_for(order)", None),

@@ -47,6 +47,8 @@ def wire_rules(new: str) -> list[Rule]:
         # shop.<service>.<Name>.v1, in code and in docs (`shop.<service>.<Name>.v1`).
         (re.compile(rf"\b{OLD}\.(?=<?[a-z]+>?\.<?[A-Z])"), f"{new}."),
         (re.compile(rf"\b{OLD}\.example\b"), f"{new}.example"),
+        # ... and the pattern that checks them (r"^shop\.(?P<producer>...").
+        (re.compile(rf"\b{OLD}(?=\\\.)"), new),
         # What is left of shop_*: databases, metrics, the NOTIFY channel.
         (re.compile(rf"\b{OLD}_(?=[a-z<{{])"), f"{new}_"),
     ]
