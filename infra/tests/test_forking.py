@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import httpx
 import pytest
 from shop_forking.rename import rename_text, renamed_path
 from shop_forking.wiring import (
@@ -28,6 +29,9 @@ from shop_forking.wiring import (
     settings_catalog,
     topology,
 )
+from shop_testing.databases import DatabaseFactory, unique_name
+from shop_testing.migrated import asyncpg_url
+from shop_testing.service_process import ServiceProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -147,7 +151,9 @@ def test_package_folders_are_renamed_and_other_paths_are_not() -> None:
 # --- end to end, on a copy -----------------------------------------------------------------
 
 
-def test_a_generated_service_is_wired_linted_tested_and_updatable(tmp_path: Path) -> None:
+def test_a_generated_service_is_wired_linted_tested_run_and_updatable(
+    tmp_path: Path, database_factory: DatabaseFactory
+) -> None:
     fork = _copy_of_checkout(tmp_path / "fork")
     path = [fork / "infra" / "src", fork / "services" / "gifts" / "src"]
     copier = str(BIN / "copier")
@@ -177,6 +183,18 @@ def test_a_generated_service_is_wired_linted_tested_and_updatable(tmp_path: Path
     tests = ["services/gifts", *(f"infra/tests/test_{name}.py" for name in infra)]
     report = _run([str(BIN / "pytest"), "-q", "-k", "not pre_commit", *tests], fork, path)
     assert re.search(r"\b\d+ passed\b", report)
+
+    # In the stack's table, and running as the stack runs it: migrate, then serve.
+    table = "from shop_stack.topology import SERVICES; print(SERVICES)"
+    assert "('gifts', 8010)" in _run([sys.executable, "-c", table], fork, path)
+    database = asyncpg_url(database_factory.create(unique_name("gifts")))
+    env = {"PYTHONPATH": os.pathsep.join(str(p) for p in path)}
+    with ServiceProcess.running("gifts", database_url=database, env=env) as gifts:
+        key = {"Idempotency-Key": "gift-card-0001"}
+        created = httpx.post(f"{gifts.url}/v1/items", json={"name": "a gift"}, headers=key)
+        assert created.status_code == 201
+        found = httpx.get(f"{gifts.url}/v1/items/{created.json()['item_id']}")
+        assert found.json()["name"] == "a gift"
 
     # A later template change reaches the generated service through `copier update`.
     _commit(fork, "gifts")
