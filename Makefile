@@ -123,7 +123,9 @@ k8s: install
 ## (NAME=gifts PORT=8010 [SUMMARY="what it does"]; docs/forking.md)
 new-service: install
 	@test -n "$(NAME)" && test -n "$(PORT)" || { echo "usage: make new-service NAME=gifts PORT=8010"; exit 2; }
-	$(BIN)/copier copy --quiet --defaults --vcs-ref HEAD -d name=$(NAME) -d port=$(PORT) . services/$(NAME)
+	$(BIN)/python -m shop_forking wire --check --name $(NAME) --port $(PORT)
+	$(BIN)/copier copy --quiet --defaults --vcs-ref HEAD -d name=$(NAME) -d port=$(PORT) \
+	  $(if $(SUMMARY),-d "description=$(SUMMARY)") . services/$(NAME)
 	$(BIN)/python -m shop_forking wire --name $(NAME) --port $(PORT) $(if $(SUMMARY),--summary "$(SUMMARY)")
 	$(MAKE) install k8s
 

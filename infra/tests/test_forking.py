@@ -85,7 +85,13 @@ def test_the_topology_gets_one_row_and_refuses_a_port_in_use() -> None:
         topology(wired, GIFTS)
     for port in (8001, 8101, 7901, 9092):
         with pytest.raises(ValueError, match="in use"):
-            topology(_text("infra/src/shop_stack/topology.py"), NewService("x", port, ""))
+            topology(_text("infra/src/shop_stack/topology.py"), NewService("xy", port, ""))
+
+
+def test_a_name_the_template_would_refuse_is_refused_before_anything_is_written() -> None:
+    for name in ("x", "Gifts", "gift_cards", "gift-cards", "9lives"):
+        with pytest.raises(ValueError, match="lowercase"):
+            NewService(name, 8010, "")
 
 
 def test_every_import_linter_list_of_services_gets_the_new_one_with_its_suffixes() -> None:

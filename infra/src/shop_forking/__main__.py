@@ -17,15 +17,20 @@ def main() -> None:
     wiring.add_argument("--name", required=True)
     wiring.add_argument("--port", required=True, type=int)
     wiring.add_argument("--summary", default="generated from the service template")
+    wiring.add_argument("--check", action="store_true", help="refuse a name or port in use")
     renaming = commands.add_parser("rename", help="rename the project's packages and wire names")
     renaming.add_argument("--name", required=True)
     renaming.add_argument("--keep-wire-names", action="store_true")
     args = parser.parse_args()
     root = Path.cwd()
-    if args.command == "wire":
-        changed = wire(root, NewService(args.name, args.port, args.summary))
-    else:
-        changed = rename(root, args.name, keep_wire_names=args.keep_wire_names)
+    try:
+        if args.command == "wire":
+            service = NewService(args.name, args.port, args.summary)
+            changed = wire(root, service, check_only=args.check)
+        else:
+            changed = rename(root, args.name, keep_wire_names=args.keep_wire_names)
+    except (ValueError, FileNotFoundError) as exc:
+        raise SystemExit(f"{args.command}: {exc}") from None
     for path in changed:
         print(f"  changed {path}")
 

@@ -24,6 +24,11 @@ class NewService:
     port: int
     summary: str
 
+    def __post_init__(self) -> None:
+        # The template's own rule (copier.yml): a package, an env prefix and DNS names.
+        if not re.fullmatch(r"[a-z][a-z0-9]{1,29}", self.name):
+            raise ValueError(f"{self.name!r}: lowercase letters and digits, 2 to 30")
+
     @property
     def prefix(self) -> str:
         return self.name.upper()
@@ -197,11 +202,20 @@ EDITS: dict[str, Callable[[str, NewService], str]] = {
 }
 
 
-def wire(root: Path, service: NewService) -> list[str]:
-    """Apply every edit to the checkout at `root`; all or nothing. Returns the files changed."""
-    if not (root / "services" / service.name / ".copier-answers.yml").is_file():
+def wire(root: Path, service: NewService, *, check_only: bool = False) -> list[str]:
+    """Apply every edit to the checkout at `root`; all or nothing. Returns the files changed.
+
+    `check_only` computes the edits and writes nothing: `make new-service` runs it before
+    copier, so a name or port in use stops it before any file exists.
+    """
+    generated = (root / "services" / service.name / ".copier-answers.yml").is_file()
+    if check_only and (root / "services" / service.name).exists():
+        raise AlreadyWired(f"services/{service.name} already exists")
+    if not check_only and not generated:
         raise FileNotFoundError(f"services/{service.name} was not generated from the template")
     changed = {path: edit((root / path).read_text(), service) for path, edit in EDITS.items()}
+    if check_only:
+        return []
     for path, text in changed.items():
         (root / path).write_text(text)
     return list(changed)
