@@ -69,41 +69,26 @@ def postgres_init(text: str, service: NewService) -> str:
 
 
 def compose(text: str, service: NewService) -> str:
-    """docker-compose.yml: migrate, serve and work, as every service has them."""
+    """docker-compose.yml: migrate, serve and work, as the anchor service has them.
+
+    The anchor's block is the pattern (its settings, keys and health checks follow whatever
+    the compose file does today), with its name, env prefix and port replaced.
+    """
     _once(text, f"  {service.name}-migrate:", "docker-compose.yml")
-    n, p, port = service.name, service.prefix, service.port
-    block = f"""
-  # --- {n} ---
-  {n}-migrate:
-    <<: *job
-    image: shop/{n}:${{SHOP_VERSION:-dev}}
-    pull_policy: build
-    build: {{<<: *build, args: {{SERVICE: {n}}}}}
-    command: ["migrate"]
-    environment: &{n}-env
-      {p}_DATABASE_URL: postgresql+asyncpg://postgres@postgres:5432/shop_{n}
-      {p}_KAFKA_BOOTSTRAP_SERVERS: kafka:9092
-      {p}_KAFKA_ENABLE_IDEMPOTENCE: "true"
-      {p}_ADMIN_TOKEN: ${{ADMIN_TOKEN:?set ADMIN_TOKEN in .env (see .env.example)}}
-      {p}_HOST: 0.0.0.0
-    healthcheck: {{disable: true}}
-    depends_on: *infra-ready
-  {n}-serve:
-    <<: *shop
-    image: shop/{n}:${{SHOP_VERSION:-dev}}
-    command: ["serve"]
-    environment: *{n}-env
-    ports: ["127.0.0.1:{port}:{port}"]
-    networks: {{default: {{aliases: [{n}]}}}}
-    depends_on: {{{n}-migrate: {{condition: service_completed_successfully}}}}
-  {n}-work:
-    <<: *shop
-    image: shop/{n}:${{SHOP_VERSION:-dev}}
-    command: ["work"]
-    environment: *{n}-env
-    depends_on: {{{n}-migrate: {{condition: service_completed_successfully}}}}
-"""
-    return text.rstrip("\n") + "\n" + block
+    found = re.search(rf"^  # --- {ANCHOR} ---\n.*?(?=^  # --- |\Z)", text, re.M | re.S)
+    if found is None:
+        raise ValueError(f"docker-compose.yml: no '# --- {ANCHOR} ---' block found")
+    anchor_port = re.search(r'ports: \["127\.0\.0\.1:(\d+):\d+"\]', found.group(0))
+    if anchor_port is None:
+        raise ValueError(f"docker-compose.yml: the {ANCHOR} block publishes no port")
+    block = (
+        found.group(0)
+        .rstrip("\n")
+        .replace(ANCHOR, service.name)
+        .replace(ANCHOR.upper(), service.prefix)
+        .replace(f":{anchor_port.group(1)}", f":{service.port}")
+    )
+    return text.rstrip("\n") + "\n\n" + block + "\n"
 
 
 def pyproject(text: str, service: NewService) -> str:
