@@ -120,13 +120,14 @@ k8s: install
 
 ## new-service: a service from infra/templates/service (copier), registered everywhere the
 ## repository lists services, then installed and the k8s manifests regenerated
-## (NAME=gifts PORT=8010 [SUMMARY="what it does"]; docs/forking.md)
+## (NAME=gifts PORT=8010 [SUMMARY="what it does"] [LIKE=pricing]; docs/forking.md)
 new-service: install
 	@test -n "$(NAME)" && test -n "$(PORT)" || { echo "usage: make new-service NAME=gifts PORT=8010"; exit 2; }
-	$(BIN)/python -m shop_forking wire --check --name $(NAME) --port $(PORT)
+	$(BIN)/python -m shop_forking wire --check --name $(NAME) --port $(PORT) $(if $(LIKE),--like $(LIKE))
 	$(BIN)/copier copy --quiet --defaults --vcs-ref HEAD -d name=$(NAME) -d port=$(PORT) \
 	  $(if $(SUMMARY),-d "description=$(SUMMARY)") . services/$(NAME)
-	$(BIN)/python -m shop_forking wire --name $(NAME) --port $(PORT) $(if $(SUMMARY),--summary "$(SUMMARY)")
+	$(BIN)/python -m shop_forking wire --name $(NAME) --port $(PORT) $(if $(LIKE),--like $(LIKE)) \
+	  $(if $(SUMMARY),--summary "$(SUMMARY)")
 	$(MAKE) install k8s
 
 ## update-service: replay the template's changes since the service was generated (copier

@@ -121,6 +121,18 @@ def test_compose_settings_catalog_and_owners_name_the_service() -> None:
     assert re.search(r"^/services/gifts/\s+@your-org/gifts$", owners, re.M)
 
 
+def test_a_fork_without_pricing_wires_like_another_service() -> None:
+    like_inventory = NewService("gifts", 8010, "gift cards", like="inventory")
+    without_pricing = _text("infra/src/shop_k8s/settings_catalog.py").replace("pricing", "gone")
+
+    catalog = settings_catalog(without_pricing, like_inventory)
+    composed = compose(_text("docker-compose.yml"), like_inventory)
+
+    assert "from gifts.settings import GiftsSettings\nfrom inventory.settings" in catalog
+    assert "shop_gifts" in composed.split("# --- gifts ---")[1]
+    assert "inventory" not in composed.split("# --- gifts ---")[1]
+
+
 # --- rename, rule by rule ------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""`python -m shop_forking wire --name gifts --port 8010 [--summary ...]` and
+"""`python -m shop_forking wire --name gifts --port 8010 [--summary ...] [--like pricing]` and
 `python -m shop_forking rename --name acme` (run from the repository's root)."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ def main() -> None:
     wiring.add_argument("--port", required=True, type=int)
     wiring.add_argument("--summary", default="generated from the service template")
     wiring.add_argument("--check", action="store_true", help="refuse a name or port in use")
+    wiring.add_argument("--like", default="pricing", help="the service whose entries it copies")
     renaming = commands.add_parser("rename", help="rename the project's packages and wire names")
     renaming.add_argument("--name", required=True)
     renaming.add_argument("--keep-wire-names", action="store_true")
@@ -25,7 +26,7 @@ def main() -> None:
     root = Path.cwd()
     try:
         if args.command == "wire":
-            service = NewService(args.name, args.port, args.summary)
+            service = NewService(args.name, args.port, args.summary, like=args.like)
             changed = wire(root, service, check_only=args.check)
         else:
             changed = rename(root, args.name, keep_wire_names=args.keep_wire_names)

@@ -12,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-# The service every list of services contains: new entries go next to it.
+# The service every list of services contains: new entries go next to it, and its compose
+# block is the new one's pattern. A fork that deleted pricing names another (`like`), best
+# one that calls no other service.
 ANCHOR = "pricing"
 INFRA_PORTS = frozenset({15432, 9092, 1025, 8025})
 WORKER_PORT_OFFSET = 100  # shop_stack.topology.WORKER_PORT_OFFSET
@@ -23,6 +25,7 @@ class NewService:
     name: str
     port: int
     summary: str
+    like: str = ANCHOR
 
     def __post_init__(self) -> None:
         # The template's own rule (copier.yml): a package, an env prefix and DNS names.
@@ -75,17 +78,17 @@ def compose(text: str, service: NewService) -> str:
     the compose file does today), with its name, env prefix and port replaced.
     """
     _once(text, f"  {service.name}-migrate:", "docker-compose.yml")
-    found = re.search(rf"^  # --- {ANCHOR} ---\n.*?(?=^  # --- |\Z)", text, re.M | re.S)
+    found = re.search(rf"^  # --- {service.like} ---\n.*?(?=^  # --- |\Z)", text, re.M | re.S)
     if found is None:
-        raise ValueError(f"docker-compose.yml: no '# --- {ANCHOR} ---' block found")
+        raise ValueError(f"docker-compose.yml: no '# --- {service.like} ---' block found")
     anchor_port = re.search(r'ports: \["127\.0\.0\.1:(\d+):\d+"\]', found.group(0))
     if anchor_port is None:
-        raise ValueError(f"docker-compose.yml: the {ANCHOR} block publishes no port")
+        raise ValueError(f"docker-compose.yml: the {service.like} block publishes no port")
     block = (
         found.group(0)
         .rstrip("\n")
-        .replace(ANCHOR, service.name)
-        .replace(ANCHOR.upper(), service.prefix)
+        .replace(service.like, service.name)
+        .replace(service.like.upper(), service.prefix)
         .replace(f":{anchor_port.group(1)}", f":{service.port}")
     )
     return text.rstrip("\n") + "\n\n" + block + "\n"
@@ -98,11 +101,11 @@ def pyproject(text: str, service: NewService) -> str:
     the new service joins it with the same suffixes the anchor has there (`.domain`, ...).
     """
     _once(text, f'"services/{service.name}/src"', "pyproject.toml")
-    token = re.compile(rf'"(services/)?{ANCHOR}((?:\.\w+)*)(/src)?"')
+    token = re.compile(rf'"(services/)?{service.like}((?:\.\w+)*)(/src)?"')
 
     def extend(array: re.Match[str]) -> str:
         body = array.group(0)
-        others = set(re.findall(r'"(?:services/)?(\w+)', body)) - {ANCHOR}
+        others = set(re.findall(r'"(?:services/)?(\w+)', body)) - {service.like}
         if not token.search(body) or not others:
             return body
 
@@ -111,7 +114,7 @@ def pyproject(text: str, service: NewService) -> str:
             return f'{found.group(0)}, "{head}{service.name}{suffix}{tail}"'
 
         def renamed(found: re.Match[str]) -> str:
-            return found.group(0).replace(ANCHOR, service.name, 1)
+            return found.group(0).replace(service.like, service.name, 1)
 
         lines = []
         for line in body.splitlines(keepends=True):
@@ -128,8 +131,8 @@ def pyproject(text: str, service: NewService) -> str:
 def settings_catalog(text: str, service: NewService) -> str:
     """shop_k8s.settings_catalog: the settings class the manifests are written from."""
     _once(text, f'"{service.name}": ', "shop_k8s.settings_catalog")
-    anchor_import = f"from {ANCHOR}.settings import {ANCHOR.capitalize()}Settings\n"
-    anchor_row = f'    "{ANCHOR}": {ANCHOR.capitalize()}Settings,\n'
+    anchor_import = f"from {service.like}.settings import {service.like.capitalize()}Settings\n"
+    anchor_row = f'    "{service.like}": {service.like.capitalize()}Settings,\n'
     if anchor_import not in text or anchor_row not in text:
         raise ValueError("shop_k8s.settings_catalog: the anchor service's rows are missing")
     # In the anchor's import block, where ruff's isort puts it (by module name).
