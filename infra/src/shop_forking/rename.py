@@ -66,11 +66,19 @@ def rename_text(text: str, new: str, *, keep_wire_names: bool = False) -> str:
     return text
 
 
-def renamed_path(path: str, new: str) -> str:
-    return "/".join(
-        f"{new}_{part[len(OLD) + 1 :]}" if part.startswith(f"{OLD}_") else part
-        for part in path.split("/")
-    )
+def renamed_path(path: str, new: str, *, keep_wire_names: bool = False) -> str:
+    """Package folders always; files named after an event type (`shop.checkout.X.v1.json`,
+    the committed schemas) unless wire names are kept."""
+    event_file = re.compile(rf"{OLD}\.(?=[a-z]+\.[A-Z])")
+
+    def part_of(part: str) -> str:
+        if part.startswith(f"{OLD}_"):
+            return f"{new}_{part[len(OLD) + 1 :]}"
+        if not keep_wire_names and event_file.match(part):
+            return event_file.sub(f"{new}.", part, count=1)
+        return part
+
+    return "/".join(part_of(part) for part in path.split("/"))
 
 
 def rename(root: Path, new: str, *, keep_wire_names: bool = False) -> list[str]:
@@ -93,7 +101,7 @@ def rename(root: Path, new: str, *, keep_wire_names: bool = False) -> list[str]:
             file.write_text(renamed)
             changed.append(path)
     for path in filter(None, tracked):
-        target = renamed_path(path, new)
+        target = renamed_path(path, new, keep_wire_names=keep_wire_names)
         if target != path and (root / path).exists():
             (root / target).parent.mkdir(parents=True, exist_ok=True)
             (root / path).rename(root / target)
