@@ -17,7 +17,7 @@ COMPOSE := infra/docker/compose.sh
 
 .PHONY: install demo up down status test e2e test-external-db lint audit fmt k8s constraints clean fuzz \
         setup-hooks ci-lint-workflows bench bench-quick chaos images compose-up compose-down \
-        e2e-compose test-containers
+        e2e-compose test-containers new-service update-service rename
 
 install: $(VENV)/.installed
 
@@ -127,6 +127,32 @@ fmt: install
 ## k8s: regenerate infra/k8s from the stack topology (a test fails while it is stale)
 k8s: install
 	$(BIN)/python -m shop_k8s
+
+## new-service: a service from infra/templates/service (copier), registered everywhere the
+## repository lists services, then installed and the k8s manifests regenerated
+## (NAME=gifts PORT=8010 [SUMMARY="what it does"] [LIKE=pricing]; docs/forking.md)
+new-service: install
+	@test -n "$(NAME)" && test -n "$(PORT)" || { echo "usage: make new-service NAME=gifts PORT=8010"; exit 2; }
+	$(BIN)/python -m shop_forking wire --check --name $(NAME) --port $(PORT) $(if $(LIKE),--like $(LIKE))
+	$(BIN)/copier copy --quiet --defaults --vcs-ref HEAD -d name=$(NAME) -d port=$(PORT) \
+	  $(if $(SUMMARY),-d "description=$(SUMMARY)") . services/$(NAME)
+	$(BIN)/python -m shop_forking wire --name $(NAME) --port $(PORT) $(if $(LIKE),--like $(LIKE)) \
+	  $(if $(SUMMARY),--summary "$(SUMMARY)")
+	$(MAKE) install k8s
+
+## update-service: replay the template's changes since the service was generated (copier
+## update, a three-way merge; commit first) (NAME=gifts)
+update-service: install
+	@test -n "$(NAME)" || { echo "usage: make update-service NAME=gifts"; exit 2; }
+	$(BIN)/copier update --defaults --vcs-ref HEAD services/$(NAME)
+
+## rename: the project's packages, names and wire names, "shop" -> NAME; KEEP_WIRE_NAMES=1
+## keeps event types, problem types, databases and metrics (docs/forking.md). New venv.
+rename: install
+	@test -n "$(NAME)" || { echo "usage: make rename NAME=acme [KEEP_WIRE_NAMES=1]"; exit 2; }
+	$(BIN)/python -m shop_forking rename --name $(NAME) $(if $(KEEP_WIRE_NAMES),--keep-wire-names)
+	rm -rf $(VENV)
+	$(MAKE) install
 
 ## constraints: re-pin every third-party version (never records an index URL)
 constraints: install
