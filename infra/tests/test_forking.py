@@ -176,7 +176,7 @@ def test_a_generated_service_is_wired_linted_tested_run_and_updatable(
     tmp_path: Path, database_factory: DatabaseFactory
 ) -> None:
     fork = _copy_of_checkout(tmp_path / "fork")
-    path = [fork / "infra" / "src", fork / "services" / "gifts" / "src"]
+    path = [fork / "infra/src", fork / "libs/auth/src", fork / "services/gifts/src"]
     copier = str(BIN / "copier")
     options = ["--quiet", "--defaults", "--vcs-ref", "HEAD"]
 
@@ -201,6 +201,7 @@ def test_a_generated_service_is_wired_linted_tested_run_and_updatable(
     # The service's own tests, and the infra tests that hold every service to the repo's lists.
     # (The pre-commit hooks' test looks for tools in the copy's own .venv, which it has not.)
     infra = ["topology", "k8s_manifests", "compose_settings", "repository_habits"]
+    infra += ["route_authorization"]
     tests = ["services/gifts", *(f"infra/tests/test_{name}.py" for name in infra)]
     report = _run([str(BIN / "pytest"), "-q", "-k", "not pre_commit", *tests], fork, path)
     assert re.search(r"\b\d+ passed\b", report)

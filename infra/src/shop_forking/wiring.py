@@ -178,6 +178,28 @@ def readme(text: str, service: NewService) -> str:
     return text[: rows[-1].end()] + row + text[rows[-1].end() :]
 
 
+def identities(text: str, service: NewService) -> str:
+    """shop_auth.identities: the service signs as its own name (its key, `shop_auth keys`)."""
+    _once(text, f'    "{service.name}",\n', "shop_auth.identities")
+    anchor_row = f'    "{service.like}",\n'
+    if anchor_row not in text:
+        raise ValueError(f"shop_auth.identities: no {service.like!r} row in SERVICES")
+    return text.replace(anchor_row, anchor_row + f'    "{service.name}",\n', 1)
+
+
+# The template's routes and their guard (infra/templates/service, entrypoints/api/routes.py).
+TEMPLATE_ROUTES = ("POST /v1/items", "GET /v1/items/{item_id}")
+
+
+def route_matrix(text: str, service: NewService) -> str:
+    """infra/tests/test_route_authorization.py: the decision for each of the template's routes."""
+    _once(text, f'    ("{service.name}", ', "the route authorization matrix")
+    start = text.index("MATRIX: ")
+    end = text.index("\n}\n", start) + 1
+    rows = "".join(f'    ("{service.name}", "{route}"): OPERATOR,\n' for route in TEMPLATE_ROUTES)
+    return text[:end] + rows + text[end:]
+
+
 EDITS: dict[str, Callable[[str, NewService], str]] = {
     "infra/src/shop_stack/topology.py": topology,
     "infra/compose/postgres-init.sql": postgres_init,
@@ -187,6 +209,8 @@ EDITS: dict[str, Callable[[str, NewService], str]] = {
     "infra/docker/compose.sh": compose_script,
     ".github/CODEOWNERS": codeowners,
     "README.md": readme,
+    "libs/auth/src/shop_auth/identities.py": identities,
+    "infra/tests/test_route_authorization.py": route_matrix,
 }
 
 
