@@ -19,6 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from shop_auth import client_minter
 from shop_forking.rename import rename_text, renamed_path
 from shop_forking.wiring import (
     AlreadyWired,
@@ -212,10 +213,13 @@ def test_a_generated_service_is_wired_linted_tested_run_and_updatable(
     database = asyncpg_url(database_factory.create(unique_name("gifts")))
     env = {"PYTHONPATH": os.pathsep.join(str(p) for p in path)}
     with ServiceProcess.running("gifts", database_url=database, env=env) as gifts:
-        key = {"Idempotency-Key": "gift-card-0001"}
+        operator = client_minter("operator").headers("gifts")
+        key = {"Idempotency-Key": "gift-card-0001", **operator}
         created = httpx.post(f"{gifts.url}/v1/items", json={"name": "a gift"}, headers=key)
         assert created.status_code == 201
-        found = httpx.get(f"{gifts.url}/v1/items/{created.json()['item_id']}")
+        item = created.json()["item_id"]
+        assert httpx.get(f"{gifts.url}/v1/items/{item}").status_code == 401
+        found = httpx.get(f"{gifts.url}/v1/items/{item}", headers=operator)
         assert found.json()["name"] == "a gift"
 
     # A later template change reaches the generated service through `copier update`.
