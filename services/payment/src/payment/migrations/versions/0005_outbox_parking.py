@@ -4,14 +4,14 @@ no longer blocks every later event (docs/messaging-failures.md).
 `IF NOT EXISTS`: a database created after this change already has the columns, since
 0001 creates the outbox through shop_messaging's current `create_messaging_tables`.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 """
 
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
