@@ -79,7 +79,7 @@ images: install
 	$(DOCKER)
 	$(COMPOSE) images
 
-## compose-up / compose-down: the whole shop on docker compose (ADMIN_TOKEN from .env)
+## compose-up / compose-down: the whole shop on docker compose (signing keys from .env)
 compose-up: install
 	$(DOCKER)
 	$(COMPOSE) up

@@ -123,7 +123,7 @@ async def test_updated_at_moves_whenever_a_fact_or_a_status_changes_and_only_the
     assert cancelled["updated_at"] > notified["updated_at"]
 
 
-async def test_every_internal_route_needs_the_admin_token(
+async def test_every_internal_route_needs_a_credential(
     api: httpx.AsyncClient, database: Database
 ) -> None:
     order = await stored_order(database, announced=True)

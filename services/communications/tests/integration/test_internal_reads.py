@@ -131,7 +131,7 @@ async def test_a_notification_sent_by_the_consumer_is_in_the_window_of_its_creat
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer not-the-token"}])
-async def test_the_read_is_a_401_problem_without_the_admin_token(
+async def test_the_read_is_a_401_problem_without_a_credential(
     client: httpx.AsyncClient, db: Database, headers: dict[str, str]
 ) -> None:
     await arrange(db, ("ntf_1", "ord_1", CONFIRMED, 0, NotificationStatus.SENT))

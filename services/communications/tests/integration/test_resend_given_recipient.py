@@ -166,7 +166,7 @@ async def test_an_unknown_kind_is_a_422_problem(client: httpx.AsyncClient, db: D
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer not-the-token"}])
-async def test_the_resend_is_a_401_problem_without_the_admin_token(
+async def test_the_resend_is_a_401_problem_without_a_credential(
     client: httpx.AsyncClient, db: Database, smtp: Any, headers: dict[str, str]
 ) -> None:
     mailbox, _ = smtp

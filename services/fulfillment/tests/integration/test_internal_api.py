@@ -176,7 +176,7 @@ async def test_an_empty_window_is_an_empty_last_page(client: httpx.AsyncClient) 
 
 @pytest.mark.parametrize("path", ["/internal/v1/shipments", "/internal/v1/backorders"])
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer not-the-token"}])
-async def test_the_reads_are_a_401_problem_without_the_admin_token(
+async def test_the_reads_are_a_401_problem_without_a_credential(
     client: httpx.AsyncClient, db: Database, path: str, headers: dict[str, str]
 ) -> None:
     await add_shipments(db, ("ord_1", 0, ShipmentStatus.CREATED, "wh_berlin"))

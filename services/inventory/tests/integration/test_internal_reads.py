@@ -94,7 +94,7 @@ async def test_a_reservation_made_through_the_api_is_in_the_window_of_its_creati
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer not-the-token"}])
-async def test_the_read_is_a_401_problem_without_the_admin_token(
+async def test_the_read_is_a_401_problem_without_a_credential(
     client: httpx.AsyncClient, db: Database, headers: dict[str, str]
 ) -> None:
     await arrange(db, ("ord_1", 0, ReservationStatus.HELD))

@@ -120,7 +120,7 @@ async def test_committing_for_an_order_that_holds_nothing_is_a_404_problem(
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer not-the-token"}])
-async def test_the_commit_repair_is_a_401_problem_without_the_admin_token(
+async def test_the_commit_repair_is_a_401_problem_without_a_credential(
     client: httpx.AsyncClient, snapshot: Snapshot, headers: dict[str, str]
 ) -> None:
     await hold(client, "ord_1")

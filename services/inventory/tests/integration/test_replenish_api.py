@@ -97,7 +97,7 @@ async def test_without_a_key_every_call_is_a_new_receipt(client: httpx.AsyncClie
     assert await stock(client, "SKU-LAMP-01") == (42, 0)
 
 
-async def test_replenishing_needs_the_admin_token(
+async def test_replenishing_needs_a_credential(
     client: httpx.AsyncClient, snapshot: Snapshot
 ) -> None:
     before = await snapshot()

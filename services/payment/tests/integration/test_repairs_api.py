@@ -118,7 +118,7 @@ async def test_capturing_for_an_order_never_authorized_is_a_404_problem(
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer not-the-token"}])
-async def test_the_capture_repair_is_a_401_problem_without_the_admin_token(
+async def test_the_capture_repair_is_a_401_problem_without_a_credential(
     client: httpx.AsyncClient, snapshot: Snapshot, headers: dict[str, str]
 ) -> None:
     await authorize(client)

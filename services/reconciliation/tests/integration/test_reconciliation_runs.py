@@ -98,7 +98,7 @@ async def test_reads_page_through_every_row_with_the_token_and_the_window(
     assert since.endswith("+00:00")
 
 
-async def test_starting_a_run_needs_the_admin_token_and_a_valid_window(
+async def test_starting_a_run_needs_an_operator_token_and_a_valid_window(
     api: httpx.AsyncClient,
 ) -> None:
     anonymous = await api.post(
