@@ -2,7 +2,9 @@
 the credential its route admits, as the shop's own tools send it (shop_auth.harness), so
 the fuzzer reaches the routes' logic instead of stopping at 401.
 
-The service being fuzzed comes from SHOP_FUZZ_SERVICE (set per run by shop_e2e.fuzz). A
+The caller is the first one the operation's documented security admits (else the
+harness's choice). The service being fuzzed comes from SHOP_FUZZ_SERVICE (set per run by
+shop_e2e.fuzz). A
 customer call goes out as the body's `customer.id` when it has one (a mismatch would only
 test the 403), otherwise as one fuzzing customer.
 """
@@ -31,7 +33,9 @@ class RouteCredentials:
 
     def set(self, case: Any, data: str, ctx: Any) -> None:
         operation = ctx.operation
-        identity = identity_for(data, operation.method.upper(), operation.path)
+        identity = _admitted(operation) or identity_for(
+            data, operation.method.upper(), operation.path
+        )
         if identity == CUSTOMER_ISSUER:
             token = _customers.token(_customer_of(case.body))
         else:
@@ -39,6 +43,19 @@ class RouteCredentials:
                 _minters[identity] = client_minter(identity)
             token = _minters[identity].token(data)
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
+
+
+def _admitted(operation: Any) -> str | None:
+    """The first caller the operation's documented security admits: its schemes are named
+    `<kind>.<identity>` (service.checkout, operator.operator, customer.shop-identity)."""
+    for requirement in operation.definition.raw.get("security") or ():
+        for scheme in requirement:
+            kind, _, identity = scheme.partition(".")
+            if kind == "customer":
+                return CUSTOMER_ISSUER
+            if identity:
+                return str(identity)
+    return None
 
 
 def _customer_of(body: Any) -> str:

@@ -7,6 +7,7 @@ dead letters through the consumer runner.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -80,16 +81,28 @@ class KafkaPublisher:
         request_timeout_ms: int = 10_000,
         **producer_options: Any,
     ) -> None:
-        self._producer = AIOKafkaProducer(
-            bootstrap_servers=bootstrap_servers,
-            client_id=client_id,
-            acks="all",
-            enable_idempotence=enable_idempotence,
-            request_timeout_ms=request_timeout_ms,
+        self._options: dict[str, Any] = {
+            "bootstrap_servers": bootstrap_servers,
+            "client_id": client_id,
+            "acks": "all",
+            "enable_idempotence": enable_idempotence,
+            "request_timeout_ms": request_timeout_ms,
             **producer_options,
-        )
+        }
+        # Acknowledgements not in by then mean the producer is stuck (seen after a broker
+        # restart: a batch retried forever against a node that is gone).
+        self._ack_deadline = 3 * request_timeout_ms / 1000
+        self._producer = AIOKafkaProducer(**self._options)
 
     async def start(self) -> None:
+        await self._producer.start()
+
+    async def _restart(self) -> None:
+        """A stuck producer is dropped with whatever it holds and replaced; the caller's
+        records stay unpublished in its outbox and go out on the next pass."""
+        stuck, self._producer = self._producer, AIOKafkaProducer(**self._options)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(stuck.stop(), timeout=5)
         await self._producer.start()
 
     async def stop(self) -> None:
@@ -111,8 +124,16 @@ class KafkaPublisher:
         """Send every record, then wait for all acknowledgements.
 
         Records are queued in order; aiokafka keeps one batch in flight per partition, so
-        records with the same key reach the broker in the order given.
+        records with the same key reach the broker in the order given. A publish that has
+        not settled by the deadline restarts the producer and raises TimeoutError.
         """
+        try:
+            await asyncio.wait_for(self._publish(records), self._ack_deadline)
+        except TimeoutError:
+            await self._restart()
+            raise
+
+    async def _publish(self, records: Sequence[Record]) -> None:
         pending: list[asyncio.Future[Any]] = []
         for index, record in enumerate(records):
             try:

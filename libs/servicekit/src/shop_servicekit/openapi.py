@@ -116,6 +116,9 @@ def _truthful(document: dict[str, Any]) -> dict[str, Any]:
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
             responses["422"] = problem_response(422)
+            if operation.get("security"):  # a guarded route: no or bad token, or not admitted
+                responses.setdefault("401", problem_response(401))
+                responses.setdefault("403", problem_response(403))
             # Any operation answers 503 database-unavailable while its database is down.
             responses.setdefault("503", problem_response(503, retry_after=True))
             if "requestBody" in operation:  # bytes that are not JSON at all: FastAPI's 400
