@@ -108,7 +108,12 @@ class ConsumerRunner:
         self._backoff = Backoff(backoff_base, backoff_max)
         self._idle_wait_ms = idle_wait_ms
         self._create_dlq_topic = create_dlq_topic
-        self._consumer_options = {"fetch_max_wait_ms": idle_wait_ms, **(consumer_options or {})}
+        # A new group reads its topics from the beginning unless the options say otherwise.
+        self._consumer_options = {
+            "fetch_max_wait_ms": idle_wait_ms,
+            "auto_offset_reset": "earliest",
+            **(consumer_options or {}),
+        }
         self._consumer: AIOKafkaConsumer | None = None
         self._membership = Membership()
         self._retries: dict[TopicPartition, _Retry] = {}
@@ -131,7 +136,6 @@ class ConsumerRunner:
             bootstrap_servers=self._bootstrap_servers,
             group_id=self.group_id,
             enable_auto_commit=False,  # offsets are committed after the database commit
-            auto_offset_reset="earliest",
             **self._consumer_options,
         )
         self._membership = Membership()

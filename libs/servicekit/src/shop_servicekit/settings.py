@@ -11,7 +11,7 @@ so a service starts with no environment at all; outside `environment=local` the 
 set (no development key is ever used there).
 """
 
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -64,7 +64,7 @@ class ServiceSettings(BaseSettings):
     fault_refuse: bool = False
 
     @property
-    def kafka_consumer_options(self) -> dict[str, int]:
+    def kafka_consumer_options(self) -> dict[str, Any]:
         return {
             "session_timeout_ms": self.kafka_session_timeout_ms,
             "heartbeat_interval_ms": self.kafka_heartbeat_interval_ms,
