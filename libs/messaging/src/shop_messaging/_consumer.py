@@ -66,10 +66,13 @@ class ConsumerRunner:
     dead-lettered. Retries wait `backoff_base * 2^n` (capped at `backoff_max`, jittered)
     with the partition paused; the loop keeps serving the group's other partitions.
 
-    `idle_wait_ms` is how long a fetch waits on the broker for new records: a long wait
-    costs nothing in latency (the broker answers as soon as a record arrives) and keeps
-    an idle consumer's loop quiet. It does delay a retry: a resumed partition is fetched
-    again once the fetch in flight returns.
+    `idle_wait_ms` is how long a fetch waits on the broker for new records (unless
+    `consumer_options` names `fetch_max_wait_ms`). On Apache Kafka a long wait costs nothing
+    in latency (the broker answers as soon as a record arrives) and keeps an idle
+    consumer's loop quiet; Tansu answers only once about half the wait has passed, so
+    there the wait is each hop's latency (the services' `kafka_fetch_max_wait_ms`). It
+    also delays a retry: a resumed partition is fetched again once the fetch in flight
+    returns.
     """
 
     def __init__(
