@@ -12,7 +12,11 @@ from shop_e2e.checks import assert_every_service_agrees, fully_done
 from shop_e2e.report import Scenario
 from shop_testing.eventually import eventually
 
-NEEDS_WATCHDOG = "needs a stack runner that restarts dead processes (the embedded stack)"
+NEEDS_WATCHDOG = (
+    "needs something that restarts a process that died by itself: the embedded stack's "
+    "runner, or compose's restart policy with the Docker daemon on this machine (through a "
+    "remote daemon's API a kill counts as a deliberate stop, which the policy leaves down)"
+)
 # Restarting is immediate; a Python worker's start took 7 s here idle and 46 s with the
 # machine's two cores shared by several test runs. The report prints what it measured.
 BACK_WITHIN = 90.0
