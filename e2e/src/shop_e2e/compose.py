@@ -54,6 +54,14 @@ class ComposeControl:
             raise RuntimeError(f"docker compose {' '.join(args)} failed:\n{result.stderr}")
         return result.stdout
 
+    def _docker(self, *args: str) -> str:
+        result = subprocess.run(
+            ["docker", *args], capture_output=True, text=True, timeout=COMMAND_SECONDS, check=False
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"docker {' '.join(args)} failed:\n{result.stderr}")
+        return result.stdout
+
     def _container(self, name: str) -> str:
         """The service's container id, "" when it has none."""
         found = self._run("ps", "--all", "--quiet", SERVICES.get(name, name)).split()
@@ -64,12 +72,11 @@ class ComposeControl:
         container = self._container(name)
         if not container:
             return ("missing", 0, "")
-        inspected = subprocess.run(
-            ["docker", "inspect", "--format",
-             "{{.State.Status}} {{.State.Pid}} {{if .State.Health}}{{.State.Health.Status}}{{end}}",
-             container],
-            capture_output=True, text=True, timeout=COMMAND_SECONDS, check=True,
-        ).stdout.split()  # fmt: skip
+        inspected = self._docker(
+            "inspect", "--format",
+            "{{.State.Status}} {{.State.Pid}} {{if .State.Health}}{{.State.Health.Status}}{{end}}",
+            container,
+        ).split()  # fmt: skip
         return (inspected[0], int(inspected[1]), inspected[2] if len(inspected) > 2 else "")
 
     def _local_pid(self, name: str) -> int | None:
@@ -115,8 +122,14 @@ class ComposeControl:
         self._run("stop", "--timeout", "10", SERVICES.get(name, name))
 
     async def start(self, name: str, within: float = START_SECONDS) -> None:
-        """Start `name` again (a no-op if it runs) and wait until its healthcheck passes."""
-        await asyncio.to_thread(self._run, "start", SERVICES.get(name, name))
+        """Start `name` again (a no-op if it runs) and wait until its healthcheck passes.
+
+        Its container only: `docker compose start` would start its dependencies as well,
+        running every migrate job and the topics job again."""
+        container = self._container(name)
+        if not container:
+            raise RuntimeError(f"{name} has no container")
+        await asyncio.to_thread(self._docker, "start", container)
         if not await wait_until(self._healthy(name), within, interval=0.5):
             raise RuntimeError(f"{name} not healthy within {within}s:\n{self.log_tail(name)}")
         if SERVICES.get(name) == "kafka":
