@@ -8,13 +8,16 @@ from datetime import datetime, timedelta
 
 from shop_e2e import Shop
 from shop_e2e.checks import assert_every_service_agrees, fully_done, timeline_types
+from shop_e2e.deployment import E2E_SETTINGS
 from shop_e2e.report import Scenario, percentile
 from shop_testing.eventually import eventually
 
 BUDGET_S = 2.0  # checkout's default budget (CHECKOUT_CHECKOUT_BUDGET_MS)
 ITEMS = [("SKU-BOTTLE-01", 1)]
 OPEN_ANSWERS = 40
-FAST_P99_MS = 250.0  # an open breaker answers without a network call: far below the budget
+# The shortest breaker reset timeout a stack under test runs with (E2E_SETTINGS); a longer
+# one lets fewer probes through.
+RESET_S = float(E2E_SETTINGS["CHECKOUT_BREAKER_RESET_TIMEOUT_S"])
 
 
 async def test_payment_down_opens_the_breaker_503s_fast_and_recovers_when_it_returns(
@@ -39,21 +42,36 @@ async def test_payment_down_opens_the_breaker_503s_fast_and_recovers_when_it_ret
         await eventually(breaker_open, timeout=30, interval=0)
         report.measured("checkouts until the payment breaker opened", len(refused))
 
-        # Open: every checkout is refused at once, before anything is held anywhere.
+        # Open: every checkout is refused at once, before anything is held anywhere. Once
+        # the reset timeout has passed (2 s on a tuned stack, and 40 answers can take longer
+        # on a loaded machine) the breaker lets one checkout through as its half-open probe:
+        # that one holds, payment refuses it, the breaker opens again, and its hold is
+        # released like the ones above (checked below). At most one probe per reset timeout.
         times_ms: list[float] = []
+        probes = 0
+        started = time.monotonic()
         for _ in range(OPEN_ANSWERS):
             response, took = await shop.timed_checkout(shop.new_customer(), ITEMS)
             assert response.status_code == 503, response.text
             assert response.json()["dependency"] == "payment"
-            times_ms.append(took * 1000)
             order = await shop.order(response.json()["order_id"])
-            assert (order["reservation_id"], order["authorization_id"]) == (None, None), order
+            assert order["authorization_id"] is None, order
+            if order["reservation_id"] is not None:
+                probes += 1
+                refused.append(order["order_id"])
+                continue
+            times_ms.append(took * 1000)
+        elapsed = time.monotonic() - started
+        assert probes <= 1 + elapsed / RESET_S, f"{probes} held in {elapsed:.1f}s while open"
         p99 = percentile(times_ms, 99)
         report.measured(
-            f"breaker-open answers ({OPEN_ANSWERS}) p50", percentile(times_ms, 50), "ms"
+            f"breaker-open answers ({len(times_ms)}) p50", percentile(times_ms, 50), "ms"
         )
-        report.measured(f"breaker-open answers ({OPEN_ANSWERS}) p99", p99, "ms")
-        assert p99 < FAST_P99_MS, f"open-breaker answers p99 {p99:.0f} ms"
+        report.measured(f"breaker-open answers ({len(times_ms)}) p99", p99, "ms")
+        report.measured("half-open probes let through meanwhile", probes)
+        # Nothing waited for payment: far below the budget a call may take (the figure
+        # above is what the machine gave; an idle one answers in tens of milliseconds).
+        assert p99 < BUDGET_S * 1000 / 2, f"open-breaker answers p99 {p99:.0f} ms"
     finally:
         await shop.clear_faults("payment")
     returned = time.monotonic()

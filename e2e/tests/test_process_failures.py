@@ -12,12 +12,17 @@ from shop_e2e.checks import assert_every_service_agrees, fully_done
 from shop_e2e.report import Scenario
 from shop_testing.eventually import eventually
 
-NEEDS_WATCHDOG = "needs a stack runner that restarts dead processes (the embedded stack)"
+NEEDS_WATCHDOG = (
+    "needs something that restarts a process that died by itself: the embedded stack's "
+    "runner, or compose's restart policy with the Docker daemon on this machine (through a "
+    "remote daemon's API a kill counts as a deliberate stop, which the policy leaves down)"
+)
 # Restarting is immediate; a Python worker's start took 7 s here idle and 46 s with the
 # machine's two cores shared by several test runs. The report prints what it measured.
 BACK_WITHIN = 90.0
 
 ITEMS = [("SKU-TEE-01", 1)]
+CHECKOUT_BUDGET_S = 2.0  # checkout's default budget (CHECKOUT_CHECKOUT_BUDGET_MS)
 
 
 async def place(shop: Shop, count: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
@@ -78,8 +83,10 @@ async def test_checkout_stays_fast_and_correct_while_a_consumer_is_down(
             slowest = max(slowest, time.perf_counter() - started)
             orders.append((customer, placed))
         # Checkout asks only pricing, inventory and payment: a consumer being down is
-        # invisible to the customer at checkout time.
-        assert slowest < 1.0, f"slowest checkout took {slowest:.3f}s"
+        # invisible to the customer at checkout time. Had checkout waited on it, the answer
+        # would have come at the budget, as a 504; the figure is reported, not judged (one
+        # checkout took 1.04 s on a 2-core machine at load 20, an idle one takes ~0.1 s).
+        assert slowest < CHECKOUT_BUDGET_S, f"slowest checkout took {slowest:.3f}s"
         for _, placed in orders:
             order = await shop.order(placed["order_id"])
             assert order["status"] in ("CONFIRMED", "SHIPPED", "COMPLETED"), order

@@ -5,6 +5,7 @@
 #   infra/docker/compose.sh up       # images, then `docker compose up -d --wait`
 #   infra/docker/compose.sh down     # stop and remove the stack and its volumes
 #   infra/docker/compose.sh e2e      # up (with the e2e settings), the whole e2e suite, down
+#   infra/docker/compose.sh e2e e2e/tests/test_outages.py   # the same, for these tests only
 #   infra/docker/compose.sh test-containers PATH...   # pytest with SHOP_TEST_BACKEND=containers
 #
 # Upstream images (postgres, apache/kafka, mailpit, python) are used when present or
@@ -96,7 +97,7 @@ e2e() {
   E2E_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092 \
   E2E_TUNED=1 \
   E2E_COMPOSE="${COMPOSE[*]}" \
-    .venv/bin/pytest e2e -rs || status=$?
+    .venv/bin/pytest -rs "${@:-e2e}" || status=$?
   say "e2e-compose finished in $((SECONDS - started))s (images: $MODE, exit $status)"
   return $status
 }
@@ -119,6 +120,6 @@ case "${1:-}" in
   test-containers) shift; test_containers "$@" ;;
   up) up ;;
   down) down ;;
-  e2e) e2e ;;
-  *) fail "usage: $0 images|up|down|e2e" ;;
+  e2e) shift; e2e "$@" ;;
+  *) fail "usage: $0 images|up|down|e2e [PYTEST ARGS]|test-containers PATH..." ;;
 esac

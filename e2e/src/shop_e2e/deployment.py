@@ -130,6 +130,11 @@ class ProcessControl:
         log = self.var_dir / "log" / f"{name}.log"
         return log.read_text(errors="replace") if log.exists() else ""
 
+    def logs(self) -> dict[str, str]:
+        """Every process's log (var/log/*.log) by process name."""
+        found = sorted((self.var_dir / "log").glob("*.log"))
+        return {log.stem: log.read_text(errors="replace") for log in found}
+
 
 @dataclass(frozen=True)
 class Deployment:

@@ -35,9 +35,10 @@ def app_with_routes() -> httpx.AsyncClient:
         raise RuntimeError("secret internals")
 
     @router.get("/stored")
-    async def stored() -> None:
-        # A real engine whose server is not there: nothing listens on port 1.
-        engine = create_async_engine("postgresql+asyncpg://shop@127.0.0.1:1/shop")
+    async def stored(host: str = "127.0.0.1:1") -> None:
+        # A real engine whose server is not there: nothing listens on port 1 (refused), or
+        # its name does not resolve (a stopped compose container's name is gone from DNS).
+        engine = create_async_engine(f"postgresql+asyncpg://shop@{host}/shop")
         try:
             async with engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
@@ -88,9 +89,10 @@ async def test_unknown_routes_and_crashes_are_problems_too_and_hide_internals() 
     assert "secret internals" not in crashed.text
 
 
-async def test_an_unreachable_database_is_a_503_with_retry_after_not_a_500() -> None:
+@pytest.mark.parametrize("host", ["127.0.0.1:1", "postgres.invalid:5432"])
+async def test_an_unreachable_database_is_a_503_with_retry_after_not_a_500(host: str) -> None:
     async with app_with_routes() as client:
-        answer = await client.get("/stored")
+        answer = await client.get("/stored", params={"host": host})
     assert answer.status_code == 503
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.headers["retry-after"] == "2"

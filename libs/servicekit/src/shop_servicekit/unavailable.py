@@ -1,12 +1,15 @@
 """Is this exception "our database is unreachable"? Then the answer is 503, not 500.
 
-A request that fails because PostgreSQL is down, restarting or out of connections did
-nothing wrong and changed nothing (its transaction never committed): the client should
-retry later, which a 503 with Retry-After says. Everything else unexpected stays a 500.
+A request that fails because PostgreSQL is down, restarting or out of connections, or
+because its host name does not resolve right now (a stopped compose container's name leaves
+Docker's DNS; a DNS outage), did nothing wrong and changed nothing (its transaction never
+committed): the client should retry later, which a 503 with Retry-After says. Everything
+else unexpected stays a 500.
 """
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 
 import sqlalchemy.exc
@@ -17,6 +20,7 @@ _UNAVAILABLE_SQLSTATES = ("08", "53", "57P")
 
 _UNAVAILABLE_TYPES: tuple[type[BaseException], ...] = (
     ConnectionError,  # refused or reset while connecting or mid-statement
+    socket.gaierror,  # the host name did not resolve (SQLAlchemy passes it on unwrapped)
     sqlalchemy.exc.InterfaceError,
     sqlalchemy.exc.DisconnectionError,
     sqlalchemy.exc.TimeoutError,  # the pool had no connection to give in time
