@@ -1,4 +1,5 @@
-"""POST /internal/v1/orders/{id}/republish: a lost OrderConfirmed sent again, same event."""
+"""POST /internal/v1/orders/{id}/republish: a lost OrderConfirmed sent again, same event, with
+the OrderContactShared written beside it."""
 
 import httpx
 import pytest
@@ -6,7 +7,8 @@ from checkout.domain.orders import OrderStatus
 from shop_contracts import (
     BackorderDeclared,
     Event,
-    OrderConfirmed,
+    OrderConfirmedV2,
+    OrderContactShared,
 )
 from shop_servicekit import Database
 
@@ -34,8 +36,9 @@ async def test_republishing_requeues_the_same_order_confirmed_event_for_the_rela
     api: httpx.AsyncClient, database: Database, later: list[Event], status: str
 ) -> None:
     order = await stored_order(database, order_id="ord_r", announced=True)
-    [(event_id, sent)] = await relay(database)
-    assert isinstance(sent, OrderConfirmed)
+    [(event_id, sent), (contact_id, contact)] = await relay(database)
+    assert isinstance(sent, OrderConfirmedV2)
+    assert isinstance(contact, OrderContactShared)
     for number, data in enumerate(later, start=1):
         await deliver(database, event(data, after=number))
 
@@ -44,18 +47,20 @@ async def test_republishing_requeues_the_same_order_confirmed_event_for_the_rela
     assert response.status_code == 202, response.text
     assert response.json() == {"order_id": order.id, "event_id": event_id, "requeued": True}
     assert (await view(database, order.id)).status.value == status
-    # The same row, unpublished again: no new event.
-    assert await outbox(database) == [(event_id, "OrderConfirmed", order.id, False)]
-    [(again_id, again)] = await relay(database)
-    assert (again_id, again) == (event_id, sent)
-    assert await outbox(database) == [(event_id, "OrderConfirmed", order.id, True)]
+    # The same rows, unpublished again: no new event.
+    assert await outbox(database) == [
+        (event_id, "OrderConfirmed", order.id, False),
+        (contact_id, "OrderContactShared", order.id, False),
+    ]
+    assert await relay(database) == [(event_id, sent), (contact_id, contact)]
+    assert [published for *_, published in await outbox(database)] == [True, True]
 
 
 async def test_republishing_again_before_the_relay_resends_is_a_harmless_2xx(
     api: httpx.AsyncClient, database: Database
 ) -> None:
     order = await stored_order(database, announced=True)
-    [(event_id, _)] = await relay(database)
+    [(event_id, _), (contact_id, _)] = await relay(database)
 
     first = await republish(api, order.id)
     second = await republish(api, order.id)
@@ -70,7 +75,7 @@ async def test_republishing_again_before_the_relay_resends_is_a_harmless_2xx(
             "requeued": True,
         }
     )
-    assert [sent_id for sent_id, _ in await relay(database)] == [event_id]
+    assert [sent_id for sent_id, _ in await relay(database)] == [event_id, contact_id]
     assert await relay(database) == []
 
 
@@ -83,13 +88,13 @@ async def test_republishing_only_requeues_that_orders_order_confirmed(
     cancelled_too = await stored_order(database, announced=True)
     assert (await api.post(f"/v1/orders/{cancelled_too.id}/cancel")).status_code == 200
     sent = await relay(database)
-    assert len(sent) == 5
+    assert len(sent) == 8  # three confirmations of two events, two cancellations
 
     await republish(api, order.id)
 
-    [(_, again)] = await relay(database)
-    assert isinstance(again, OrderConfirmed)
-    assert again.order_id == order.id
+    again = [data for _, data in await relay(database)]
+    assert [type(data) for data in again] == [OrderConfirmedV2, OrderContactShared]
+    assert {data.order_id for data in again} == {order.id}
 
 
 @pytest.mark.parametrize("status", ["REJECTED", "CANCELLED"])

@@ -10,6 +10,7 @@ from shop_servicekit import Database
 from .order_events import (
     backordered,
     confirmed,
+    contact,
     deliver,
     handled,
     handlers,
@@ -26,6 +27,7 @@ async def test_an_order_confirmation_mails_the_customer_once_and_announces_it(
     table = handlers(db, port)
     order_id = new_order_id()
     event = confirmed(order_id)
+    assert await deliver(db, table, contact(order_id))
 
     assert await deliver(db, table, event)
 
@@ -46,6 +48,7 @@ async def test_a_duplicate_delivery_sends_nothing(db: Database, smtp: Any) -> No
     table = handlers(db, port)
     order_id = new_order_id()
     event = confirmed(order_id)
+    await deliver(db, table, contact(order_id))
     await deliver(db, table, event)
     before = await state(db, order_id)
 
@@ -60,6 +63,7 @@ async def test_a_fact_republished_under_a_new_event_id_sends_nothing(
     mailbox, port = smtp
     table = handlers(db, port)
     order_id = new_order_id()
+    await deliver(db, table, contact(order_id))
     await deliver(db, table, confirmed(order_id))
     await deliver(db, table, shipped(order_id))
     before = await state(db, order_id)
@@ -71,18 +75,20 @@ async def test_a_fact_republished_under_a_new_event_id_sends_nothing(
     assert await state(db, order_id) == before
 
 
-async def test_shipment_and_backorder_emails_go_to_the_address_from_the_confirmation(
+async def test_every_email_goes_to_the_address_shared_with_the_order(
     db: Database, smtp: Any
 ) -> None:
     mailbox, port = smtp
     table = handlers(db, port)
     order_id = new_order_id()
-    await deliver(db, table, confirmed(order_id, email="grace@example.com"))
+    await deliver(db, table, contact(order_id, email="grace@example.com"))
+    await deliver(db, table, confirmed(order_id))
 
     await deliver(db, table, backordered(order_id))
     await deliver(db, table, shipped(order_id))
 
-    assert [(m["To"], m["Subject"]) for m in mailbox.messages[1:]] == [
+    assert [(m["To"], m["Subject"]) for m in mailbox.messages] == [
+        ("grace@example.com", f"Your order {order_id} is confirmed"),
         ("grace@example.com", f"Your order {order_id} is delayed"),
         ("grace@example.com", f"Your order {order_id} is being packed"),
     ]
@@ -91,13 +97,15 @@ async def test_shipment_and_backorder_emails_go_to_the_address_from_the_confirma
     assert kinds == ["ORDER_CONFIRMED", "BACKORDER_DECLARED", "SHIPMENT_CREATED"]
 
 
-async def test_a_shipment_ahead_of_its_confirmation_is_retried_and_sent_once_it_is_known(
-    db: Database, smtp: Any
+@pytest.mark.parametrize("ahead", ["confirmation", "shipment"])
+async def test_an_event_ahead_of_the_orders_contact_is_retried_and_sent_once_it_is_known(
+    db: Database, smtp: Any, ahead: str
 ) -> None:
     mailbox, port = smtp
     table = handlers(db, port)
     order_id = new_order_id()
-    early = shipped(order_id)
+    confirmation = confirmed(order_id)
+    early = confirmation if ahead == "confirmation" else shipped(order_id)
 
     with pytest.raises(RecipientUnknown):
         await deliver(db, table, early)
@@ -105,8 +113,9 @@ async def test_a_shipment_ahead_of_its_confirmation_is_retried_and_sent_once_it_
     assert not await handled(db, early.id)
     assert await state(db, order_id) == {"notifications": [], "announced": []}
 
-    await deliver(db, table, confirmed(order_id))
-    assert await deliver(db, table, early)
+    await deliver(db, table, contact(order_id))
+    await deliver(db, table, confirmation)
+    assert await deliver(db, table, early) is (ahead == "shipment")
     assert [m["Subject"] for m in mailbox.messages] == [
         f"Your order {order_id} is confirmed",
         f"Your order {order_id} is being packed",
@@ -119,6 +128,7 @@ async def test_a_mail_server_down_then_up_sends_the_email_exactly_once(
     table = handlers(db, mail_server.port)  # nothing listens there yet
     order_id = new_order_id()
     event = confirmed(order_id)
+    assert await deliver(db, table, contact(order_id))
 
     with pytest.raises(NotificationFailed):
         await deliver(db, table, event)
