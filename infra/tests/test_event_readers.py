@@ -9,7 +9,7 @@ import importlib
 import inspect
 from typing import Any
 
-from shop_contracts import topics
+from shop_contracts import Event, topics
 from shop_contracts.upcasting import UPCASTERS
 from shop_stack.topology import SERVICES
 
@@ -17,7 +17,7 @@ from shop_stack.topology import SERVICES
 PERSONAL_DATA_READERS = {topics.CONTACTS: {"communications"}}
 
 
-def subscriptions() -> dict[str, dict[type, Any]]:
+def subscriptions() -> dict[str, dict[type[Event], Any]]:
     """Each service's subscription table, built with placeholders (nothing runs)."""
     tables = {}
     for service, _ in SERVICES:
