@@ -54,8 +54,8 @@ async def test_a_checkout_confirms_the_order_reserves_stock_and_authorizes_payme
     assert (await shop.authorization(row["authorization_id"]))["status"] == "AUTHORIZED"
     events = await checkout_db.fetch("SELECT type, key FROM outbox ORDER BY id")
     assert [(e["type"], e["key"]) for e in events] == [
-        ("shop.checkout.OrderConfirmed.v2", order["order_id"]),
         ("shop.checkout.OrderContactShared.v1", order["order_id"]),
+        ("shop.checkout.OrderConfirmed.v2", order["order_id"]),
     ]
 
     # After the answer, checkout confirms the hold: it no longer expires under the order.

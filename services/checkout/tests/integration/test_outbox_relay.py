@@ -47,7 +47,8 @@ async def test_a_confirmed_order_is_relayed_as_a_valid_order_confirmed_event(
     finally:
         await db.dispose()
 
-    [record, contact_record] = publisher.records
+    # The contact first: communications needs it to mail the confirmation.
+    [contact_record, record] = publisher.records
     event = from_kafka(record.key, record.value, record.headers)
     assert record.topic == "checkout.orders"
     assert isinstance(event.data, OrderConfirmedV2)

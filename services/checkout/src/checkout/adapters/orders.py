@@ -191,13 +191,13 @@ async def get_order(session: AsyncSession, order_id: str) -> tuple[Order, dict[s
     return order, extras
 
 
-async def confirmation_event_ids(session: AsyncSession, order_id: str) -> list[str]:
-    """The ids of the order's confirmation in the outbox (keyed by the order id), in the
-    order written: its OrderConfirmed (v1 before ADR 0010, v2 since) then, since v2, its
+async def confirmation_events(session: AsyncSession, order_id: str) -> dict[str, str]:
+    """The order's confirmation in the outbox (keyed by the order id), type -> event id:
+    its OrderConfirmed (v1 before ADR 0010, v2 since) and, since v2, its
     OrderContactShared. Empty when there is none."""
     outbox = messaging.outbox
-    found = await session.scalars(
-        select(outbox.c.event_id)
+    rows = await session.execute(
+        select(outbox.c.type, outbox.c.event_id)
         # The types inlined, not bound: it is what lets the partial index match.
         .where(
             outbox.c.key == order_id,
@@ -205,7 +205,7 @@ async def confirmation_event_ids(session: AsyncSession, order_id: str) -> list[s
         )
         .order_by(outbox.c.id)
     )
-    return list(found)
+    return {row.type: row.event_id for row in rows}
 
 
 def _order_of(row: Any, *, cart: PricedCart | None, timeline: tuple[TimelineEntry, ...]) -> Order:

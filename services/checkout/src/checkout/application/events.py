@@ -5,8 +5,10 @@
 
 Checkout announces two moments of an order's life: it was confirmed (everything held), and
 it was cancelled (the holders compensate on their own clocks). A confirmation is two
-events: the order for every consumer, and the customer's email for the one service that
-mails them, on a topic of its own (ADR 0010). The address stays here.
+events: the customer's email for the one service that mails them, on a topic of its own
+(ADR 0010), then the order for every consumer. The address stays here. The contact is
+written first so that it is usually read first: communications cannot mail the
+confirmation without it and retries until it has it.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from shop_contracts import Money, OrderCancelled, OrderConfirmedV2, OrderContact
 from checkout.domain.orders import Order
 
 
-def order_confirmed(order: Order) -> tuple[OrderConfirmedV2, OrderContactShared]:
+def order_confirmed(order: Order) -> tuple[OrderContactShared, OrderConfirmedV2]:
     if order.cart is None or order.reservation_id is None or order.authorization_id is None:
         raise ValueError(f"order {order.id} is not confirmed: it lacks a cart, hold or payment")
     confirmed = OrderConfirmedV2(
@@ -38,7 +40,7 @@ def order_confirmed(order: Order) -> tuple[OrderConfirmedV2, OrderContactShared]
     contact = OrderContactShared(
         order_id=order.id, customer_id=order.customer_id, customer_email=order.customer_email
     )
-    return confirmed, contact
+    return contact, confirmed
 
 
 def order_cancelled(order: Order, reason: str) -> OrderCancelled:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shop_contracts import OrderConfirmed, OrderConfirmedV2
 from shop_messaging import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -43,10 +44,10 @@ async def republish_order_confirmed(
         order, _ = found
         if order.status not in CONFIRMED:
             raise OrderNotConfirmed(order.id, order.status)
-        event_ids = await orders.confirmation_event_ids(session, order.id)
-        if not event_ids:
+        events = await orders.confirmation_events(session, order.id)
+        confirmed = events.get(OrderConfirmedV2.event_type) or events.get(OrderConfirmed.event_type)
+        if confirmed is None:
             raise ConfirmedEventMissing(order.id)
-        for event_id in event_ids:
+        for event_id in events.values():
             await outbox.requeue(session, event_id)
-    # The OrderConfirmed: written first.
-    return Republished(order.id, event_ids[0])
+    return Republished(order.id, confirmed)
