@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from shop_auth import ShopAuth
-from shop_contracts import CustomerNotified, OrderConfirmed, from_kafka, topics
+from shop_contracts import CustomerNotified, OrderConfirmedV2, from_kafka, topics
 from shop_stack.runner import StackRunner
 from shop_stack.supervisor import Supervisor
 from shop_stack.topology import StackConfig, build_topology
@@ -180,7 +180,7 @@ async def notification_lag(args: argparse.Namespace) -> None:
                     for record in records:
                         event = from_kafka(record.key, record.value, list(record.headers))
                         seen_at = record.timestamp / 1000
-                        if isinstance(event.data, OrderConfirmed):
+                        if isinstance(event.data, OrderConfirmedV2):
                             confirmed[event.id] = (event.time.timestamp(), seen_at)
                         elif (
                             isinstance(event.data, CustomerNotified)

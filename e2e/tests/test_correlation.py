@@ -12,7 +12,8 @@ from shop_testing.eventually import eventually
 
 # Where each event of the chain is published, and its CloudEvents type.
 CHAIN = (
-    ("checkout.orders", "shop.checkout.OrderConfirmed.v1"),
+    ("checkout.orders", "shop.checkout.OrderConfirmed.v2"),
+    ("checkout.contacts", "shop.checkout.OrderContactShared.v1"),
     ("fulfillment.shipments", "shop.fulfillment.ShipmentCreated.v1"),
     ("communications.notifications", "shop.communications.CustomerNotified.v1"),
 )

@@ -1,7 +1,8 @@
 """Security at the edge, end to end: who may read and cancel an order, the body limit, the
-per-customer rate limit, and where a customer's email and address may appear (the data
-minimisation ADR: only in OrderConfirmed on checkout.orders, and in the database rows of
-the services that need them; never in another topic, a dead letter or a log line)."""
+per-customer rate limit, and where a customer's email and address may appear (ADR 0010,
+data minimisation: the email only in OrderContactShared on checkout.contacts, the address
+on no topic at all, besides the database rows of the services that need them; never in
+another topic, a dead letter or a log line)."""
 
 import asyncio
 import uuid
@@ -59,7 +60,7 @@ async def test_a_burst_of_checkouts_from_one_customer_gets_429_with_retry_after(
     assert other.status_code == 422
 
 
-async def test_a_customers_email_and_address_stay_out_of_other_topics_and_logs(
+async def test_a_customers_email_travels_only_on_checkout_contacts_and_no_log_names_it(
     shop: Shop, deployment: Deployment
 ) -> None:
     if deployment.control is None:
@@ -68,25 +69,31 @@ async def test_a_customers_email_and_address_stay_out_of_other_topics_and_logs(
         pytest.skip(reason="needs the broker to dump the topics")
     tag = uuid.uuid4().hex[:12]
     customer = {"id": f"cus_e2e_{tag}", "email": f"private-{tag}@example.com"}
-    street = f"{tag} Hidden Lane"
+    street, name = f"{tag} Hidden Lane", f"Recipient {tag}"
     body = shop.checkout_body(customer, [("SKU-MUG-01", 1)])
-    body["shipping_address"] = {**body["shipping_address"], "line1": street}
+    body["shipping_address"] = {**body["shipping_address"], "line1": street, "name": name}
     placed = await shop.post_checkout(body)
     assert placed.status_code == 201, placed.text
     await shop.wait_for(placed.json()["order_id"], fully_done, timeout=60)
 
-    personal = (customer["email"].encode(), street.encode())
-    carried_by: dict[str, int] = {}
+    email, address = customer["email"].encode(), (street.encode(), name.encode())
+    with_email: set[str] = set()
+    with_address: set[str] = set()
     for topic in (*topics.ALL, *(topics.dlq(group) for group in GROUPS)):
         for record in await read_topic(deployment.kafka_bootstrap_servers, topic):
-            raw = (record.value or b"") + b"".join(record.headers.values())
-            if any(value in raw for value in personal):
-                carried_by[topic] = carried_by.get(topic, 0) + 1
-    assert set(carried_by) == {topics.ORDERS}, carried_by  # OrderConfirmed, by design
+            raw = (record.key or b"") + (record.value or b"") + b"".join(record.headers.values())
+            if email in raw:
+                with_email.add(topic)
+            if any(part in raw for part in address):
+                with_address.add(topic)
+    # The one record that must carry the email (the test sees it, so it would see others).
+    assert with_email == {topics.CONTACTS}, with_email
+    assert with_address == set(), with_address
 
     logs = deployment.control.logs()
-    assert any(name.startswith("checkout") for name in logs), sorted(logs)  # read at all
-    leaking = [name for name, text in logs.items() if any(v.decode() in text for v in personal)]
+    assert any(process.startswith("checkout") for process in logs), sorted(logs)  # read at all
+    personal = [email.decode(), *(part.decode() for part in address)]
+    leaking = [process for process, text in logs.items() if any(v in text for v in personal)]
     assert leaking == []
 
     # Public reads of the order and its notifications show no email either.

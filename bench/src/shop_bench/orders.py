@@ -14,7 +14,7 @@ from types import TracebackType
 
 import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from shop_contracts import CustomerNotified, OrderConfirmed, from_kafka, topics
+from shop_contracts import CustomerNotified, OrderConfirmedV2, from_kafka, topics
 
 POLL_SECONDS = 0.5
 
@@ -78,7 +78,7 @@ class LagWatch:
             for records in (await self._consumer.getmany(timeout_ms=100)).values():
                 for record in records:
                     event = from_kafka(record.key, record.value, list(record.headers))
-                    if isinstance(event.data, OrderConfirmed):
+                    if isinstance(event.data, OrderConfirmedV2):
                         self._confirmed[event.id] = event.time.timestamp()
                     elif (
                         isinstance(event.data, CustomerNotified)

@@ -10,6 +10,8 @@ from shop_contracts import (
     MalformedEvent,
     MissingHeader,
     OrderConfirmed,
+    OrderConfirmedV2,
+    OrderContactShared,
     PoisonEvent,
     StockReplenished,
     UnknownEventType,
@@ -21,28 +23,29 @@ from shop_contracts import (
 TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
 
-def order_confirmed(**overrides: object) -> OrderConfirmed:
-    fields: dict[str, object] = {
-        "order_id": "ord_1",
-        "customer_id": "cus_1",
-        "customer_email": "ada@example.com",
-        "lines": [
-            {"sku": "SKU-1", "quantity": 2, "unit_price": {"amount": 1250, "currency": "EUR"}}
-        ],
-        "total": {"amount": 2500, "currency": "EUR"},
-        "reservation_id": "res_1",
-        "authorization_id": "auth_1",
-        "shipping_address": {
-            "name": "Ada",
-            "line1": "1 Main St",
-            "city": "Paris",
-            "postal_code": "75001",
-            "country": "FR",
-        },
-        "confirmed_at": datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
-    }
-    fields.update(overrides)
-    return OrderConfirmed.model_validate(fields)
+ORDER: dict[str, object] = {
+    "order_id": "ord_1",
+    "customer_id": "cus_1",
+    "lines": [{"sku": "SKU-1", "quantity": 2, "unit_price": {"amount": 1250, "currency": "EUR"}}],
+    "total": {"amount": 2500, "currency": "EUR"},
+    "reservation_id": "res_1",
+    "authorization_id": "auth_1",
+    "confirmed_at": datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
+}
+PERSONAL: dict[str, object] = {
+    "customer_email": "ada@example.com",
+    "shipping_address": {
+        "name": "Ada",
+        "line1": "1 Main St",
+        "city": "Paris",
+        "postal_code": "75001",
+        "country": "FR",
+    },
+}
+
+
+def order_confirmed(**overrides: object) -> OrderConfirmedV2:
+    return OrderConfirmedV2.model_validate({**ORDER, **overrides})
 
 
 def encoded() -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
@@ -58,13 +61,37 @@ def test_round_trip_keeps_every_attribute_and_the_payload() -> None:
 
     assert decoded == event
     assert key == b"ord_1"
-    assert dict(headers)["ce_type"] == b"shop.checkout.OrderConfirmed.v1"
+    assert dict(headers)["ce_type"] == b"shop.checkout.OrderConfirmed.v2"
     assert dict(headers)["ce_source"] == b"/checkout"
     assert dict(headers)["content-type"] == b"application/json"
     assert dict(headers)["ce_correlationid"] == b"req_1"
     assert dict(headers)["traceparent"] == TRACEPARENT.encode()
     assert event.id.startswith("evt_")
     assert event.topic == topics.ORDERS
+
+
+def test_a_v1_order_confirmed_is_read_as_v2_without_the_email_and_the_address() -> None:
+    old = CloudEvent.create(OrderConfirmed.model_validate({**ORDER, **PERSONAL}))
+
+    decoded = from_kafka(*to_kafka(old))
+
+    assert decoded.type == OrderConfirmedV2.event_type
+    assert decoded.data == order_confirmed()
+    assert (decoded.id, decoded.time) == (old.id, old.time)
+
+
+def test_the_customers_email_travels_alone_on_its_own_topic() -> None:
+    contact = OrderContactShared(order_id="ord_1", customer_id="cus_1", customer_email="a@b.c")
+    key, value, _ = to_kafka(CloudEvent.create(contact))
+
+    assert (contact.topic, key) == (topics.CONTACTS, b"ord_1")
+    assert set(json.loads(value)) == {"order_id", "customer_id", "customer_email"}
+    assert TOPIC_EVENT_TYPES[topics.CONTACTS] == (OrderContactShared.event_type,)
+    assert not any(
+        "customer_email" in cls.model_fields
+        for cls in EVENT_TYPES.values()
+        if cls.topic != topics.CONTACTS and cls is not OrderConfirmed
+    )
 
 
 def test_event_not_about_an_order_is_keyed_by_its_own_subject() -> None:
@@ -89,6 +116,15 @@ def test_missing_header_is_poison(header: str) -> None:
         from_kafka(key, value, [h for h in headers if h[0] != header])
 
 
+def test_a_malformed_contact_is_reported_without_the_email() -> None:
+    contact = OrderContactShared(order_id="ord_1", customer_id="cus_1", customer_email="a@b.c")
+    key, value, headers = to_kafka(CloudEvent.create(contact))
+    payload = {**json.loads(value), "customer_email": "ada.private@example.com x"}
+    with pytest.raises(InvalidEventData, match="customer_email") as caught:
+        from_kafka(key, json.dumps(payload).encode(), headers)
+    assert "ada.private" not in str(caught.value)
+
+
 def test_bad_json_is_poison() -> None:
     key, _, headers = encoded()
     with pytest.raises(MalformedEvent, match="not JSON"):
@@ -106,8 +142,10 @@ def test_schema_invalid_data_is_poison() -> None:
 def test_unexpected_field_in_data_is_poison() -> None:
     key, value, headers = encoded()
     payload = {**json.loads(value), "card_number": "4242424242424242"}
-    with pytest.raises(InvalidEventData, match="card_number"):
+    with pytest.raises(InvalidEventData, match="card_number") as caught:
         from_kafka(key, json.dumps(payload).encode(), headers)
+    # The error goes to logs and dead-letter headers: it names the field, not the value.
+    assert "4242" not in str(caught.value)
 
 
 def test_bad_specversion_time_and_content_type_are_poison() -> None:
@@ -142,7 +180,7 @@ def test_unknown_type_is_reported_as_such_not_as_poison() -> None:
 
 
 def test_registry_and_topic_table_match_the_design() -> None:
-    assert len(EVENT_TYPES) == 13  # ShipmentDispatched in v1 and v2
+    assert len(EVENT_TYPES) == 15  # ShipmentDispatched and OrderConfirmed in v1 and v2
     assert {t.rsplit(".", 2)[1] for t in TOPIC_EVENT_TYPES[topics.SHIPMENTS]} == {
         "ShipmentCreated",
         "BackorderDeclared",

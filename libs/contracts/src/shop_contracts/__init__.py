@@ -1,11 +1,11 @@
 """The shop's published language: event payloads, topic names and the CloudEvents envelope.
 
-    from shop_contracts import CloudEvent, OrderConfirmed, from_kafka, to_kafka
+    from shop_contracts import CloudEvent, OrderConfirmedV2, from_kafka, to_kafka
 
-    event = CloudEvent.create(OrderConfirmed(...), correlation_id="req_42")
+    event = CloudEvent.create(OrderConfirmedV2(...), correlation_id="req_42")
     key, value, headers = to_kafka(event)       # producer side (via the outbox)
     decoded = from_kafka(key, value, headers)   # consumer side
-    assert isinstance(decoded.data, OrderConfirmed)
+    assert isinstance(decoded.data, OrderConfirmedV2)
 
 Only events live here: HTTP models belong to the service that serves them, and domain
 models are never shared.
@@ -37,6 +37,8 @@ from ._events import (
     CustomerNotified,
     OrderCancelled,
     OrderConfirmed,
+    OrderConfirmedV2,
+    OrderContactShared,
     OrderLine,
     PaymentCaptured,
     PaymentCaptureFailed,
@@ -68,6 +70,8 @@ __all__ = [
     "Money",
     "OrderCancelled",
     "OrderConfirmed",
+    "OrderConfirmedV2",
+    "OrderContactShared",
     "OrderLine",
     "PaymentCaptureFailed",
     "PaymentCaptured",

@@ -24,7 +24,9 @@ Reason = Annotated[str, Field(min_length=1, max_length=500)]
 class Value(BaseModel):
     """A strict, immutable value object inside an event payload."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # A validation error names the field, never its value: the error of a malformed
+    # record reaches logs and dead-letter headers, and a value may be personal (ADR 0010).
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
 
 class Money(Value):

@@ -1,6 +1,7 @@
 """Every event the shop publishes, grouped by topic (docs/architecture.md, "Events and topics").
 
-Payloads carry what consumers need and no more; never card data.
+Payloads carry what consumers need and no more; never card data. A customer's email
+travels only on `checkout.contacts`, to the one service that mails them (ADR 0010).
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class Address(Value):
 
 
 class OrderConfirmed(Event):
+    """v1 carried the customer's email and address to every consumer; superseded by v2,
+    its records still in the log reach consumers as v2 (`shop_contracts.upcasting`)."""
+
     event_type: ClassVar[str] = "shop.checkout.OrderConfirmed.v1"
     topic: ClassVar[str] = topics.ORDERS
 
@@ -50,6 +54,23 @@ class OrderConfirmed(Event):
     confirmed_at: AwareDatetime
 
 
+class OrderConfirmedV2(Event):
+    """v2 (ADR 0010): the order without personal data. The customer's email reaches
+    communications alone, as OrderContactShared on `checkout.contacts`; the address stays
+    in checkout."""
+
+    event_type: ClassVar[str] = "shop.checkout.OrderConfirmed.v2"
+    topic: ClassVar[str] = topics.ORDERS
+
+    order_id: Id
+    customer_id: Id
+    lines: tuple[OrderLine, ...] = Field(min_length=1)
+    total: Money
+    reservation_id: Id
+    authorization_id: Id
+    confirmed_at: AwareDatetime
+
+
 class OrderCancelled(Event):
     event_type: ClassVar[str] = "shop.checkout.OrderCancelled.v1"
     topic: ClassVar[str] = topics.ORDERS
@@ -58,6 +79,21 @@ class OrderCancelled(Event):
     reason: Reason
     reservation_id: Id | None = None
     authorization_id: Id | None = None
+
+
+# -- checkout.contacts: personal data, read by communications only (ADR 0010) -------------
+
+
+class OrderContactShared(Event):
+    """How to reach the customer about an order: written with the order's OrderConfirmed
+    (same transaction), on a topic of its own so that only its readers receive it."""
+
+    event_type: ClassVar[str] = "shop.checkout.OrderContactShared.v1"
+    topic: ClassVar[str] = topics.CONTACTS
+
+    order_id: Id
+    customer_id: Id
+    customer_email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=254)
 
 
 # -- fulfillment.shipments ---------------------------------------------------------------

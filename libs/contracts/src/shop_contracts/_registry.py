@@ -11,6 +11,8 @@ from ._events import (
     CustomerNotified,
     OrderCancelled,
     OrderConfirmed,
+    OrderConfirmedV2,
+    OrderContactShared,
     PaymentCaptured,
     PaymentCaptureFailed,
     PaymentVoided,
@@ -24,6 +26,8 @@ from ._events import (
 
 _ALL: tuple[type[Event], ...] = (
     OrderConfirmed,
+    OrderConfirmedV2,
+    OrderContactShared,
     OrderCancelled,
     ShipmentCreated,
     BackorderDeclared,

@@ -13,7 +13,8 @@ from ._events import (
     BackorderDeclared,
     CustomerNotified,
     OrderCancelled,
-    OrderConfirmed,
+    OrderConfirmedV2,
+    OrderContactShared,
     PaymentCaptured,
     PaymentCaptureFailed,
     PaymentVoided,
@@ -39,7 +40,8 @@ _REPAIR = timedelta(seconds=10)  # reconciliation's repair call timeout
 
 PLACE_ORDER = SagaStep(
     Saga.CHECKOUT_MOMENT, "place_order", "checkout", (Route("POST", "/v1/checkouts"),),
-    (OrderConfirmed,), _MOMENT, "claim the key, call the three below, confirm or refuse",
+    (OrderConfirmedV2, OrderContactShared), _MOMENT,
+    "claim the key, call the three below, confirm or refuse",
 )
 QUOTE_PRICES = SagaStep(
     Saga.CHECKOUT_MOMENT, "quote_prices", "pricing", (Route("POST", "/v1/quotes"),),
@@ -74,11 +76,11 @@ CONFIRM_ORDER_HOLD = SagaStep(
 # -- COMPLETE_ORDER: choreography from OrderConfirmed ------------------------------------
 
 CONFIRM_HOLD = SagaStep(
-    Saga.COMPLETE_ORDER, "confirm_hold", "inventory", (OrderConfirmed,),
+    Saga.COMPLETE_ORDER, "confirm_hold", "inventory", (OrderConfirmedV2,),
     (), _SOON, "the hold no longer expires",
 )
 ALLOCATE_ORDER = SagaStep(
-    Saga.COMPLETE_ORDER, "allocation", "fulfillment", (OrderConfirmed,),
+    Saga.COMPLETE_ORDER, "allocation", "fulfillment", (OrderConfirmedV2,),
     (ShipmentCreated, BackorderDeclared), _SOON, "pick a warehouse, or backorder",
 )
 COMMIT_RESERVATION = SagaStep(
@@ -91,7 +93,7 @@ CAPTURE_PAYMENT = SagaStep(
 )
 NOTIFY_CUSTOMER = SagaStep(
     Saga.COMPLETE_ORDER, "customer_notification", "communications",
-    (OrderConfirmed, ShipmentCreated, BackorderDeclared),
+    (OrderContactShared, OrderConfirmedV2, ShipmentCreated, BackorderDeclared),
     (CustomerNotified,), _SOON, "mail the customer once per fact",
 )
 DISPATCH_SHIPMENT = SagaStep(
@@ -145,7 +147,7 @@ TRACK_CANCELLATION = SagaStep(
 
 OBSERVE = SagaStep(
     Saga.REPAIR_DRIFT, "observe", "reconciliation",
-    (OrderConfirmed, ShipmentCreated, BackorderDeclared, ReservationCommitted,
+    (OrderConfirmedV2, ShipmentCreated, BackorderDeclared, ReservationCommitted,
      PaymentCaptured, CustomerNotified, OrderCancelled),
     (), _SOON, "each order's coordination state, to find late steps",
 )
@@ -157,7 +159,8 @@ RECONCILE = SagaStep(
 REPUBLISH_ORDER = SagaStep(
     Saga.REPAIR_DRIFT, "republish_order", "checkout",
     (Route("POST", "/internal/v1/orders/{order_id}/republish"),),
-    (OrderConfirmed, OrderCancelled), _REPAIR, "publish a lost order event again",
+    (OrderConfirmedV2, OrderContactShared, OrderCancelled), _REPAIR,
+    "publish a lost order event again",
 )
 RECORD_FACTS = SagaStep(
     Saga.REPAIR_DRIFT, "record_facts", "checkout",

@@ -3,7 +3,7 @@
     from shop_contracts.sagas import COMPLETE_ORDER_STEPS, performs, route_tag
 
     # a worker's subscription table: each entry says which step it performs
-    OrderConfirmed: performs(ALLOCATE_ORDER, partial(allocate_order, outbox=outbox)),
+    OrderConfirmedV2: performs(ALLOCATE_ORDER, partial(allocate_order, outbox=outbox)),
 
     # a coordinated route: the step lands in the OpenAPI document as `x-saga-steps`
     @router.post("/checkouts", openapi_extra=route_tag(PLACE_ORDER))

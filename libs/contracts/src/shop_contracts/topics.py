@@ -10,12 +10,14 @@ Which event types travel on which topic is recorded on each event class
 from typing import Final
 
 ORDERS: Final = "checkout.orders"
+# Personal data (the customer's email): only communications subscribes (ADR 0010).
+CONTACTS: Final = "checkout.contacts"
 SHIPMENTS: Final = "fulfillment.shipments"
 STOCK: Final = "inventory.stock"
 PAYMENTS: Final = "payment.payments"
 NOTIFICATIONS: Final = "communications.notifications"
 
-ALL: Final = (ORDERS, SHIPMENTS, STOCK, PAYMENTS, NOTIFICATIONS)
+ALL: Final = (ORDERS, CONTACTS, SHIPMENTS, STOCK, PAYMENTS, NOTIFICATIONS)
 
 
 def dlq(consumer_group: str) -> str:

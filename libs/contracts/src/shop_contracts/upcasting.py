@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ._base import Event
-from ._events import ShipmentDispatched, ShipmentDispatchedV2
+from ._events import OrderConfirmed, OrderConfirmedV2, ShipmentDispatched, ShipmentDispatchedV2
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,27 @@ def _dispatched_v1_to_v2(old: ShipmentDispatched, time: datetime) -> ShipmentDis
     )
 
 
+def _confirmed_v1_to_v2(old: OrderConfirmed, time: datetime) -> OrderConfirmedV2:
+    # v2 drops the email and the address (ADR 0010): a v1 record read now reaches its
+    # consumers without them. Communications then has no recipient for it and dead-letters
+    # it; reconciliation's missing-notification repair resends with the recipient.
+    return OrderConfirmedV2(
+        order_id=old.order_id,
+        customer_id=old.customer_id,
+        lines=old.lines,
+        total=old.total,
+        reservation_id=old.reservation_id,
+        authorization_id=old.authorization_id,
+        confirmed_at=old.confirmed_at,
+    )
+
+
 UPCASTERS: Mapping[str, Upcaster] = MappingProxyType(
     {
         ShipmentDispatched.event_type: Upcaster(
             ShipmentDispatched, ShipmentDispatchedV2, _dispatched_v1_to_v2
         ),
+        OrderConfirmed.event_type: Upcaster(OrderConfirmed, OrderConfirmedV2, _confirmed_v1_to_v2),
     }
 )
 """Old event type -> how to read it as the newer one."""

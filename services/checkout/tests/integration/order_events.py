@@ -25,8 +25,9 @@ async def stored_order(
     order_id: str | None = None,
     announced: bool = False,
 ) -> Order:
-    """An order as checkout stores it; `announced`: with its OrderConfirmed in the outbox, in
-    the same transaction, as a confirmed checkout writes it."""
+    """An order as checkout stores it; `announced`: with its OrderConfirmed and
+    OrderContactShared in the outbox, in the same transaction, as a confirmed checkout
+    writes it."""
     order = Order(
         id=order_id or f"ord_{uuid.uuid4().hex[:16]}",
         status=status,
@@ -43,7 +44,8 @@ async def stored_order(
     async with db.sessions.begin() as session:
         await add_order(session, order, compensation_status="NONE")
         if announced:
-            await Outbox().add(session, order_confirmed(order))
+            for announced_event in order_confirmed(order):
+                await Outbox().add(session, announced_event)
     return order
 
 

@@ -52,8 +52,11 @@ async def test_a_checkout_confirms_the_order_reserves_stock_and_authorizes_payme
         "SELECT reservation_id, authorization_id FROM orders WHERE id = $1", order["order_id"]
     )
     assert (await shop.authorization(row["authorization_id"]))["status"] == "AUTHORIZED"
-    event = await checkout_db.fetchrow("SELECT type, key FROM outbox")
-    assert (event["type"], event["key"]) == ("shop.checkout.OrderConfirmed.v1", order["order_id"])
+    events = await checkout_db.fetch("SELECT type, key FROM outbox ORDER BY id")
+    assert [(e["type"], e["key"]) for e in events] == [
+        ("shop.checkout.OrderContactShared.v1", order["order_id"]),
+        ("shop.checkout.OrderConfirmed.v2", order["order_id"]),
+    ]
 
     # After the answer, checkout confirms the hold: it no longer expires under the order.
     async def hold_confirmed() -> bool:

@@ -83,7 +83,8 @@ async def test_a_takeover_continues_the_same_order_and_the_stalled_first_stores_
     assert late.receipt.order_id == "ord_1"
     await checkout.run_spawned()
     assert await checkout.scalar("SELECT count(*) FROM orders") == 1
-    assert await checkout.scalar("SELECT count(*) FROM outbox") == 1
+    # One confirmation: its OrderConfirmed and its OrderContactShared.
+    assert await checkout.scalar("SELECT count(*) FROM outbox") == 2
     # Both attempts shared one hold and one authorization, and the confirmed order keeps them.
     assert "void" not in world.journal.calls
     assert not any(call.startswith("release") for call in world.journal.calls)

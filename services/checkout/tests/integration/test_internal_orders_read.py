@@ -127,7 +127,7 @@ async def test_every_internal_route_needs_a_credential(
     api: httpx.AsyncClient, database: Database
 ) -> None:
     order = await stored_order(database, announced=True)
-    assert len(await relay(database)) == 1
+    assert len(await relay(database)) == 2  # OrderConfirmed, OrderContactShared
     routes = [
         ("GET", "/internal/v1/orders", {"params": {"since": T0.isoformat()}}),
         ("POST", f"/internal/v1/orders/{order.id}/republish", {}),

@@ -77,7 +77,7 @@ def build_worker(settings: CommunicationsSettings, *, group: str = GROUP) -> Wor
     # The mail server down (NotificationFailed) is retried for as long as it takes, with
     # only that partition paused, never dead-lettered. A recipient not known yet
     # (RecipientUnknown) may never come: retried `retry_max_attempts` times, then
-    # dead-lettered, and redriven later, when its OrderConfirmed has most likely arrived.
+    # dead-lettered, and redriven later, when its OrderContactShared has most likely arrived.
     consume = messaging.consumer(
         group,
         table,

@@ -17,7 +17,7 @@ class CommunicationsSettings(ServiceSettings):
     # An event that cannot be handled yet is retried, its partition paused between
     # attempts, with backoff doubling from `retry_backoff_seconds` up to the max: for as
     # long as it takes while the mail server is down; `retry_max_attempts` times for any
-    # other cause (a shipment event ahead of its OrderConfirmed), then dead-lettered and
+    # other cause (an order event ahead of its OrderContactShared), then dead-lettered and
     # redriven later.
     retry_max_attempts: int = Field(default=5, ge=1)
     retry_backoff_seconds: float = Field(default=0.2, gt=0)

@@ -10,12 +10,12 @@ from typing import Any
 from communications.adapters.smtp import SmtpMailer
 from communications.entrypoints.worker import GROUP, subscriptions
 from shop_contracts import (
-    Address,
     BackorderDeclared,
     CloudEvent,
     Event,
     Money,
-    OrderConfirmed,
+    OrderConfirmedV2,
+    OrderContactShared,
     OrderLine,
     ShipmentCreated,
     ShipmentLine,
@@ -32,20 +32,23 @@ def new_order_id() -> str:
     return f"ord_{uuid.uuid4().hex[:16]}"
 
 
-def confirmed(order_id: str, email: str = "ada@example.com") -> CloudEvent[OrderConfirmed]:
+def contact(order_id: str, email: str = "ada@example.com") -> CloudEvent[OrderContactShared]:
+    """The customer's email for the order, as checkout shares it (checkout.contacts)."""
+    return CloudEvent.create(
+        OrderContactShared(order_id=order_id, customer_id="cus_1", customer_email=email)
+    )
+
+
+def confirmed(order_id: str) -> CloudEvent[OrderConfirmedV2]:
     """A fresh OrderConfirmed (a new event id each call: a republish of the same fact)."""
     return CloudEvent.create(
-        OrderConfirmed(
+        OrderConfirmedV2(
             order_id=order_id,
             customer_id="cus_1",
-            customer_email=email,
             lines=(OrderLine(sku="SKU-MUG-01", quantity=2, unit_price=eur(1200)),),
             total=eur(2856),
             reservation_id="res_1",
             authorization_id="auth_1",
-            shipping_address=Address(
-                name="Ada", line1="1 Main St", city="Berlin", postal_code="10115", country="DE"
-            ),
             confirmed_at=NOW,
         )
     )

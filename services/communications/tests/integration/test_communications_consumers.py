@@ -7,9 +7,11 @@ import pytest
 from communications.domain.errors import NotificationFailed, RecipientUnknown
 from shop_servicekit import Database
 
+from .internal_api import stored_recipient
 from .order_events import (
     backordered,
     confirmed,
+    contact,
     deliver,
     handled,
     handlers,
@@ -26,6 +28,7 @@ async def test_an_order_confirmation_mails_the_customer_once_and_announces_it(
     table = handlers(db, port)
     order_id = new_order_id()
     event = confirmed(order_id)
+    assert await deliver(db, table, contact(order_id))
 
     assert await deliver(db, table, event)
 
@@ -46,6 +49,7 @@ async def test_a_duplicate_delivery_sends_nothing(db: Database, smtp: Any) -> No
     table = handlers(db, port)
     order_id = new_order_id()
     event = confirmed(order_id)
+    await deliver(db, table, contact(order_id))
     await deliver(db, table, event)
     before = await state(db, order_id)
 
@@ -60,6 +64,7 @@ async def test_a_fact_republished_under_a_new_event_id_sends_nothing(
     mailbox, port = smtp
     table = handlers(db, port)
     order_id = new_order_id()
+    await deliver(db, table, contact(order_id))
     await deliver(db, table, confirmed(order_id))
     await deliver(db, table, shipped(order_id))
     before = await state(db, order_id)
@@ -71,18 +76,20 @@ async def test_a_fact_republished_under_a_new_event_id_sends_nothing(
     assert await state(db, order_id) == before
 
 
-async def test_shipment_and_backorder_emails_go_to_the_address_from_the_confirmation(
+async def test_every_email_goes_to_the_address_shared_with_the_order(
     db: Database, smtp: Any
 ) -> None:
     mailbox, port = smtp
     table = handlers(db, port)
     order_id = new_order_id()
-    await deliver(db, table, confirmed(order_id, email="grace@example.com"))
+    await deliver(db, table, contact(order_id, email="grace@example.com"))
+    await deliver(db, table, confirmed(order_id))
 
     await deliver(db, table, backordered(order_id))
     await deliver(db, table, shipped(order_id))
 
-    assert [(m["To"], m["Subject"]) for m in mailbox.messages[1:]] == [
+    assert [(m["To"], m["Subject"]) for m in mailbox.messages] == [
+        ("grace@example.com", f"Your order {order_id} is confirmed"),
         ("grace@example.com", f"Your order {order_id} is delayed"),
         ("grace@example.com", f"Your order {order_id} is being packed"),
     ]
@@ -91,13 +98,14 @@ async def test_shipment_and_backorder_emails_go_to_the_address_from_the_confirma
     assert kinds == ["ORDER_CONFIRMED", "BACKORDER_DECLARED", "SHIPMENT_CREATED"]
 
 
-async def test_a_shipment_ahead_of_its_confirmation_is_retried_and_sent_once_it_is_known(
-    db: Database, smtp: Any
+@pytest.mark.parametrize("ahead", ["confirmation", "shipment"])
+async def test_an_event_ahead_of_the_orders_contact_is_retried_and_sent_once_it_is_known(
+    db: Database, smtp: Any, ahead: str
 ) -> None:
     mailbox, port = smtp
     table = handlers(db, port)
     order_id = new_order_id()
-    early = shipped(order_id)
+    early = confirmed(order_id) if ahead == "confirmation" else shipped(order_id)
 
     with pytest.raises(RecipientUnknown):
         await deliver(db, table, early)
@@ -105,12 +113,14 @@ async def test_a_shipment_ahead_of_its_confirmation_is_retried_and_sent_once_it_
     assert not await handled(db, early.id)
     assert await state(db, order_id) == {"notifications": [], "announced": []}
 
-    await deliver(db, table, confirmed(order_id))
+    await deliver(db, table, contact(order_id))
     assert await deliver(db, table, early)
-    assert [m["Subject"] for m in mailbox.messages] == [
-        f"Your order {order_id} is confirmed",
-        f"Your order {order_id} is being packed",
-    ]
+    [message] = mailbox.messages
+    news = "is confirmed" if ahead == "confirmation" else "is being packed"
+    assert (message["To"], message["Subject"]) == (
+        "ada@example.com",
+        f"Your order {order_id} {news}",
+    )
 
 
 async def test_a_mail_server_down_then_up_sends_the_email_exactly_once(
@@ -119,9 +129,14 @@ async def test_a_mail_server_down_then_up_sends_the_email_exactly_once(
     table = handlers(db, mail_server.port)  # nothing listens there yet
     order_id = new_order_id()
     event = confirmed(order_id)
+    assert await deliver(db, table, contact(order_id))
 
     with pytest.raises(NotificationFailed):
         await deliver(db, table, event)
+    # The total outlives the failed email: a resent confirmation names it.
+    remembered = await stored_recipient(db, order_id)
+    assert remembered is not None
+    assert (remembered.total_amount, remembered.total_currency) == (2856, "EUR")
     # Retried by the runner (nothing claimed); the attempt stays visible as FAILED; and
     # the address is known, so the shipment email need not wait for this one.
     assert not await handled(db, event.id)

@@ -23,7 +23,7 @@ from .internal_api import (
     at,
     read_all,
 )
-from .order_events import confirmed, deliver, handlers
+from .order_events import confirmed, contact, deliver, handlers
 
 
 async def arrange(
@@ -114,9 +114,11 @@ async def test_a_notification_sent_by_the_consumer_is_in_the_window_of_its_creat
     client: httpx.AsyncClient, db: Database, smtp: Any
 ) -> None:
     _, port = smtp
-    assert await deliver(db, handlers(db, port), confirmed("ord_1"))
+    table = handlers(db, port)
+    assert await deliver(db, table, contact("ord_1"))
+    assert await deliver(db, table, confirmed("ord_1"))
     [item] = (await read_all(client, since=T0.isoformat()))[0]
-    # The public read, as the order's customer (cus_1, from OrderConfirmed).
+    # The public read, as the order's customer (cus_1, from OrderContactShared).
     mine = customer_bearer("cus_1")
     [listed] = (
         await client.get("/v1/notifications", params={"order_id": "ord_1"}, headers=mine)

@@ -21,7 +21,7 @@ from .internal_api import (
     known,
     resend,
 )
-from .order_events import confirmed, deliver, handlers, shipped, state
+from .order_events import confirmed, contact, deliver, handlers, shipped, state
 
 
 async def test_a_resent_confirmation_mails_the_customer_once_with_the_total_and_announces_it(
@@ -124,7 +124,9 @@ async def test_a_resend_of_a_fact_the_consumer_already_mailed_answers_that_email
 ) -> None:
     mailbox, port = smtp
     event = confirmed("ord_1")
-    assert await deliver(db, handlers(db, port), event)
+    table = handlers(db, port)
+    assert await deliver(db, table, contact("ord_1"))
+    assert await deliver(db, table, event)
     before = await state(db, "ord_1")
 
     response = await resend(client, CONFIRMED)

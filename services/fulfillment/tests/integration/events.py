@@ -6,11 +6,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from shop_contracts import (
-    Address,
     CloudEvent,
     Money,
     OrderCancelled,
-    OrderConfirmed,
+    OrderConfirmedV2,
     OrderLine,
     StockReplenished,
     new_event_id,
@@ -19,17 +18,15 @@ from shop_servicekit import Database
 from sqlalchemy import text
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
-ADDRESS = Address(name="Ada", line1="Main St 1", city="Berlin", postal_code="10115", country="DE")
 
 
-def order_confirmed(order_id: str, **lines: int) -> CloudEvent[OrderConfirmed]:
+def order_confirmed(order_id: str, **lines: int) -> CloudEvent[OrderConfirmedV2]:
     """`order_confirmed("ord_1", SKU_MUG_01=2)`: underscores in the SKU stand for dashes."""
     price = Money(amount=1000, currency="EUR")
     return CloudEvent.create(
-        OrderConfirmed(
+        OrderConfirmedV2(
             order_id=order_id,
             customer_id="cus_1",
-            customer_email="ada@example.com",
             lines=tuple(
                 OrderLine(sku=sku.replace("_", "-"), quantity=quantity, unit_price=price)
                 for sku, quantity in lines.items()
@@ -37,7 +34,6 @@ def order_confirmed(order_id: str, **lines: int) -> CloudEvent[OrderConfirmed]:
             total=Money(amount=1000 * sum(lines.values()), currency="EUR"),
             reservation_id="res_1",
             authorization_id="auth_1",
-            shipping_address=ADDRESS,
             confirmed_at=NOW,
         )
     )

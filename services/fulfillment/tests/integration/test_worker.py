@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fulfillment.bootstrap import build_worker
 from fulfillment.settings import FulfillmentSettings
-from shop_contracts import CloudEvent, OrderConfirmed, to_kafka
+from shop_contracts import CloudEvent, OrderConfirmedV2, to_kafka
 from shop_messaging import KafkaPublisher, Record
 from shop_servicekit import Database
 from shop_testing.eventually import eventually
@@ -31,7 +31,7 @@ async def running(settings: FulfillmentSettings) -> AsyncIterator[None]:
         await worker.close()
 
 
-async def publish(bootstrap: str, *events: CloudEvent[OrderConfirmed]) -> None:
+async def publish(bootstrap: str, *events: CloudEvent[OrderConfirmedV2]) -> None:
     async with KafkaPublisher(bootstrap) as publisher:
         for event in events:
             key, value, headers = to_kafka(event)

@@ -6,11 +6,10 @@ from typing import Any
 
 import httpx
 from shop_contracts import (
-    Address,
     CloudEvent,
     Money,
     OrderCancelled,
-    OrderConfirmed,
+    OrderConfirmedV2,
     OrderLine,
     ShipmentCreated,
     ShipmentLine,
@@ -18,21 +17,18 @@ from shop_contracts import (
 )
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
-ADDRESS = Address(name="Ada", line1="Main St 1", city="Berlin", postal_code="10115", country="DE")
 PRICE = Money(amount=1000, currency="EUR")
 
 
 def order_confirmed(order_id: str, sku: str = "SKU-MUG-01", quantity: int = 2) -> CloudEvent[Any]:
     return CloudEvent.create(
-        OrderConfirmed(
+        OrderConfirmedV2(
             order_id=order_id,
             customer_id="cus_1",
-            customer_email="ada@example.com",
             lines=(OrderLine(sku=sku, quantity=quantity, unit_price=PRICE),),
             total=Money(amount=1000 * quantity, currency="EUR"),
             reservation_id="res_1",
             authorization_id="auth_1",
-            shipping_address=ADDRESS,
             confirmed_at=NOW,
         )
     )

@@ -8,7 +8,7 @@ from shop_servicekit import Database
 from sqlalchemy import func, select
 
 PROBLEMS = "https://shop.example/problems/"
-CONFIRMED = "shop.checkout.OrderConfirmed.v1"
+CONFIRMED = "shop.checkout.OrderConfirmed.v2"
 SHIPPED = "shop.fulfillment.ShipmentCreated.v1"
 COMMITTED = "shop.inventory.ReservationCommitted.v1"
 CAPTURED = "shop.payment.PaymentCaptured.v1"

@@ -6,12 +6,17 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from shop_contracts import OrderConfirmed
 from sqlalchemy import literal, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from checkout.adapters.tables import messaging, order_lines, order_timeline, orders
+from checkout.adapters.tables import (
+    CONFIRMATION_TYPES,
+    messaging,
+    order_lines,
+    order_timeline,
+    orders,
+)
 from checkout.domain.orders import (
     Address,
     Order,
@@ -186,20 +191,21 @@ async def get_order(session: AsyncSession, order_id: str) -> tuple[Order, dict[s
     return order, extras
 
 
-async def confirmed_event_id(session: AsyncSession, order_id: str) -> str | None:
-    """The id of the order's OrderConfirmed in the outbox (keyed by the order id), or None."""
+async def confirmation_events(session: AsyncSession, order_id: str) -> dict[str, str]:
+    """The order's confirmation in the outbox (keyed by the order id), type -> event id:
+    its OrderConfirmed (v1 before ADR 0010, v2 since) and, since v2, its
+    OrderContactShared. Empty when there is none."""
     outbox = messaging.outbox
-    found: str | None = await session.scalar(
-        select(outbox.c.event_id)
-        # The type inlined, not bound: it is what lets the partial index match.
+    rows = await session.execute(
+        select(outbox.c.type, outbox.c.event_id)
+        # The types inlined, not bound: it is what lets the partial index match.
         .where(
             outbox.c.key == order_id,
-            outbox.c.type == literal(OrderConfirmed.event_type, literal_execute=True),
+            outbox.c.type.in_(literal(t, literal_execute=True) for t in CONFIRMATION_TYPES),
         )
         .order_by(outbox.c.id)
-        .limit(1)
     )
-    return found
+    return {row.type: row.event_id for row in rows}
 
 
 def _order_of(row: Any, *, cart: PricedCart | None, timeline: tuple[TimelineEntry, ...]) -> Order:

@@ -1,6 +1,6 @@
 """Checkout's tables. The migrations create them; the other adapters read and write them."""
 
-from shop_contracts import OrderConfirmed
+from shop_contracts import OrderConfirmed, OrderConfirmedV2, OrderContactShared
 from shop_messaging import add_messaging_tables
 from sqlalchemy import (
     JSON,
@@ -53,11 +53,18 @@ orders = Table(
 
 # Reconciliation's read pages orders by (created_at, id).
 Index("ix_orders_created_at_id", orders.c.created_at, orders.c.id)
-# Its republish repair finds an order's OrderConfirmed row (keyed by the order id).
+# The outbox rows of an order's confirmation, which the republish repair sends again: its
+# OrderConfirmed (v1 rows predate ADR 0010) and its OrderContactShared.
+CONFIRMATION_TYPES = (
+    OrderConfirmed.event_type,
+    OrderConfirmedV2.event_type,
+    OrderContactShared.event_type,
+)
+# Keyed by the order id (migration 0007).
 Index(
     "ix_outbox_order_confirmed_key",
     messaging.outbox.c.key,
-    postgresql_where=messaging.outbox.c.type == OrderConfirmed.event_type,
+    postgresql_where=messaging.outbox.c.type.in_(CONFIRMATION_TYPES),
 )
 
 order_lines = Table(

@@ -9,10 +9,10 @@
 2. Coordinate pricing, inventory and payment under one budget (application/coordination.py).
 3. Save in ONE transaction: the key completed with the outcome (fenced: a request whose
    claim was taken over stores nothing), the order, its lines and timeline, and
-   OrderConfirmed in the outbox (application/events.py); a REJECTED order is saved with its
-   reason, the key kept for a definitive refusal, released for a transient one. Once a
-   CONFIRMED order is stored, its hold is confirmed at inventory after the answer
-   (application/holds.py), so it cannot expire under the order.
+   OrderConfirmed and OrderContactShared in the outbox (application/events.py); a REJECTED
+   order is saved with its reason, the key kept for a definitive refusal, released for a
+   transient one. Once a CONFIRMED order is stored, its hold is confirmed at inventory
+   after the answer (application/holds.py), so it cannot expire under the order.
 4. Undo what a failed checkout holds (application/compensation.py): before answering a
    definitive refusal, so a client that sees it finds nothing held; in the background
    after a timeout, so a spent budget is not stretched by undo calls.
@@ -123,7 +123,8 @@ async def _confirm(order: Order, claim: Claim, deps: CheckoutDeps, clock: Clock)
             ours = await idempotency.complete_key(session, claim, record_of(confirmed))
             if ours:
                 await orders.add_order(session, order, compensation_status="NONE")
-                await deps.outbox.add(session, order_confirmed(order))
+                for event in order_confirmed(order):
+                    await deps.outbox.add(session, event)
     except Exception:
         log.exception("confirmed order %s may not be stored; checking", order.id)
         ours = False

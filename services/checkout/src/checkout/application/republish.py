@@ -2,7 +2,8 @@
 
     republished = await republish_order_confirmed("ord_1", sessions=sessions, outbox=Outbox())
 
-The event's outbox row is marked unpublished, so the relay sends the SAME event (same id)
+The event's outbox row is marked unpublished, and so is its OrderContactShared's (written
+in the same transaction, so as likely lost), so the relay sends the SAME events (same ids)
 again: a consumer that had it skips it by its inbox, one that lost it handles it now.
 Requeuing a row the relay has not sent again yet changes nothing, so a repeated repair is
 harmless. The order is locked meanwhile, so a cancellation is either before (refused) or
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shop_contracts import OrderConfirmed, OrderConfirmedV2
 from shop_messaging import Outbox
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -42,7 +44,10 @@ async def republish_order_confirmed(
         order, _ = found
         if order.status not in CONFIRMED:
             raise OrderNotConfirmed(order.id, order.status)
-        event_id = await orders.confirmed_event_id(session, order.id)
-        if event_id is None or not await outbox.requeue(session, event_id):
+        events = await orders.confirmation_events(session, order.id)
+        confirmed = events.get(OrderConfirmedV2.event_type) or events.get(OrderConfirmed.event_type)
+        if confirmed is None:
             raise ConfirmedEventMissing(order.id)
-    return Republished(order.id, event_id)
+        for event_id in events.values():
+            await outbox.requeue(session, event_id)
+    return Republished(order.id, confirmed)

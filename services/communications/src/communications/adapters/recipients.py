@@ -1,6 +1,6 @@
 """Reads and writes of recipients (an order's customer and email address)."""
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +21,15 @@ async def add_recipient(session: AsyncSession, recipient: Recipient) -> None:
             created_at=recipient.created_at,
         )
         .on_conflict_do_nothing(index_elements=[recipients.c.order_id])
+    )
+
+
+async def set_total(session: AsyncSession, order_id: str, amount: int, currency: str) -> None:
+    """Fill the order's total on its recipient, unless one is stored (first one wins)."""
+    await session.execute(
+        update(recipients)
+        .where(recipients.c.order_id == order_id, recipients.c.total_amount.is_(None))
+        .values(total_amount=amount, total_currency=currency)
     )
 
 

@@ -31,7 +31,7 @@ Index(
 # Reconciliation's keyset pages (GET /internal/v1/notifications).
 Index("ix_notifications_created_at_id", notifications.c.created_at, notifications.c.id)
 
-# Who to write to about an order, learnt from OrderConfirmed.
+# Who to write to about an order, learnt from OrderContactShared (the total: OrderConfirmed).
 recipients = Table(
     "recipients",
     metadata,

@@ -2,8 +2,8 @@
 
 A consumer that cannot mail raises to have its event retried, which rolls its inbox
 transaction back; what these write stays: the FAILED attempt (visible to the API and to
-reconciliation) and the order's recipient (a shipment email must not wait on a
-confirmation that is being retried).
+reconciliation), a recipient given by a resend, and the order's total (a resent
+confirmation names it).
 """
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,3 +25,11 @@ async def remember_recipient(
     """Store the order's recipient (first one wins; an order's address does not change)."""
     async with sessions.begin() as session:
         await recipients.add_recipient(session, recipient)
+
+
+async def remember_total(
+    sessions: async_sessionmaker[AsyncSession], order_id: str, amount: int, currency: str
+) -> None:
+    """Store the order's total on its recipient, unless it has one."""
+    async with sessions.begin() as session:
+        await recipients.set_total(session, order_id, amount, currency)

@@ -20,7 +20,8 @@ class RetryLater(Exception):
 
 
 class RecipientUnknown(RetryLater):
-    """A shipment event overtook its order's OrderConfirmed (another topic): no address yet."""
+    """An order or shipment event overtook its order's OrderContactShared (another topic):
+    no address yet."""
 
     def __init__(self, order_id: str) -> None:
         super().__init__(f"no recipient known yet for order {order_id}")

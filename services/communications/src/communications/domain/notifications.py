@@ -47,8 +47,9 @@ class Notification:
 
 @dataclass(frozen=True)
 class Recipient:
-    """Who is told about an order, and the order's total: learnt from OrderConfirmed, used
-    for every later email (and for a resend, which has no event to read them from)."""
+    """Who is told about an order, and the order's total: learnt from OrderContactShared
+    and OrderConfirmed, used for every later email (and for a resend, which has no event to
+    read them from)."""
 
     order_id: str
     customer_id: str

@@ -1,14 +1,15 @@
 """The `work` process's subscription table: what Communications consumes, as group
 `communications`, and which handler each event runs.
 
-One consumer for both topics: a shipment event waiting for its order's recipient
-(`RecipientUnknown`, retried) pauses only its own partition, so the OrderConfirmed that
-brings the recipient is read meanwhile; so does an event waiting for the mail server.
+One consumer for every topic: an order or shipment event waiting for its order's recipient
+(`RecipientUnknown`, retried) pauses only its own partition, so the OrderContactShared
+that brings the recipient (checkout.contacts, which only this group reads: ADR 0010) is
+read meanwhile; so does an event waiting for the mail server.
 """
 
 from functools import partial
 
-from shop_contracts import BackorderDeclared, OrderConfirmed, ShipmentCreated
+from shop_contracts import BackorderDeclared, OrderConfirmedV2, OrderContactShared, ShipmentCreated
 from shop_contracts.saga_steps import NOTIFY_CUSTOMER
 from shop_contracts.sagas import performs
 from shop_messaging import Outbox, Subscriptions
@@ -20,6 +21,7 @@ from communications.application.order_events import (
     notify_backorder_declared,
     notify_order_confirmed,
     notify_shipment_created,
+    remember_contact,
 )
 from communications.application.ports import Mailer
 
@@ -45,7 +47,8 @@ def subscriptions(
         clock=clock,
     )
     return {
-        OrderConfirmed: performs(
+        OrderContactShared: performs(NOTIFY_CUSTOMER, remember_contact),
+        OrderConfirmedV2: performs(
             NOTIFY_CUSTOMER, partial(notify_order_confirmed, sessions=sessions, notify=notify)
         ),
         ShipmentCreated: performs(NOTIFY_CUSTOMER, partial(notify_shipment_created, notify=notify)),

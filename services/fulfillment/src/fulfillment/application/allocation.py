@@ -11,7 +11,7 @@ from datetime import datetime
 from shop_contracts import (
     BackorderDeclared,
     CloudEvent,
-    OrderConfirmed,
+    OrderConfirmedV2,
     ShipmentCreated,
     ShipmentLine,
 )
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 async def allocate_order(
-    session: AsyncSession, event: CloudEvent[OrderConfirmed], *, outbox: Outbox, clock: Clock
+    session: AsyncSession, event: CloudEvent[OrderConfirmedV2], *, outbox: Outbox, clock: Clock
 ) -> None:
     order = event.data
     now = clock()

@@ -8,7 +8,7 @@ here is the whole subscription change. The outbox relay, the consumer and the di
 
 from functools import partial
 
-from shop_contracts import OrderCancelled, OrderConfirmed, StockReplenished
+from shop_contracts import OrderCancelled, OrderConfirmedV2, StockReplenished
 from shop_contracts.saga_steps import ALLOCATE_ORDER, CANCEL_BACKORDER, RECEIVE_STOCK
 from shop_contracts.sagas import performs
 from shop_messaging import Outbox, Subscriptions
@@ -23,7 +23,7 @@ GROUP = "fulfillment"
 
 def subscriptions(*, outbox: Outbox, clock: Clock, receiving_warehouse_id: str) -> Subscriptions:
     return {
-        OrderConfirmed: performs(
+        OrderConfirmedV2: performs(
             ALLOCATE_ORDER, partial(allocate_order, outbox=outbox, clock=clock)
         ),
         OrderCancelled: performs(CANCEL_BACKORDER, partial(cancel_backorder, clock=clock)),

@@ -17,7 +17,7 @@ from datetime import datetime
 from shop_contracts import (
     CloudEvent,
     OrderCancelled,
-    OrderConfirmed,
+    OrderConfirmedV2,
     ReservationCommitted,
     ShipmentCreated,
 )
@@ -41,7 +41,7 @@ ORDER_CANCELLED = "order-cancelled"
 
 
 async def confirm_reservation(
-    session: AsyncSession, event: CloudEvent[OrderConfirmed], *, clock: Clock
+    session: AsyncSession, event: CloudEvent[OrderConfirmedV2], *, clock: Clock
 ) -> None:
     """Keep the order's hold until it ships: a confirmed order's stock must not expire."""
     order_id = event.data.order_id

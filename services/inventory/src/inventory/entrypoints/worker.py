@@ -8,7 +8,7 @@ here is the whole subscription change. The outbox relay, the consumer and the ex
 
 from functools import partial
 
-from shop_contracts import OrderCancelled, OrderConfirmed, ShipmentCreated
+from shop_contracts import OrderCancelled, OrderConfirmedV2, ShipmentCreated
 from shop_contracts.saga_steps import COMMIT_RESERVATION, CONFIRM_HOLD, RELEASE_CANCELLED
 from shop_contracts.sagas import performs
 from shop_messaging import Outbox, Subscriptions
@@ -25,7 +25,7 @@ GROUP = "inventory"
 
 def subscriptions(*, outbox: Outbox, clock: Clock) -> Subscriptions:
     return {
-        OrderConfirmed: performs(CONFIRM_HOLD, partial(confirm_reservation, clock=clock)),
+        OrderConfirmedV2: performs(CONFIRM_HOLD, partial(confirm_reservation, clock=clock)),
         OrderCancelled: performs(
             RELEASE_CANCELLED, partial(release_cancelled_order, outbox=outbox, clock=clock)
         ),

@@ -18,7 +18,7 @@ from shop_contracts import (
     CloudEvent,
     CustomerNotified,
     OrderCancelled,
-    OrderConfirmed,
+    OrderConfirmedV2,
     PaymentCaptured,
     ReservationCommitted,
     ShipmentCreated,
@@ -41,7 +41,7 @@ from reconciliation.domain.coordination import (
 
 # The events that move an order through COMPLETE_ORDER; other types are not tracked here.
 FACT_OF_EVENT_TYPE: Mapping[str, Fact] = {
-    OrderConfirmed.event_type: Fact.CONFIRMED,
+    OrderConfirmedV2.event_type: Fact.CONFIRMED,
     ShipmentCreated.event_type: Fact.ALLOCATED,
     BackorderDeclared.event_type: Fact.BACKORDERED,
     ReservationCommitted.event_type: Fact.RESERVATION_COMMITTED,
