@@ -66,6 +66,8 @@ MATRIX: dict[tuple[str, str], tuple[str, ...]] = {
     ("reconciliation", "POST /v1/reconciliation/runs"): OPERATOR,
     ("reconciliation", "GET /v1/reconciliation/runs"): OPERATOR,
     ("reconciliation", "GET /v1/reconciliation/runs/{run_id}"): OPERATOR,
+    ("returns", "POST /v1/items"): OPERATOR,
+    ("returns", "GET /v1/items/{item_id}"): OPERATOR,
 }
 # What create_app adds to every service.
 COMMON: dict[str, tuple[str, ...]] = {
