@@ -4,6 +4,7 @@ import httpx
 import pytest
 from returns.bootstrap import ALEMBIC_INI, build_app
 from returns.settings import ReturnsSettings
+from shop_servicekit import Database
 from shop_testing.apps import app_client
 from shop_testing.migrated import DatabaseFactory, MigratedDatabases
 
@@ -23,3 +24,10 @@ async def client(settings: ReturnsSettings) -> AsyncIterator[httpx.AsyncClient]:
     app = build_app(settings)
     async with app_client(app, "http://returns") as client:
         yield client
+
+
+@pytest.fixture
+async def db(settings: ReturnsSettings) -> AsyncIterator[Database]:
+    database = Database(settings.database_url, pool_size=2)
+    yield database
+    await database.dispose()

@@ -1,5 +1,7 @@
 """The one place Returns is wired together, for production and for tests alike."""
 
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -7,6 +9,9 @@ from prometheus_client import REGISTRY, CollectorRegistry
 from shop_messaging import MessagingWorker, Outbox
 from shop_servicekit import Authority, Database, Worker, create_app, kafka_check, utc_now
 
+from returns.application.queries import find_return, read_returns
+from returns.application.requests import receive_return, request_return
+from returns.entrypoints.api.internal import internal_router
 from returns.entrypoints.api.routes import returns_router
 from returns.entrypoints.worker import GROUP, subscriptions
 from returns.settings import ReturnsSettings
@@ -16,13 +21,22 @@ ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 def build_app(settings: ReturnsSettings) -> FastAPI:
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
-
+    outbox = Outbox()
+    auth = Authority.of(settings)
+    window = timedelta(days=settings.return_window_days)
+    router = returns_router(
+        request_return=partial(request_return, db.sessions, outbox, clock=utc_now, window=window),
+        receive_return=partial(receive_return, db.sessions, outbox, clock=utc_now),
+        find_return=partial(find_return, db.sessions),
+        auth=auth,
+    )
+    internal = internal_router(
+        partial(read_returns, db.sessions), guard=auth.services("reconciliation")
+    )
     return create_app(
         settings,
         title="Returns",
-        routers=[
-            returns_router(db.sessions, clock=utc_now, auth=Authority.of(settings)),
-        ],
+        routers=[router, internal],
         checks={"database": db.ping},
         registry=CollectorRegistry(),
         on_shutdown=[db.dispose],
@@ -31,7 +45,6 @@ def build_app(settings: ReturnsSettings) -> FastAPI:
 
 def build_worker(settings: ReturnsSettings) -> Worker:
     db = Database(settings.database_url, pool_size=2)
-    outbox = Outbox()
     messaging = MessagingWorker(
         GROUP,
         db.engine,
@@ -40,17 +53,14 @@ def build_worker(settings: ReturnsSettings) -> Worker:
         enable_idempotence=settings.kafka_enable_idempotence,
         consumer_options=settings.kafka_consumer_options,
     )
-    table = subscriptions(outbox=outbox, clock=utc_now)
+    table = subscriptions(outbox=Outbox(), clock=utc_now)
 
     async def close() -> None:
         await messaging.close()
         await db.dispose()
 
-    # The relay publishes what the use cases add to the outbox; the consumer starts with the
-    # first subscription in entrypoints/worker.py, with no other change here.
-    consume = [messaging.consumer(GROUP, table)] if table else []
     return Worker(
-        tasks=[messaging.relay(), *consume],
+        tasks=[messaging.relay(), messaging.consumer(GROUP, table)],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
         # The default registry: the messaging metrics (consumed, retries, relay) live there.
         registry=REGISTRY,

@@ -1,15 +1,31 @@
 """The `work` process's subscription table: what Returns consumes, as group `returns`.
 
-Nothing yet. A subscription is one line: `SomeEvent: partial(handle_it, outbox=outbox,
-clock=clock)`, a handler in application/ that takes the consumer's session and never
-commits it; `bootstrap.build_worker` starts the consumer once the table is not empty.
+    messaging.consumer(GROUP, subscriptions(outbox=Outbox(), clock=utc_now))   # bootstrap
+
+OrderConfirmed and ShipmentCreated build returns' own copy of what each order may send
+back; ReturnRestocked and PaymentRefunded move a return to its end. Other events on those
+topics have no handler and are skipped. The relay publishes ReturnRequested and
+ReturnReceived.
 """
 
+from functools import partial
+
+from shop_contracts import OrderConfirmed, PaymentRefunded, ReturnRestocked, ShipmentCreated
+from shop_contracts.saga_steps import LEARN_RETURNABLE, TRACK_RETURN
+from shop_contracts.sagas import performs
 from shop_messaging import Outbox, Subscriptions
 from shop_servicekit import Clock
+
+from returns.application.events import learn_order, learn_shipment, record_refund, record_restock
 
 GROUP = "returns"
 
 
 def subscriptions(*, outbox: Outbox, clock: Clock) -> Subscriptions:
-    return {}
+    """`outbox` is unused: the handlers publish nothing (the shape is every service's)."""
+    return {
+        OrderConfirmed: performs(LEARN_RETURNABLE, learn_order),
+        ShipmentCreated: performs(LEARN_RETURNABLE, learn_shipment),
+        ReturnRestocked: performs(TRACK_RETURN, partial(record_restock, clock=clock)),
+        PaymentRefunded: performs(TRACK_RETURN, partial(record_refund, clock=clock)),
+    }
