@@ -41,7 +41,9 @@ def confirmed(order_id: str, customer_id: str = DEFAULT_CUSTOMER) -> CloudEvent[
             customer_email="ada@example.com",
             lines=(
                 OrderLine(sku="SKU-MUG", quantity=2, unit_price=Money(amount=1000, currency="EUR")),
-                OrderLine(sku="SKU-LAMP", quantity=1, unit_price=Money(amount=3000, currency="EUR")),
+                OrderLine(
+                    sku="SKU-LAMP", quantity=1, unit_price=Money(amount=3000, currency="EUR")
+                ),
             ),
             total=Money(amount=5500, currency="EUR"),
             reservation_id="res_1",

@@ -111,7 +111,9 @@ async def test_what_earlier_returns_took_back_cannot_be_returned_again(
     client: httpx.AsyncClient, db: Database
 ) -> None:
     order_id = await shipped_order(db)
-    assert (await _request(client, order_id, [{"sku": "SKU-MUG", "quantity": 2}])).status_code == 201
+    assert (
+        await _request(client, order_id, [{"sku": "SKU-MUG", "quantity": 2}])
+    ).status_code == 201
     again = await _request(client, order_id, [{"sku": "SKU-MUG", "quantity": 1}], key="key-0002")
     assert again.status_code == 409
     assert again.json()["returnable"] == 0

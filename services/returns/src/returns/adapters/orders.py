@@ -10,7 +10,9 @@ from returns.adapters.tables import order_lines, orders, shipped_lines
 from returns.domain.orders import OrderedLine, ReturnableOrder
 
 
-async def add_order(session: AsyncSession, order: ReturnableOrder, *, confirmed_at: datetime) -> None:
+async def add_order(
+    session: AsyncSession, order: ReturnableOrder, *, confirmed_at: datetime
+) -> None:
     """Store the order once; an OrderConfirmed delivered again changes nothing."""
     written = await session.execute(
         insert(orders)
@@ -76,7 +78,9 @@ async def lock_order(session: AsyncSession, order_id: str) -> ReturnableOrder | 
         return None
     lines = (
         await session.execute(
-            select(order_lines).where(order_lines.c.order_id == order_id).order_by(order_lines.c.sku)
+            select(order_lines)
+            .where(order_lines.c.order_id == order_id)
+            .order_by(order_lines.c.sku)
         )
     ).all()
     shipped = (

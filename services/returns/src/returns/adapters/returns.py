@@ -73,7 +73,9 @@ async def get(session: AsyncSession, return_id: str, *, lock: bool = False) -> R
     if row is None:
         return None
     lines = await session.execute(
-        select(return_lines).where(return_lines.c.return_id == return_id).order_by(return_lines.c.sku)
+        select(return_lines)
+        .where(return_lines.c.return_id == return_id)
+        .order_by(return_lines.c.sku)
     )
     timeline = await session.execute(
         select(return_timeline)
@@ -92,9 +94,7 @@ async def get(session: AsyncSession, return_id: str, *, lock: bool = False) -> R
         received_at=row.received_at,
         refunded_at=row.refunded_at,
         restocked_at=row.restocked_at,
-        timeline=tuple(
-            TimelineEntry(t.type, t.source, t.occurred_at, t.detail) for t in timeline
-        ),
+        timeline=tuple(TimelineEntry(t.type, t.source, t.occurred_at, t.detail) for t in timeline),
     )
 
 
