@@ -8,8 +8,8 @@ brings the recipient is read meanwhile; so does an event waiting for the mail se
 
 from functools import partial
 
-from shop_contracts import BackorderDeclared, OrderConfirmed, ShipmentCreated
-from shop_contracts.saga_steps import NOTIFY_CUSTOMER
+from shop_contracts import BackorderDeclared, OrderConfirmed, ReturnReceived, ShipmentCreated
+from shop_contracts.saga_steps import NOTIFY_CUSTOMER, NOTIFY_RETURN
 from shop_contracts.sagas import performs
 from shop_messaging import Outbox, Subscriptions
 from shop_servicekit import Clock
@@ -22,6 +22,7 @@ from communications.application.order_events import (
     notify_shipment_created,
 )
 from communications.application.ports import Mailer
+from communications.application.return_events import notify_return_received
 
 GROUP = "communications"
 
@@ -52,4 +53,5 @@ def subscriptions(
         BackorderDeclared: performs(
             NOTIFY_CUSTOMER, partial(notify_backorder_declared, notify=notify)
         ),
+        ReturnReceived: performs(NOTIFY_RETURN, partial(notify_return_received, notify=notify)),
     }
