@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Response
 from shop_contracts.saga_steps import RECEIVE_RETURN, REQUEST_RETURN
@@ -133,7 +133,7 @@ def returns_router(
 
 
 def _refusal(refused: ReturnRefused, order_id: str) -> Problem:
-    extra: dict[str, object] = {"order_id": order_id}
+    extra: dict[str, Any] = {"order_id": order_id}
     if isinstance(refused, QuantityNotReturnable):
         extra |= {"sku": refused.sku, "asked": refused.asked, "returnable": refused.returnable}
     title = {
