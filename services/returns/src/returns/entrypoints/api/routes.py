@@ -80,10 +80,12 @@ def returns_router(
         openapi_extra={**route_tag(REQUEST_RETURN), **required_headers("Idempotency-Key")},
     )
     async def create_return(
+        *,
+        # The guard first: an anonymous call is a 401 before its key or body is looked at.
+        customer: Caller = signed_in,
+        key: Annotated[str, Depends(idempotency_key)],
         body: ReturnBody,
         response: Response,
-        key: Annotated[str, Depends(idempotency_key)],
-        customer: Caller = signed_in,
     ) -> ReturnView:
         command = RequestReturn(
             customer_id=customer.subject,
