@@ -6,3 +6,4 @@ CREATE DATABASE shop_payment;
 CREATE DATABASE shop_fulfillment;
 CREATE DATABASE shop_communications;
 CREATE DATABASE shop_reconciliation;
+CREATE DATABASE shop_returns;

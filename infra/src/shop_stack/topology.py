@@ -31,6 +31,7 @@ SERVICES: tuple[tuple[str, int], ...] = (
     ("fulfillment", 8004),
     ("communications", 8005),
     ("reconciliation", 8006),
+    ("returns", 8007),
 )
 WORKER_PORT_OFFSET = 100
 # A local stack is for exploring: reconciliation's deadlines and orphan grace period are

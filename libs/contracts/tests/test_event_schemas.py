@@ -20,7 +20,7 @@ def test_every_event_version_has_a_committed_current_schema() -> None:
 
 def test_the_gate_passes_on_the_committed_schemas(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["compat"]) == 0
-    assert "compatible: 15 published event versions" in capsys.readouterr().out
+    assert "compatible: 19 published event versions" in capsys.readouterr().out
 
 
 def changed(event_type: str, change: Any) -> list[str]:
@@ -35,7 +35,7 @@ def test_a_removed_field_names_the_field_and_the_consumers() -> None:
     found = changed(CONFIRMED, lambda s: s["properties"].pop("customer_email"))
     assert found == [
         f"{CONFIRMED}: field 'customer_email' removed "
-        "(consumed by communications, fulfillment, inventory, reconciliation)"
+        "(consumed by communications, fulfillment, inventory, reconciliation, returns)"
     ]
 
 
@@ -43,7 +43,7 @@ def test_a_retyped_field_is_breaking() -> None:
     found = changed(CONFIRMED, lambda s: s["properties"]["order_id"].update(type="integer"))
     assert found == [
         f"{CONFIRMED}: field 'order_id' retyped from string to integer "
-        "(consumed by communications, fulfillment, inventory, reconciliation)"
+        "(consumed by communications, fulfillment, inventory, reconciliation, returns)"
     ]
 
 

@@ -23,6 +23,7 @@ CUSTOMER_AUDIENCE = "shop"
 SERVICES = (
     "checkout",
     "pricing",
+    "returns",
     "inventory",
     "payment",
     "fulfillment",

@@ -25,6 +25,11 @@ class ShipmentLine(Value):
     quantity: int = Field(gt=0)
 
 
+class ReturnLine(Value):
+    sku: Sku
+    quantity: int = Field(gt=0)
+
+
 class Address(Value):
     name: str = Field(min_length=1, max_length=200)
     line1: str = Field(min_length=1, max_length=200)
@@ -176,6 +181,17 @@ class StockReplenished(Event):
         return self.sku
 
 
+class ReturnRestocked(Event):
+    """A return's units are on hand again (once per return)."""
+
+    event_type: ClassVar[str] = "shop.inventory.ReturnRestocked.v1"
+    topic: ClassVar[str] = topics.STOCK
+
+    order_id: Id
+    return_id: Id
+    lines: tuple[ReturnLine, ...] = Field(min_length=1)
+
+
 # -- payment.payments --------------------------------------------------------------------
 
 
@@ -198,6 +214,19 @@ class PaymentVoided(Event):
     reason: Reason
 
 
+class PaymentRefunded(Event):
+    """Money given back for a return: at most what was captured, once per return."""
+
+    event_type: ClassVar[str] = "shop.payment.PaymentRefunded.v1"
+    topic: ClassVar[str] = topics.PAYMENTS
+
+    order_id: Id
+    authorization_id: Id
+    refund_id: Id
+    return_id: Id
+    amount: Money
+
+
 class PaymentCaptureFailed(Event):
     event_type: ClassVar[str] = "shop.payment.PaymentCaptureFailed.v1"
     topic: ClassVar[str] = topics.PAYMENTS
@@ -206,6 +235,33 @@ class PaymentCaptureFailed(Event):
     authorization_id: Id
     amount: Money
     reason: Reason
+
+
+# -- returns.returns -----------------------------------------------------------------------
+
+
+class ReturnRequested(Event):
+    event_type: ClassVar[str] = "shop.returns.ReturnRequested.v1"
+    topic: ClassVar[str] = topics.RETURNS
+
+    order_id: Id
+    return_id: Id
+    lines: tuple[ReturnLine, ...] = Field(min_length=1)
+
+
+class ReturnReceived(Event):
+    """The returned units are back in a warehouse: restock them, refund `refund`, tell the
+    customer. `refund` is the returned lines' share of the order's total, decided by returns;
+    payment never gives back more than it captured."""
+
+    event_type: ClassVar[str] = "shop.returns.ReturnReceived.v1"
+    topic: ClassVar[str] = topics.RETURNS
+
+    order_id: Id
+    return_id: Id
+    customer_id: Id
+    lines: tuple[ReturnLine, ...] = Field(min_length=1)
+    refund: Money
 
 
 # -- communications.notifications --------------------------------------------------------

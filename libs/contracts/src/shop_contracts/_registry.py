@@ -15,9 +15,13 @@ from ._events import (
     OrderContactShared,
     PaymentCaptured,
     PaymentCaptureFailed,
+    PaymentRefunded,
     PaymentVoided,
     ReservationCommitted,
     ReservationReleased,
+    ReturnReceived,
+    ReturnRequested,
+    ReturnRestocked,
     ShipmentCreated,
     ShipmentDispatched,
     ShipmentDispatchedV2,
@@ -36,10 +40,14 @@ _ALL: tuple[type[Event], ...] = (
     ReservationCommitted,
     ReservationReleased,
     StockReplenished,
+    ReturnRestocked,
     PaymentCaptured,
     PaymentVoided,
     PaymentCaptureFailed,
+    PaymentRefunded,
     CustomerNotified,
+    ReturnRequested,
+    ReturnReceived,
 )
 
 EVENT_TYPES: Mapping[str, type[Event]] = MappingProxyType({cls.event_type: cls for cls in _ALL})

@@ -17,9 +17,13 @@ from ._events import (
     OrderContactShared,
     PaymentCaptured,
     PaymentCaptureFailed,
+    PaymentRefunded,
     PaymentVoided,
     ReservationCommitted,
     ReservationReleased,
+    ReturnReceived,
+    ReturnRequested,
+    ReturnRestocked,
     ShipmentCreated,
     ShipmentDispatchedV2,
     StockReplenished,
@@ -193,6 +197,54 @@ RESEND_NOTIFICATION = SagaStep(
     (CustomerNotified,), _REPAIR, "mail a fact the customer never got",
 )
 
+REFUND_BY_RETURN = SagaStep(
+    Saga.REPAIR_DRIFT, "refund_received_return", "payment",
+    (Route("POST", "/internal/v1/refunds"),),
+    (PaymentRefunded,), _REPAIR, "refund a received return whose ReturnReceived was lost",
+)
+RESTOCK_BY_RETURN = SagaStep(
+    Saga.REPAIR_DRIFT, "restock_refunded_return", "inventory",
+    (Route("POST", "/internal/v1/restocks"),),
+    (ReturnRestocked,), _REPAIR, "put a refunded return's units back on hand",
+)
+
+# -- RETURN_ORDER --------------------------------------------------------------------------
+
+LEARN_RETURNABLE = SagaStep(
+    Saga.RETURN_ORDER, "learn_returnable", "returns", (OrderConfirmedV2, ShipmentCreated),
+    (), _SOON, "returns' own copy of what each order bought and what shipped",
+)
+REQUEST_RETURN = SagaStep(
+    Saga.RETURN_ORDER, "request_return", "returns", (Route("POST", "/v1/returns"),),
+    (ReturnRequested,), _MOMENT, "the owner asks to return shipped lines, within the window",
+)
+RECEIVE_RETURN = SagaStep(
+    Saga.RETURN_ORDER, "receive_return", "returns",
+    (Route("POST", "/v1/returns/{return_id}/receive"),),
+    (ReturnReceived,), _REPAIR, "the warehouse has the units back (an operator's call)",
+)
+RESTOCK_RETURN = SagaStep(
+    Saga.RETURN_ORDER, "restock_return", "inventory", (ReturnReceived,),
+    (ReturnRestocked,), _SOON, "the returned units are on hand again",
+)
+REFUND_RETURN = SagaStep(
+    Saga.RETURN_ORDER, "refund_return", "payment", (ReturnReceived,),
+    (PaymentRefunded,), _SOON, "refund the lines' share, never more than captured",
+)
+NOTIFY_RETURN = SagaStep(
+    Saga.RETURN_ORDER, "return_notification", "communications", (ReturnReceived,),
+    (CustomerNotified,), _SOON, "mail the customer that the return arrived",
+)
+TRACK_RETURN = SagaStep(
+    Saga.RETURN_ORDER, "track_return", "returns", (ReturnRestocked, PaymentRefunded),
+    (), _SOON, "the return's status (REFUNDED) and timeline",
+)
+TRACK_ORDER_RETURN = SagaStep(
+    Saga.RETURN_ORDER, "track_order_return", "checkout",
+    (ReturnRequested, ReturnReceived, PaymentRefunded),
+    (), _SOON, "the return shows on the order's timeline",
+)
+
 STEPS: tuple[SagaStep, ...] = (
     PLACE_ORDER, QUOTE_PRICES, HOLD_STOCK, AUTHORIZE_PAYMENT, RELEASE_HOLD, VOID_AUTHORIZATION,
     CONFIRM_ORDER_HOLD,
@@ -201,7 +253,9 @@ STEPS: tuple[SagaStep, ...] = (
     REPLENISH_STOCK, RECEIVE_STOCK,
     CANCEL, RELEASE_CANCELLED, VOID_CANCELLED, CANCEL_BACKORDER, TRACK_CANCELLATION,
     OBSERVE, RECONCILE, REPUBLISH_ORDER, RECORD_FACTS, RELEASE_ORPHAN, COMMIT_BY_ORDER,
-    REHOLD_BY_ORDER, CAPTURE_BY_ORDER, RESEND_NOTIFICATION,
+    REHOLD_BY_ORDER, CAPTURE_BY_ORDER, RESEND_NOTIFICATION, REFUND_BY_RETURN, RESTOCK_BY_RETURN,
+    LEARN_RETURNABLE, REQUEST_RETURN, RECEIVE_RETURN, RESTOCK_RETURN, REFUND_RETURN,
+    NOTIFY_RETURN, TRACK_RETURN, TRACK_ORDER_RETURN,
 )
 # fmt: on
 """Every step of every saga, in saga order."""

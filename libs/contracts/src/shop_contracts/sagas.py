@@ -40,6 +40,7 @@ class Saga(StrEnum):
     RELEASE_BACKORDER = "RELEASE_BACKORDER"
     CANCEL_ORDER = "CANCEL_ORDER"
     REPAIR_DRIFT = "REPAIR_DRIFT"
+    RETURN_ORDER = "RETURN_ORDER"
 
 
 SAGA_PURPOSE: dict[Saga, str] = {
@@ -49,6 +50,8 @@ SAGA_PURPOSE: dict[Saga, str] = {
     Saga.RELEASE_BACKORDER: "stock arriving releases the orders waiting for it",
     Saga.CANCEL_ORDER: "a customer cancels; every service undoes its part",
     Saga.REPAIR_DRIFT: "reconciliation observes every fact and repairs what events missed",
+    Saga.RETURN_ORDER: "a customer sends shipped units back; once received, every service "
+    "gives back its part: the stock, the money, the word",
 }
 
 

@@ -16,8 +16,9 @@ SHIPMENTS: Final = "fulfillment.shipments"
 STOCK: Final = "inventory.stock"
 PAYMENTS: Final = "payment.payments"
 NOTIFICATIONS: Final = "communications.notifications"
+RETURNS: Final = "returns.returns"
 
-ALL: Final = (ORDERS, CONTACTS, SHIPMENTS, STOCK, PAYMENTS, NOTIFICATIONS)
+ALL: Final = (ORDERS, CONTACTS, SHIPMENTS, STOCK, PAYMENTS, NOTIFICATIONS, RETURNS)
 
 
 def dlq(consumer_group: str) -> str:

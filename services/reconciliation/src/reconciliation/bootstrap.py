@@ -64,6 +64,7 @@ def policy_of(settings: ReconciliationSettings) -> Policy:
         deadlines=deadlines_of(settings),
         orphan_grace=timedelta(seconds=settings.orphan_grace_seconds),
         status_settle=timedelta(seconds=settings.status_settle_seconds),
+        return_settle=timedelta(seconds=settings.return_deadline_seconds),
     )
 
 

@@ -5,6 +5,7 @@ from shop_contracts.saga_steps import (
     CAPTURE_PAYMENT,
     COMMIT_RESERVATION,
     NOTIFY_CUSTOMER,
+    REFUND_RETURN,
 )
 from shop_contracts.sagas import SagaStep
 from shop_servicekit import ServiceSettings, embedded_database_url, service_url
@@ -28,6 +29,8 @@ class ReconciliationSettings(ServiceSettings):
     reservation_commit_deadline_seconds: int = Field(default=_seconds(COMMIT_RESERVATION), ge=1)
     payment_capture_deadline_seconds: int = Field(default=_seconds(CAPTURE_PAYMENT), ge=1)
     customer_notification_deadline_seconds: int = Field(default=_seconds(NOTIFY_CUSTOMER), ge=1)
+    # How long a received return may wait for its refund and its restock (RETURN_ORDER).
+    return_deadline_seconds: int = Field(default=_seconds(REFUND_RETURN), ge=1)
 
     # A hold or authorization with no confirmed order is an orphan only once it is this
     # old: a checkout in flight has reserved and authorized before it confirms.
@@ -45,6 +48,7 @@ class ReconciliationSettings(ServiceSettings):
     payment_url: str = service_url(8003)
     fulfillment_url: str = service_url(8004)
     communications_url: str = service_url(8005)
+    returns_url: str = service_url(8007)
     # Reads are idempotent GETs: generous per page (retries included), retried.
     read_timeout_seconds: float = Field(default=30.0, gt=0)
     read_page_size: int = Field(default=1000, ge=1, le=1000)

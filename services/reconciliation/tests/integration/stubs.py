@@ -1,4 +1,4 @@
-"""The five other services, as small HTTP stubs of exactly docs/reconciliation.md.
+"""The six other services, as small HTTP stubs of exactly docs/reconciliation.md.
 
     stubs = ShopStubs()
     stubs.orders.append(order_row("ord_1", "CONFIRMED", at=ago(600)))
@@ -49,6 +49,9 @@ class ShopStubs:
     shipments: list[Row] = field(default_factory=list)
     backorders: list[Row] = field(default_factory=list)
     notifications: list[Row] = field(default_factory=list)
+    returns: list[Row] = field(default_factory=list)
+    refunds: list[Row] = field(default_factory=list)
+    restocks: list[Row] = field(default_factory=list)
     # Orders communications knows the recipient of (beyond those it has notified):
     # learnt from a resend that named one.
     recipients: dict[str, Row] = field(default_factory=dict)
@@ -153,6 +156,23 @@ def service_app(stubs: ShopStubs, service: str) -> FastAPI:
 
     if service == "inventory":
         feed("/internal/v1/reservations", "reservations", "reservation_id")
+        feed("/internal/v1/restocks", "restocks", "return_id")
+
+        @app.post("/internal/v1/restocks")
+        async def restock(request: Request) -> Any:
+            body = await request.json()
+            record(request, body)
+            done = any(r["return_id"] == body["return_id"] for r in stubs.restocks)
+            if not done:
+                stubs.restocks.append(
+                    {
+                        "return_id": body["return_id"],
+                        "order_id": body["order_id"],
+                        "lines": body["lines"],
+                        "created_at": utc_now(),
+                    }
+                )
+            return {"return_id": body["return_id"], "restocked_now": not done}
 
         @app.post("/v1/reservations/by-order/{order_id}/release")
         async def release(order_id: str, request: Request) -> Any:
@@ -170,6 +190,25 @@ def service_app(stubs: ShopStubs, service: str) -> FastAPI:
 
     if service == "payment":
         feed("/internal/v1/authorizations", "authorizations", "authorization_id")
+        feed("/internal/v1/refunds", "refunds", "refund_id")
+
+        @app.post("/internal/v1/refunds")
+        async def refund(request: Request) -> Any:
+            body = await request.json()
+            record(request, body)
+            found = [r for r in stubs.refunds if r["return_id"] == body["return_id"]]
+            if not found:
+                found = [
+                    {
+                        "refund_id": f"rfd_{body['return_id']}",
+                        "order_id": body["order_id"],
+                        "return_id": body["return_id"],
+                        "amount": {"amount": body["amount"], "currency": "EUR"},
+                        "created_at": utc_now(),
+                    }
+                ]
+                stubs.refunds.extend(found)
+            return _iso_row(found[0])
 
         @app.post("/v1/authorizations/by-order/{order_id}/void")
         async def void(order_id: str, request: Request) -> Any:
@@ -188,6 +227,9 @@ def service_app(stubs: ShopStubs, service: str) -> FastAPI:
     if service == "fulfillment":
         feed("/internal/v1/shipments", "shipments", "shipment_id")
         feed("/internal/v1/backorders", "backorders", "backorder_id")
+
+    if service == "returns":
+        feed("/internal/v1/returns", "returns", "return_id")
 
     if service == "communications":
         feed("/internal/v1/notifications", "notifications", "notification_id")
@@ -253,7 +295,7 @@ def _apply_facts(row: Row, facts: dict[str, bool]) -> None:
     row["updated_at"] = utc_now()
 
 
-SERVICES = ("checkout", "inventory", "payment", "fulfillment", "communications")
+SERVICES = ("checkout", "inventory", "payment", "fulfillment", "communications", "returns")
 
 
 @contextlib.asynccontextmanager

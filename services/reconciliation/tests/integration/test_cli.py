@@ -19,7 +19,14 @@ async def reconcile(settings: ReconciliationSettings, *args: str) -> tuple[int, 
         "RECONCILIATION_LOG_LEVEL": "WARNING",
         **{
             f"RECONCILIATION_{service.upper()}_URL": getattr(settings, f"{service}_url")
-            for service in ("checkout", "inventory", "payment", "fulfillment", "communications")
+            for service in (
+                "checkout",
+                "inventory",
+                "payment",
+                "fulfillment",
+                "communications",
+                "returns",
+            )
         },
     }
     process = await asyncio.create_subprocess_exec(

@@ -87,10 +87,13 @@ async def test_reads_page_through_every_row_with_the_token_and_the_window(
         "shipments": 7,
         "backorders": 0,
         "notifications": 14,
+        "returns": 0,
+        "refunds": 0,
+        "restocks": 0,
     }
     # 3 pages each for orders, holds, authorizations and shipments, 5 for notifications,
-    # 1 (empty) for backorders.
-    assert run["summary"]["pages"] == 3 * 4 + 5 + 1
+    # 1 (empty) each for backorders, returns, refunds and restocks.
+    assert run["summary"]["pages"] == 3 * 4 + 5 + 4
     orders = [q for path, q in stubs.reads if path == "/internal/v1/orders"]
     assert [q.get("cursor") for q in orders] == [None, "3", "6"]
     assert {q["limit"] for q in orders} == {"3"}

@@ -24,9 +24,12 @@ from shop_contracts import (
     CustomerNotified,
     PaymentCaptured,
     PaymentCaptureFailed,
+    PaymentRefunded,
     PaymentVoided,
     ReservationCommitted,
     ReservationReleased,
+    ReturnReceived,
+    ReturnRequested,
     ShipmentCreated,
     ShipmentDispatchedV2,
 )
@@ -122,6 +125,35 @@ async def record_notification(
     data = event.data
     detail = {"notification_id": data.notification_id, "kind": data.kind}
     await _record(session, event, Fact.NOTIFIED, data.notification_id, detail, clock)
+
+
+async def record_return_request(
+    session: AsyncSession, event: CloudEvent[ReturnRequested], *, clock: Clock
+) -> None:
+    data = event.data
+    detail = {"return_id": data.return_id, "lines": [line.model_dump() for line in data.lines]}
+    # Returns own the return's status (ADR 0015); the order shows it on its timeline only.
+    await _record(session, event, None, data.return_id, detail, clock)
+
+
+async def record_return_receipt(
+    session: AsyncSession, event: CloudEvent[ReturnReceived], *, clock: Clock
+) -> None:
+    data = event.data
+    detail = {"return_id": data.return_id, "refund": data.refund.model_dump()}
+    await _record(session, event, None, data.return_id, detail, clock)
+
+
+async def record_refund(
+    session: AsyncSession, event: CloudEvent[PaymentRefunded], *, clock: Clock
+) -> None:
+    data = event.data
+    detail = {
+        "return_id": data.return_id,
+        "refund_id": data.refund_id,
+        "amount": data.amount.model_dump(),
+    }
+    await _record(session, event, None, data.refund_id, detail, clock)
 
 
 async def _record(

@@ -3,7 +3,8 @@
     messaging.consumer(GROUP, subscriptions(outbox=Outbox(), clock=utc_now))   # bootstrap
 
 Checkout is the order's front controller: it follows what fulfillment, inventory, payment
-and communications did with each order into the status and timeline the customer reads.
+and communications did with each order into the status and timeline the customer reads,
+and the order's returns (returns' requests and receipts, payment's refunds) onto its timeline.
 The topics follow from the table; events of other types on them (StockReplenished) have
 no handler and are skipped.
 """
@@ -15,13 +16,16 @@ from shop_contracts import (
     CustomerNotified,
     PaymentCaptured,
     PaymentCaptureFailed,
+    PaymentRefunded,
     PaymentVoided,
     ReservationCommitted,
     ReservationReleased,
+    ReturnReceived,
+    ReturnRequested,
     ShipmentCreated,
     ShipmentDispatchedV2,
 )
-from shop_contracts.saga_steps import TRACK_CANCELLATION, TRACK_ORDER
+from shop_contracts.saga_steps import TRACK_CANCELLATION, TRACK_ORDER, TRACK_ORDER_RETURN
 from shop_contracts.sagas import performs
 from shop_messaging import Outbox, Subscriptions
 from shop_servicekit import Clock
@@ -32,8 +36,11 @@ from checkout.application.progress import (
     record_capture_failure,
     record_dispatch,
     record_notification,
+    record_refund,
     record_reservation_commit,
     record_reservation_release,
+    record_return_receipt,
+    record_return_request,
     record_shipment,
     record_void,
 )
@@ -57,4 +64,7 @@ def subscriptions(*, outbox: Outbox, clock: Clock) -> Subscriptions:
         PaymentCaptureFailed: performs(TRACK_ORDER, partial(record_capture_failure, clock=clock)),
         PaymentVoided: performs(TRACK_CANCELLATION, partial(record_void, clock=clock)),
         CustomerNotified: performs(TRACK_ORDER, partial(record_notification, clock=clock)),
+        ReturnRequested: performs(TRACK_ORDER_RETURN, partial(record_return_request, clock=clock)),
+        ReturnReceived: performs(TRACK_ORDER_RETURN, partial(record_return_receipt, clock=clock)),
+        PaymentRefunded: performs(TRACK_ORDER_RETURN, partial(record_refund, clock=clock)),
     }

@@ -16,21 +16,24 @@ from communications.domain.notifications import (
 )
 
 
-async def lock_fact(session: AsyncSession, order_id: str, kind: NotificationKind) -> None:
-    """Serialise every attempt at one (order, kind) until the transaction ends, so two
+async def lock_fact(
+    session: AsyncSession, order_id: str, kind: NotificationKind, fact: str = ""
+) -> None:
+    """Serialise every attempt at one (order, kind, fact) until the transaction ends, so two
     deliveries of one fact (even under two event ids) cannot both find it unsent and mail."""
-    key = func.hashtext(f"notification:{order_id}:{kind.value}")
+    key = func.hashtext(f"notification:{order_id}:{kind.value}:{fact}")
     await session.execute(select(func.pg_advisory_xact_lock(key)))
 
 
 async def sent_for(
-    session: AsyncSession, order_id: str, kind: NotificationKind
+    session: AsyncSession, order_id: str, kind: NotificationKind, fact: str = ""
 ) -> Notification | None:
-    """The SENT notification of this (order, kind), if the customer has been told already."""
+    """The SENT notification of this (order, kind, fact), if the customer was told already."""
     return await _one(
         session,
         (notifications.c.order_id == order_id)
         & (notifications.c.kind == kind.value)
+        & (notifications.c.fact == fact)
         & (notifications.c.status == NotificationStatus.SENT.value),
     )
 
@@ -107,6 +110,7 @@ def _values(notification: Notification) -> dict[str, Any]:
         "id": notification.id,
         "order_id": notification.order_id,
         "kind": notification.kind.value,
+        "fact": notification.fact,
         "about_event_id": notification.about_event_id,
         "recipient": notification.recipient,
         "subject": notification.subject,
@@ -129,4 +133,5 @@ def _notification(row: Any) -> Notification:
         created_at=row.created_at,
         smtp_message_id=row.smtp_message_id,
         sent_at=row.sent_at,
+        fact=row.fact,
     )

@@ -11,6 +11,8 @@ notifications = Table(
     Column("id", String(40), primary_key=True),
     Column("order_id", String(64), nullable=False, index=True),
     Column("kind", String(32), nullable=False),
+    # Which fact of the kind (a return's id), "" for kinds an order has once.
+    Column("fact", String(64), nullable=False, server_default=""),
     # One notification per event: the idempotency key of a delivery.
     Column("about_event_id", String(64), nullable=False, unique=True),
     Column("recipient", String(254), nullable=False),
@@ -25,6 +27,7 @@ Index(
     "uq_notifications_sent_order_kind",
     notifications.c.order_id,
     notifications.c.kind,
+    notifications.c.fact,
     unique=True,
     postgresql_where=text("status = 'SENT'"),
 )

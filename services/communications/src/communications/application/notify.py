@@ -44,6 +44,8 @@ class NotifyCustomer:
     about_event_id: str
     recipient: str
     facts: Mapping[str, str] = field(default_factory=dict)
+    # Which fact of the kind, for kinds an order has several of (a return's id).
+    fact: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,8 @@ async def notify_customer(
     outlive its rollback (`records.record_failure`).
     """
     now = clock()
-    await notifications.lock_fact(session, command.order_id, command.kind)
-    done = await notifications.sent_for(session, command.order_id, command.kind)
+    await notifications.lock_fact(session, command.order_id, command.kind, command.fact)
+    done = await notifications.sent_for(session, command.order_id, command.kind, command.fact)
     if done is not None:
         return Notified(done, sent_now=False)
     email = compose(
@@ -95,6 +97,7 @@ async def notify_customer(
         subject=email.subject,
         status=NotificationStatus.FAILED,
         created_at=earlier.created_at if earlier else now,
+        fact=command.fact,
     )
     try:
         message_id = await mailer.send(email)

@@ -16,6 +16,7 @@ class NotificationKind(StrEnum):
     ORDER_CONFIRMED = "ORDER_CONFIRMED"
     SHIPMENT_CREATED = "SHIPMENT_CREATED"
     BACKORDER_DECLARED = "BACKORDER_DECLARED"
+    RETURN_RECEIVED = "RETURN_RECEIVED"
 
 
 class NotificationStatus(StrEnum):
@@ -43,6 +44,9 @@ class Notification:
     created_at: datetime
     smtp_message_id: str | None = None
     sent_at: datetime | None = None
+    # Which fact of this kind, when an order can have several (a return's id); "" when an
+    # order has one fact of the kind.
+    fact: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,11 @@ _TEMPLATES: Mapping[NotificationKind, tuple[str, str]] = {
         "({skus}). Your order is safe and we will ship it as soon as they arrive;\n"
         "you will not be charged until it ships.\n",
     ),
+    NotificationKind.RETURN_RECEIVED: (
+        "We received your return for order {order_id}",
+        "Thank you: the items you sent back from order {order_id} have arrived ({skus}).\n"
+        "We are refunding {refund} to your original payment method.\n",
+    ),
 }
 _SIGNATURE = "\nThe Shop team\n"
 
@@ -117,6 +126,7 @@ def compose(
         "order_id": order_id,
         "total_phrase": f" (total {facts['total']})" if facts.get("total") else "",
         "skus": facts.get("skus") or "some items",
+        "refund": facts.get("refund") or "their share of your payment",
     }
     return Email(
         recipient=recipient,

@@ -9,8 +9,14 @@ read meanwhile; so does an event waiting for the mail server.
 
 from functools import partial
 
-from shop_contracts import BackorderDeclared, OrderConfirmedV2, OrderContactShared, ShipmentCreated
-from shop_contracts.saga_steps import NOTIFY_CUSTOMER
+from shop_contracts import (
+    BackorderDeclared,
+    OrderConfirmedV2,
+    OrderContactShared,
+    ReturnReceived,
+    ShipmentCreated,
+)
+from shop_contracts.saga_steps import NOTIFY_CUSTOMER, NOTIFY_RETURN
 from shop_contracts.sagas import performs
 from shop_messaging import Outbox, Subscriptions
 from shop_servicekit import Clock
@@ -24,6 +30,7 @@ from communications.application.order_events import (
     remember_contact,
 )
 from communications.application.ports import Mailer
+from communications.application.return_events import notify_return_received
 
 GROUP = "communications"
 
@@ -55,4 +62,5 @@ def subscriptions(
         BackorderDeclared: performs(
             NOTIFY_CUSTOMER, partial(notify_backorder_declared, notify=notify)
         ),
+        ReturnReceived: performs(NOTIFY_RETURN, partial(notify_return_received, notify=notify)),
     }

@@ -2,6 +2,7 @@
 
 from shop_messaging import add_messaging_tables
 from sqlalchemy import (
+    JSON,
     BigInteger,
     CheckConstraint,
     Column,
@@ -69,5 +70,17 @@ stock_receipts = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
     CheckConstraint("quantity > 0", name="stock_receipts_quantity_positive"),
 )
+
+# Returned units put back on hand, once per return (ReturnReceived, or reconciliation's repair).
+restocks = Table(
+    "restocks",
+    metadata,
+    Column("return_id", String(40), primary_key=True),
+    Column("order_id", String(64), nullable=False, index=True),
+    Column("lines", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+# Reconciliation's keyset pages (GET /internal/v1/restocks).
+Index("ix_restocks_created_at_return_id", restocks.c.created_at, restocks.c.return_id)
 
 messaging = add_messaging_tables(metadata)

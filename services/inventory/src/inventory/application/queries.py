@@ -4,7 +4,7 @@ reconciliation's pages of reservations."""
 from shop_servicekit import Page, Window
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from inventory.adapters import repository
+from inventory.adapters import repository, restocks
 from inventory.domain.reservations import Reservation, StockLevel
 
 
@@ -24,3 +24,9 @@ async def read_reservations(sessions: async_sessionmaker[AsyncSession], window: 
     """Every reservation created in the window, whatever became of it, in keyset order."""
     async with sessions() as session:
         return await repository.reservations_page(session, window)
+
+
+async def read_restocks(sessions: async_sessionmaker[AsyncSession], window: Window) -> Page:
+    """Every return restocked in the window, in keyset order."""
+    async with sessions() as session:
+        return await restocks.restocks_page(session, window)

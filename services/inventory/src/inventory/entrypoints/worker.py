@@ -8,8 +8,13 @@ here is the whole subscription change. The outbox relay, the consumer and the ex
 
 from functools import partial
 
-from shop_contracts import OrderCancelled, OrderConfirmedV2, ShipmentCreated
-from shop_contracts.saga_steps import COMMIT_RESERVATION, CONFIRM_HOLD, RELEASE_CANCELLED
+from shop_contracts import OrderCancelled, OrderConfirmedV2, ReturnReceived, ShipmentCreated
+from shop_contracts.saga_steps import (
+    COMMIT_RESERVATION,
+    CONFIRM_HOLD,
+    RELEASE_CANCELLED,
+    RESTOCK_RETURN,
+)
 from shop_contracts.sagas import performs
 from shop_messaging import Outbox, Subscriptions
 from shop_servicekit import Clock
@@ -19,6 +24,7 @@ from inventory.application.orders import (
     confirm_reservation,
     release_cancelled_order,
 )
+from inventory.application.restocks import restock_received_return
 
 GROUP = "inventory"
 
@@ -31,5 +37,8 @@ def subscriptions(*, outbox: Outbox, clock: Clock) -> Subscriptions:
         ),
         ShipmentCreated: performs(
             COMMIT_RESERVATION, partial(commit_reservation, outbox=outbox, clock=clock)
+        ),
+        ReturnReceived: performs(
+            RESTOCK_RETURN, partial(restock_received_return, outbox=outbox, clock=clock)
         ),
     }

@@ -67,4 +67,21 @@ capture_failures = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
 
+# Money given back for returns: one refund per return, their sum never past the capture.
+refunds = Table(
+    "refunds",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("authorization_id", String(40), ForeignKey("authorizations.id"), nullable=False),
+    Column("order_id", String(64), nullable=False),
+    Column("return_id", String(40), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("amount > 0", name="refunds_amount_positive"),
+)
+Index("uq_refunds_return", refunds.c.return_id, unique=True)
+Index("ix_refunds_authorization", refunds.c.authorization_id)
+Index("ix_refunds_created_at_id", refunds.c.created_at, refunds.c.id)
+
 messaging = add_messaging_tables(metadata)

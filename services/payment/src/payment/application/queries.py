@@ -3,7 +3,7 @@
 from shop_servicekit import Page, Window
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from payment.adapters import repository
+from payment.adapters import refunds, repository
 from payment.domain.authorizations import Authorization
 
 
@@ -18,3 +18,9 @@ async def read_authorizations(sessions: async_sessionmaker[AsyncSession], window
     """Every attempt created in the window, DECLINED ones included, in keyset order."""
     async with sessions() as session:
         return await repository.authorizations_page(session, window)
+
+
+async def read_refunds(sessions: async_sessionmaker[AsyncSession], window: Window) -> Page:
+    """Every refund made in the window, in keyset order."""
+    async with sessions() as session:
+        return await refunds.refunds_page(session, window)

@@ -38,6 +38,20 @@ def command(repair: Repair) -> tuple[str, str, Any]:
             return "payment", f"/v1/authorizations/by-order/{order}/void", None
         case Action.CAPTURE_PAYMENT:
             return "payment", f"/internal/v1/authorizations/by-order/{order}/capture", None
+        case Action.REFUND_RETURN:
+            body = {
+                "order_id": repair.order_id,
+                "return_id": repair.params["return_id"],
+                "amount": repair.params["amount"],
+            }
+            return "payment", "/internal/v1/refunds", body
+        case Action.RESTOCK_RETURN:
+            body = {
+                "order_id": repair.order_id,
+                "return_id": repair.params["return_id"],
+                "lines": repair.params["lines"],
+            }
+            return "inventory", "/internal/v1/restocks", body
         case Action.RESEND_NOTIFICATION:
             # The recipient and total (checkout's), when known: communications uses them
             # only if it never saw the order's OrderConfirmed.

@@ -4,7 +4,7 @@
     reading = await sources.read(Window(since, until))   # -> Reading(snapshot, rows, pages)
 
 docs/reconciliation.md is the contract: `GET /internal/v1/<rows>?since&until&limit&cursor`
-answering `{"items": [...], "next_cursor": ...}`. The six feeds are read concurrently, each
+answering `{"items": [...], "next_cursor": ...}`. The nine feeds are read concurrently, each
 page after the previous one; a page is an idempotent GET, so the dependency retries it.
 Anything short of every page of every feed is SourceUnavailable: judging drift on half the
 facts would invent findings.
@@ -30,7 +30,10 @@ from reconciliation.domain.sources import (
     NotificationRecord,
     OrderRecord,
     Reading,
+    RefundRecord,
     ReservationRecord,
+    RestockRecord,
+    ReturnRecord,
     ShipmentRecord,
     Snapshot,
 )
@@ -133,6 +136,35 @@ def _notification(i: Item) -> NotificationRecord:
     )
 
 
+def _return(i: Item) -> ReturnRecord:
+    return ReturnRecord(
+        return_id=i["return_id"],
+        order_id=i["order_id"],
+        status=i["status"],
+        refund_amount=int(i["refund"]["amount"]),
+        currency=i["refund"]["currency"],
+        lines=tuple((line["sku"], int(line["quantity"])) for line in i["lines"]),
+        created_at=_at(i["created_at"]),
+        received_at=_maybe_at(i.get("received_at")),
+    )
+
+
+def _refund(i: Item) -> RefundRecord:
+    return RefundRecord(
+        refund_id=i["refund_id"],
+        order_id=i["order_id"],
+        return_id=i["return_id"],
+        amount=int(i["amount"]["amount"]),
+        created_at=_at(i["created_at"]),
+    )
+
+
+def _restock(i: Item) -> RestockRecord:
+    return RestockRecord(
+        return_id=i["return_id"], order_id=i["order_id"], created_at=_at(i["created_at"])
+    )
+
+
 @dataclass(frozen=True)
 class Feed:
     name: str
@@ -148,6 +180,9 @@ FEEDS: Sequence[Feed] = (
     Feed("shipments", "fulfillment", "/internal/v1/shipments", _shipment),
     Feed("backorders", "fulfillment", "/internal/v1/backorders", _backorder),
     Feed("notifications", "communications", "/internal/v1/notifications", _notification),
+    Feed("returns", "returns", "/internal/v1/returns", _return),
+    Feed("refunds", "payment", "/internal/v1/refunds", _refund),
+    Feed("restocks", "inventory", "/internal/v1/restocks", _restock),
 )
 SERVICES = tuple(sorted({feed.service for feed in FEEDS}))
 

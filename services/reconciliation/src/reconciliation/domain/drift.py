@@ -14,7 +14,8 @@ What is NOT drift, on purpose:
 - a cancelled or rejected order whose hold is released and authorization voided.
 
 One module per kind of finding: `drift_lost_confirmation`, `drift_holds`, `drift_shipments`,
-`drift_notifications`, `drift_orphans` and `order_status`; `drift_wording` words them.
+`drift_notifications`, `drift_orphans`, `drift_returns` and `order_status`; `drift_wording`
+words them.
 
 Rules never guess: where the sources contradict each other in a way no repair command
 resolves, the finding carries no repair and stays OPEN.
@@ -29,6 +30,7 @@ from reconciliation.domain.drift_holds import ended_hold
 from reconciliation.domain.drift_lost_confirmation import lost_confirmation
 from reconciliation.domain.drift_notifications import missing_notifications
 from reconciliation.domain.drift_orphans import orphans
+from reconciliation.domain.drift_returns import unsettled_returns
 from reconciliation.domain.drift_shipments import shipped_but_not_settled
 from reconciliation.domain.drift_wording import unclassified
 from reconciliation.domain.findings import Finding, Policy, Window
@@ -45,6 +47,7 @@ def find_drift(
         if order.created_at in window:
             findings.extend(_order_drift(order, snapshot.about(order.order_id), now, policy))
     findings.extend(orphans(snapshot, window, now, policy))
+    findings.extend(unsettled_returns(snapshot, window, now, policy))
     return sorted(findings, key=lambda f: (f.order_id, f.kind.value, f.detail))
 
 

@@ -26,6 +26,8 @@ class Kind(StrEnum):
     NOTIFICATION_MISSING = "notification-missing"
     CONFIRMED_HOLD_ENDED = "confirmed-hold-ended"
     ORDER_STATUS_MISMATCH = "order-status-mismatch"
+    RETURN_NOT_REFUNDED = "return-not-refunded"
+    RETURN_NOT_RESTOCKED = "return-not-restocked"
     # The sources contradict each other in a way no repair command resolves (for example
     # a shipment for a cancelled order): reported, never acted on.
     UNCLASSIFIED = "unclassified"
@@ -43,6 +45,8 @@ class Action(StrEnum):
     # communications, params {kind, recipient?: {customer_id, email}, total?: {amount, currency}}
     RESEND_NOTIFICATION = "resend-notification"
     POST_ORDER_FACTS = "post-order-facts"  # checkout, params {backordered, shipped, ...}
+    REFUND_RETURN = "refund-return"  # payment, params {return_id, amount}
+    RESTOCK_RETURN = "restock-return"  # inventory, params {return_id, lines}
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,8 @@ class Policy:
     deadlines: Deadlines
     orphan_grace: timedelta
     status_settle: timedelta
+    # How long a received return may wait for its refund and its restock (RETURN_ORDER).
+    return_settle: timedelta = timedelta(seconds=60)
 
     @property
     def allocation(self) -> timedelta:

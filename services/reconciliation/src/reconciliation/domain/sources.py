@@ -93,6 +93,36 @@ class NotificationRecord:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class ReturnRecord:
+    """Returns' word on a return (ADR 0015); `created_at` is when it was requested."""
+
+    return_id: str
+    order_id: str
+    status: str  # REQUESTED, RECEIVED, REFUNDED
+    refund_amount: int
+    currency: str
+    lines: tuple[tuple[str, int], ...]  # (sku, units)
+    created_at: datetime
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RefundRecord:
+    refund_id: str
+    order_id: str
+    return_id: str
+    amount: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RestockRecord:
+    return_id: str
+    order_id: str
+    created_at: datetime
+
+
 class _Record(Protocol):
     @property
     def order_id(self) -> str: ...
@@ -125,6 +155,10 @@ class Snapshot:
     shipments: ByOrder[ShipmentRecord] = field(default_factory=dict)
     backorders: ByOrder[BackorderRecord] = field(default_factory=dict)
     notifications: ByOrder[NotificationRecord] = field(default_factory=dict)
+    # Returns are judged on their own (an old order can be returned), keyed by return id.
+    returns: Mapping[str, ReturnRecord] = field(default_factory=dict)
+    refunds: Mapping[str, RefundRecord] = field(default_factory=dict)
+    restocks: Mapping[str, RestockRecord] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -136,6 +170,9 @@ class Snapshot:
         shipments: Iterable[ShipmentRecord] = (),
         backorders: Iterable[BackorderRecord] = (),
         notifications: Iterable[NotificationRecord] = (),
+        returns: Iterable[ReturnRecord] = (),
+        refunds: Iterable[RefundRecord] = (),
+        restocks: Iterable[RestockRecord] = (),
     ) -> Snapshot:
         return cls(
             orders={order.order_id: order for order in orders},
@@ -144,6 +181,9 @@ class Snapshot:
             shipments=by_order(shipments),
             backorders=by_order(backorders),
             notifications=by_order(notifications),
+            returns={r.return_id: r for r in returns},
+            refunds={r.return_id: r for r in refunds},
+            restocks={r.return_id: r for r in restocks},
         )
 
     def about(self, order_id: str) -> Seen:

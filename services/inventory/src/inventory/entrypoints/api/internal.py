@@ -9,7 +9,7 @@ The release repair is the public `POST /v1/reservations/by-order/{order_id}/rele
 from dataclasses import asdict
 
 from fastapi import APIRouter, Depends
-from shop_contracts.saga_steps import COMMIT_BY_ORDER, REHOLD_BY_ORDER
+from shop_contracts.saga_steps import COMMIT_BY_ORDER, REHOLD_BY_ORDER, RESTOCK_BY_RETURN
 from shop_contracts.sagas import route_tag
 from shop_messaging import Outbox
 from shop_servicekit import Clock, Guard, Page, Problem, WindowDep, problem_responses
@@ -17,9 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from inventory.application.holds import rehold_order_reservation
 from inventory.application.orders import commit_order_reservation
-from inventory.application.queries import read_reservations
+from inventory.application.queries import read_reservations, read_restocks
+from inventory.application.restocks import RestockReturn, restock_return
 from inventory.domain.reservations import HoldEnded, OutOfStock
-from inventory.entrypoints.api.schemas import ReservationView
+from inventory.entrypoints.api.schemas import ReservationView, RestockBody, RestockView
 
 
 def internal_router(
@@ -39,6 +40,17 @@ def internal_router(
     @router.get("/reservations")
     async def list_reservations(window: WindowDep) -> Page:
         return await read_reservations(sessions, window)
+
+    @router.get("/restocks")
+    async def list_restocks(window: WindowDep) -> Page:
+        return await read_restocks(sessions, window)
+
+    @router.post("/restocks", openapi_extra=route_tag(RESTOCK_BY_RETURN))
+    async def restock(body: RestockBody) -> RestockView:
+        # Idempotent on the return id: a repeated repair restocks nothing twice.
+        command = RestockReturn(body.return_id, body.order_id, body.quantities())
+        restocked = await restock_return(sessions, outbox, command, clock=clock)
+        return RestockView(return_id=body.return_id, restocked_now=restocked)
 
     @router.post(
         "/reservations/by-order/{order_id}/commit",

@@ -100,3 +100,27 @@ class ReceiptView(BaseModel):
             received_at=receipt.received_at,
             stock=StockView.of(stock),
         )
+
+
+class RestockLine(Strict):
+    sku: str = Field(min_length=1, max_length=64)
+    quantity: int = Field(ge=1, le=100_000)
+
+
+class RestockBody(Strict):
+    """Reconciliation's repair: a received return's units, put back on hand once."""
+
+    return_id: str = Field(min_length=1, max_length=40)
+    order_id: str = Field(min_length=1, max_length=64)
+    lines: list[RestockLine] = Field(min_length=1, max_length=100)
+
+    def quantities(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for line in self.lines:
+            totals[line.sku] = totals.get(line.sku, 0) + line.quantity
+        return totals
+
+
+class RestockView(BaseModel):
+    return_id: str
+    restocked_now: bool

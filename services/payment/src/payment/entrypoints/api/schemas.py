@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from payment.domain.authorizations import Authorization
+from payment.domain.refunds import Refund
 
 OrderId = Annotated[str, Field(pattern=r"^ord_[A-Za-z0-9_-]{1,60}$")]
 CustomerId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -54,4 +55,32 @@ class AuthorizationView(BaseModel):
             created_at=authorization.created_at,
             voided_at=authorization.voided_at,
             captured_at=authorization.captured_at,
+        )
+
+
+class RefundBody(Strict):
+    """Reconciliation's repair: refund a received return (at most what is left captured)."""
+
+    order_id: OrderId
+    return_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    amount: int = Field(gt=0, le=100_000_000)
+
+
+class RefundView(BaseModel):
+    refund_id: str
+    authorization_id: str
+    order_id: str
+    return_id: str
+    amount: MoneyView
+    created_at: datetime
+
+    @classmethod
+    def of(cls, refund: Refund) -> "RefundView":
+        return cls(
+            refund_id=refund.id,
+            authorization_id=refund.authorization_id,
+            order_id=refund.order_id,
+            return_id=refund.return_id,
+            amount=MoneyView(amount=refund.amount, currency=refund.currency),
+            created_at=refund.created_at,
         )
