@@ -54,11 +54,30 @@ async def test_definitive_refusals_are_kept_for_the_key_but_transient_ones_relea
     world.payment.error = DependencyTimeout("payment")
     timed_out = await checkout(command("key-00000002", order_id="ord_2"))
     assert isinstance(timed_out, TimedOut)
-    key = "SELECT count(*) FROM idempotency_keys WHERE key = 'key-00000002'"
-    assert await checkout.scalar(key) == 0
+    key = "SELECT status, owner FROM idempotency_keys WHERE key = 'key-00000002'"
+    async with checkout.database.sessions() as session:
+        assert tuple((await session.execute(text(key))).one()) == ("RETRYABLE", None)
     # The REJECTED order is stored with its reason all the same.
     reason = await checkout.scalar("SELECT reject_reason FROM orders WHERE id = 'ord_2'")
     assert reason == "dependency-timeout:payment"
+
+
+async def test_a_retry_after_transient_failures_supersedes_them_with_one_order(
+    checkout: Checkout, world: World
+) -> None:
+    world.payment.error = DependencyTimeout("payment")
+    assert isinstance(await checkout(command(order_id="ord_1")), TimedOut)
+    assert isinstance(await checkout(command(order_id="ord_2")), TimedOut)
+    world.payment.error = None
+    placed = await checkout(command(order_id="ord_3"))
+
+    assert isinstance(placed, Confirmed)
+    assert placed.receipt.order_id == "ord_3"
+    superseded = "SELECT id, superseded_by FROM orders ORDER BY id"
+    async with checkout.database.sessions() as session:
+        rows = [tuple(r) for r in await session.execute(text(superseded))]
+    assert rows == [("ord_1", "ord_3"), ("ord_2", "ord_3"), ("ord_3", None)]
+    assert await checkout(command(order_id="ord_4")) == Replayed(placed)
 
 
 async def test_a_definitive_refusal_is_compensated_before_the_answer(
