@@ -183,15 +183,15 @@ def _mailbox(truth: Truth) -> list[Anomaly]:
     for note in truth.notifications:
         order = orders.get(str(note["order_id"]))
         if order is not None and note["status"] == "SENT":
-            facts[str(order["customer_email"])] += 1
-            recipient[str(order["customer_email"])] = str(note["order_id"])
-    return [
-        Anomaly(
-            "duplicate-mail", recipient[email], f"{email}: {got} messages, {facts[email]} facts"
-        )
-        for email, got in truth.mails.items()
-        if email in facts and got > facts[email]
-    ]
+            facts[str(order["customer_email"]).lower()] += 1
+            recipient[str(order["customer_email"]).lower()] = str(note["order_id"])
+    found = []
+    for email, count in facts.items():
+        got = truth.mails.get(email, 0)
+        if got != count:
+            kind = "duplicate-mail" if got > count else "mail-missing"
+            found.append(Anomaly(kind, recipient[email], f"{email}: {got} messages, {count} facts"))
+    return found
 
 
 def stock_imbalance(attempts: Sequence[Attempt], truth: Truth, ledger: Ledger) -> list[Anomaly]:
