@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from checkout.adapters.orders import get_order
+from checkout.application.key_expiry import purge_expired_keys
 from checkout.application.outcomes import (
     Confirmed,
     InProgress,
@@ -140,3 +141,16 @@ async def _order(checkout: Checkout, order_id: str) -> tuple[Any, dict[str, Any]
         found = await get_order(session, order_id)
     assert found is not None
     return found
+
+
+async def test_a_key_released_for_a_retry_that_never_came_expires_like_a_completed_one(
+    checkout: Checkout, world: World
+) -> None:
+    world.payment.error = DependencyTimeout("payment")
+    assert isinstance(await checkout(command()), TimedOut)
+    purged = await purge_expired_keys(
+        checkout.database.sessions, ttl=timedelta(hours=24), clock=lambda: NOW + timedelta(days=2),
+        limit=10,
+    )  # fmt: skip
+    assert purged == 1
+    assert await checkout.scalar("SELECT count(*) FROM idempotency_keys") == 0
