@@ -61,7 +61,7 @@ bench-quick: install
 
 ## chaos: a seeded randomized fault run on its own embedded stack (free ports), then the
 ## checker's report; SEED= replays a run's schedule, CHECKOUTS= sizes it (exit 1: anomalies)
-CHECKOUTS ?= 500
+CHECKOUTS ?= 300
 chaos: install
 	$(BIN)/python -m shop_chaos --checkouts $(CHECKOUTS) $(if $(SEED),--seed $(SEED))
 

@@ -151,3 +151,16 @@ def test_a_hold_ended_under_a_confirmed_order_and_an_unfinished_order_are_found(
         ("not-converged", "ord_2"),
         ("duplicate-mail", "ord_2"),  # two messages for the one fact recorded
     }
+
+
+def test_a_retried_key_whose_earlier_attempts_are_superseded_is_one_order() -> None:
+    attempt_3 = {**order(3, status="REJECTED"), "customer_id": "cus_1", "superseded_by": "ord_1"}
+    retried = replace(CLEAN, orders=[*CLEAN.orders[:2], attempt_3])
+    assert check(ATTEMPTS[:2], retried, LEDGER) == []
+
+
+def test_a_key_with_two_orders_left_standing_is_an_anomaly() -> None:
+    attempt_3 = {**order(3, status="REJECTED"), "customer_id": "cus_1"}
+    twice = replace(CLEAN, orders=[*CLEAN.orders[:2], attempt_3])
+    found = {(a.kind, a.subject) for a in check(ATTEMPTS[:2], twice, LEDGER)}
+    assert found == {("orders-per-key", "ord_1"), ("orders-per-key", "ord_3")}

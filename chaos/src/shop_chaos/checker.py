@@ -10,6 +10,8 @@ never repairs; an empty list means every invariant held:
 
 - no order lost: every 201 is CONFIRMED or later, one order per customer; nothing held or
   authorized for an order that is not live (a refusal leaves nothing behind);
+- one order per Idempotency-Key (each customer checks out with one key): every order of a
+  customer but one is superseded by that one (ADR 0011), and a 201 names that one;
 - no duplicate side effect: one capture, one shipment, one email per fact per order;
 - no missing email: a COMPLETED order's confirmation and shipment, a BACKORDERED one's
   confirmation and backorder, each SENT and in the mailbox;
@@ -43,6 +45,7 @@ def check(attempts: Sequence[Attempt], truth: Truth, ledger: Ledger) -> list[Ano
     """Every invariant violated by this history, sorted by kind and subject."""
     found = [
         *lost_orders(attempts, truth),
+        *orders_per_key(attempts, truth),
         *left_behind(truth),
         *duplicate_effects(truth),
         *missing_emails(truth),
@@ -81,6 +84,35 @@ def lost_orders(attempts: Sequence[Attempt], truth: Truth) -> list[Anomaly]:
         if order["status"] in LIVE and per_customer[str(order["customer_id"])] > 1:
             detail = f"customer {order['customer_id']} has {per_customer[order['customer_id']]}"
             found.append(Anomaly("duplicate-order", str(order["order_id"]), detail))
+    return found
+
+
+def orders_per_key(attempts: Sequence[Attempt], truth: Truth) -> list[Anomaly]:
+    """A retried key (503/504, then its retries) ends with one order: the earlier attempts'
+    orders name it in `superseded_by`."""
+    keyed = {a.customer_id for a in attempts}
+    by_customer: dict[str, list[Row]] = defaultdict(list)
+    for order in truth.orders:
+        if str(order["customer_id"]) in keyed:
+            by_customer[str(order["customer_id"])].append(order)
+    found = []
+    for customer, placed in by_customer.items():
+        current = [o for o in placed if not o.get("superseded_by")]
+        ids = {str(o["order_id"]) for o in placed}
+        for order in placed:
+            by = order.get("superseded_by")
+            if by and (by not in ids or by == order["order_id"]):
+                detail = f"superseded by {by}, not an order of {customer}"
+                found.append(Anomaly("superseded-by-unknown", str(order["order_id"]), detail))
+        if len(current) > 1:
+            detail = f"key of {customer} has {len(current)} orders: {sorted(ids)}"
+            found += [Anomaly("orders-per-key", str(o["order_id"]), detail) for o in current]
+    for attempt in attempts:
+        placed = by_customer.get(attempt.customer_id, [])
+        named = [o for o in placed if o["order_id"] == attempt.order_id]
+        if attempt.status == 201 and named and named[0].get("superseded_by"):
+            detail = f"answered 201, superseded by {named[0]['superseded_by']}"
+            found.append(Anomaly("orders-per-key", str(attempt.order_id), detail))
     return found
 
 
@@ -151,15 +183,15 @@ def _mailbox(truth: Truth) -> list[Anomaly]:
     for note in truth.notifications:
         order = orders.get(str(note["order_id"]))
         if order is not None and note["status"] == "SENT":
-            facts[str(order["customer_email"])] += 1
-            recipient[str(order["customer_email"])] = str(note["order_id"])
-    return [
-        Anomaly(
-            "duplicate-mail", recipient[email], f"{email}: {got} messages, {facts[email]} facts"
-        )
-        for email, got in truth.mails.items()
-        if email in facts and got > facts[email]
-    ]
+            facts[str(order["customer_email"]).lower()] += 1
+            recipient[str(order["customer_email"]).lower()] = str(note["order_id"])
+    found = []
+    for email, count in facts.items():
+        got = truth.mails.get(email, 0)
+        if got != count:
+            kind = "duplicate-mail" if got > count else "mail-missing"
+            found.append(Anomaly(kind, recipient[email], f"{email}: {got} messages, {count} facts"))
+    return found
 
 
 def stock_imbalance(attempts: Sequence[Attempt], truth: Truth, ledger: Ledger) -> list[Anomaly]:

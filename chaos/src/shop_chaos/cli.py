@@ -18,7 +18,7 @@ from shop_e2e.deployment import embedded_stack
 from shop_chaos.report import report_lines
 from shop_chaos.run import chaos_run
 
-DEFAULT_CHECKOUTS = 500
+DEFAULT_CHECKOUTS = 300
 DEFAULT_RATE = 4.0
 # Seventeen processes and seven migrations; measured past 4 minutes on a busy 2-core machine.
 STARTUP_SECONDS = 600.0

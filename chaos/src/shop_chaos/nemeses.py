@@ -63,14 +63,18 @@ class Nemesis:
 
     async def _latency(self, fault: Fault) -> str:
         await self.shop.set_faults(fault.target, latency_ms=fault.size)
-        await asyncio.sleep(fault.seconds)
-        await self.shop.clear_faults(fault.target)
+        try:
+            await asyncio.sleep(fault.seconds)
+        finally:
+            await self.shop.clear_faults(fault.target)
         return f"{fault.size} ms on every {fault.target} request for {fault.seconds:.1f}s"
 
     async def _refuse(self, fault: Fault) -> str:
         await self.shop.set_faults(fault.target, refuse=True)
-        await asyncio.sleep(fault.seconds)
-        await self.shop.clear_faults(fault.target)
+        try:
+            await asyncio.sleep(fault.seconds)
+        finally:
+            await self.shop.clear_faults(fault.target)
         return f"{fault.target} refused for {fault.seconds:.1f}s"
 
     async def _duplicates(self, fault: Fault) -> str:

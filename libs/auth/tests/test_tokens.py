@@ -98,6 +98,8 @@ def test_keys_round_trip_as_one_base64_line_and_bad_ones_are_refused() -> None:
         ("payment", "POST", "/v1/authorizations/by-order/ord_1/void", "reconciliation"),
         ("payment", "GET", "/internal/v1/authorizations", "reconciliation"),
         ("payment", "PUT", "/admin/faults", "operator"),
+        ("inventory", "DELETE", "/v1/reservations/res_1", "reconciliation"),
+        ("inventory", "DELETE", "/admin/faults", "operator"),
         ("reconciliation", "POST", "/v1/reconciliation/runs", "operator"),
     ],
 )

@@ -15,8 +15,16 @@ TP = TopicPartition("checkout.orders", 0)
 class FakeConsumer:
     """The few calls the runner's offset bookkeeping makes, answered from fields."""
 
-    def __init__(self, *, highwater: int | None, end: int = 0, committed: int | None = None):
+    def __init__(
+        self,
+        *,
+        highwater: int | None,
+        end: int = 0,
+        committed: int | None = None,
+        position: int = 0,
+    ):
         self._highwater, self._end, self._committed = highwater, end, committed
+        self._position = position
         self.commits: list[dict[TopicPartition, int]] = []
         self.rewound: list[TopicPartition] = []
         self.sought: list[tuple[TopicPartition, int]] = []
@@ -51,6 +59,9 @@ class FakeConsumer:
 
     async def committed(self, tp: TopicPartition) -> int | None:
         return self._committed
+
+    async def position(self, tp: TopicPartition) -> int:
+        return self._position
 
 
 def runner() -> ConsumerRunner:
@@ -127,3 +138,23 @@ async def test_a_record_to_retry_pauses_its_partition_until_its_backoff_is_due()
     r._resume_due(consumer)
     assert consumer.paused() == set()
     assert r._wait_ms() == 2000  # nothing due any more: the idle wait
+
+
+async def test_a_fetch_position_past_the_logs_end_is_read_from_the_start_with_no_rebalance() -> (
+    None
+):
+    """The memory-only broker restarted and the group never rebalanced: the fetch at the old
+    position finds nothing, with no error, while the relays' records wait below it."""
+    r = runner()
+    consumer = FakeConsumer(highwater=2, position=50)
+    assert await r._reset_logs(consumer) == {TP}
+    assert consumer.rewound == [TP]
+
+
+async def test_a_position_within_the_log_or_before_any_fetch_is_left_alone() -> None:
+    r = runner()
+    assert await r._reset_logs(FakeConsumer(highwater=60, position=50)) == set()
+    assert await r._reset_logs(FakeConsumer(highwater=None, position=50)) == set()
+    paused = FakeConsumer(highwater=2, position=50)
+    r._pause(paused, TP, 50, attempt=1)  # a record waiting for its retry keeps its place
+    assert await r._reset_logs(paused) == set()

@@ -37,7 +37,8 @@ def identity_for(service: str, method: str, path: str) -> str:
     """Whom a tool plays for this call (the routes' guards say who is admitted)."""
     if service in ("checkout", "communications") and path.startswith("/v1/"):
         return CUSTOMER_ISSUER
-    if path.endswith(("/void", "/release")) or (method == "DELETE" and service == "inventory"):
+    deletes_hold = method == "DELETE" and service == "inventory" and path.startswith("/v1/")
+    if path.endswith(("/void", "/release")) or deletes_hold:
         return "reconciliation"  # the repair of an orphan hold or authorization
     if method == "POST" and path in ("/v1/reservations", "/v1/authorizations"):
         return "checkout"  # drift made on purpose: a hold or authorization with no order

@@ -154,7 +154,7 @@ class ConsumerRunner:
                 epoch = self._membership.epoch
                 # Checked before handling: a batch fetched right after an assignment may
                 # come from an offset the reset log should not be read from.
-                reset = await self._after_rebalance(consumer)
+                reset = await self._after_rebalance(consumer) | await self._reset_logs(consumer)
                 for partition, records in batches.items():
                     if partition not in reset:
                         await self._consume(consumer, partition, records, epoch)
@@ -258,6 +258,35 @@ class ConsumerRunner:
                     reset.add(tp)
         except Exception:
             log.warning("could not check the new assignment's offsets", exc_info=True)
+        return reset
+
+    async def _reset_logs(self, consumer: AIOKafkaConsumer) -> set[TopicPartition]:
+        """Partitions whose fetch position is past the end of their log, read again from the
+        start. A log never shrinks, so the broker lost it (a memory-only broker restarted):
+        the fetch at the old position finds nothing, with no error and, when the group
+        never rebalanced, nothing else to tell; every record the relays publish after the
+        restart would wait below it unread. The high watermark is the one every fetch
+        answer carries (no request of its own); the inbox turns each re-read into a no-op."""
+        reset: set[TopicPartition] = set()
+        for tp in consumer.assignment():
+            highwater = consumer.highwater(tp)
+            if highwater is None or tp in self._retries:
+                continue
+            try:
+                position = await asyncio.wait_for(consumer.position(tp), 0.2)
+            except Exception:
+                continue  # no position yet (being reset or assigned): checked next pass
+            if position > highwater:
+                log.warning(
+                    "%s: the fetch position %d is past the log's end %d (it was reset); "
+                    "reading it from the start",
+                    tp,
+                    position,
+                    highwater,
+                )
+                await consumer.seek_to_beginning(tp)
+                self._committed.pop(tp, None)
+                reset.add(tp)
         return reset
 
     def _pause(

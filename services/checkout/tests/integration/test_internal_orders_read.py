@@ -49,6 +49,7 @@ async def test_the_read_answers_each_order_created_in_the_window_with_its_fields
         "total": {"amount": 2856, "currency": "EUR"},
         "created_at": iso(at(0)),
         "updated_at": iso(at(0)),
+        "superseded_by": None,
     }
     assert items[1]["status"] == "REJECTED"
     assert (items[2]["status"], items[2]["fulfillment_status"]) == ("SHIPPED", "SHIPPED")

@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from checkout.adapters.orders import get_order
+from checkout.application.key_expiry import purge_expired_keys
 from checkout.application.outcomes import (
     Confirmed,
     InProgress,
@@ -54,11 +55,30 @@ async def test_definitive_refusals_are_kept_for_the_key_but_transient_ones_relea
     world.payment.error = DependencyTimeout("payment")
     timed_out = await checkout(command("key-00000002", order_id="ord_2"))
     assert isinstance(timed_out, TimedOut)
-    key = "SELECT count(*) FROM idempotency_keys WHERE key = 'key-00000002'"
-    assert await checkout.scalar(key) == 0
+    key = "SELECT status, owner FROM idempotency_keys WHERE key = 'key-00000002'"
+    async with checkout.database.sessions() as session:
+        assert tuple((await session.execute(text(key))).one()) == ("RETRYABLE", None)
     # The REJECTED order is stored with its reason all the same.
     reason = await checkout.scalar("SELECT reject_reason FROM orders WHERE id = 'ord_2'")
     assert reason == "dependency-timeout:payment"
+
+
+async def test_a_retry_after_transient_failures_supersedes_them_with_one_order(
+    checkout: Checkout, world: World
+) -> None:
+    world.payment.error = DependencyTimeout("payment")
+    assert isinstance(await checkout(command(order_id="ord_1")), TimedOut)
+    assert isinstance(await checkout(command(order_id="ord_2")), TimedOut)
+    world.payment.error = None
+    placed = await checkout(command(order_id="ord_3"))
+
+    assert isinstance(placed, Confirmed)
+    assert placed.receipt.order_id == "ord_3"
+    superseded = "SELECT id, superseded_by FROM orders ORDER BY id"
+    async with checkout.database.sessions() as session:
+        rows = [tuple(r) for r in await session.execute(text(superseded))]
+    assert rows == [("ord_1", "ord_3"), ("ord_2", "ord_3"), ("ord_3", None)]
+    assert await checkout(command(order_id="ord_4")) == Replayed(placed)
 
 
 async def test_a_definitive_refusal_is_compensated_before_the_answer(
@@ -121,3 +141,16 @@ async def _order(checkout: Checkout, order_id: str) -> tuple[Any, dict[str, Any]
         found = await get_order(session, order_id)
     assert found is not None
     return found
+
+
+async def test_a_key_released_for_a_retry_that_never_came_expires_like_a_completed_one(
+    checkout: Checkout, world: World
+) -> None:
+    world.payment.error = DependencyTimeout("payment")
+    assert isinstance(await checkout(command()), TimedOut)
+    purged = await purge_expired_keys(
+        checkout.database.sessions, ttl=timedelta(hours=24), clock=lambda: NOW + timedelta(days=2),
+        limit=10,
+    )  # fmt: skip
+    assert purged == 1
+    assert await checkout.scalar("SELECT count(*) FROM idempotency_keys") == 0

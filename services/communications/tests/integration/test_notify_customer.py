@@ -1,6 +1,7 @@
 """`notify_customer` against the real database and a real SMTP server."""
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -140,4 +141,50 @@ async def test_an_unreachable_mail_server_raises_and_leaves_a_failed_notificatio
     assert retried.notification.id == notification_id
     assert retried.notification.status is NotificationStatus.SENT
     assert await stored(db) == [(notification_id, "evt_1", "SENT")]
+    assert len(handler.messages) == 1
+
+
+async def test_the_intent_is_committed_before_the_mail_server_sees_the_email(
+    db: Database, smtp: Any
+) -> None:
+    _, port = smtp
+    seen: list[Any] = []
+
+    class Watching(SmtpMailer):
+        async def send(self, email: Any) -> str:
+            seen.extend(await stored(db))  # another connection: only what was committed
+            return await super().send(email)
+
+    mailer = Watching("127.0.0.1", port, mail_from=MAIL_FROM, timeout=5)
+    async with db.sessions.begin() as session:
+        sent = await notify_customer(
+            session, command(), mailer=mailer, outbox=Outbox(), mail_from=MAIL_FROM,
+            clock=lambda: NOW, sessions=db.sessions,
+        )  # fmt: skip
+    assert seen == [(sent.notification.id, "evt_1", "SENDING")]
+    assert await stored(db) == [(sent.notification.id, "evt_1", "SENT")]
+
+
+async def test_an_attempt_cut_short_after_its_intent_is_sent_again_under_its_message_id(
+    db: Database, smtp: Any
+) -> None:
+    """A crash between the server's acceptance and the SENT commit leaves the intent; the
+    next attempt (here under a republished event id) cannot know whether the email left,
+    so it sends it again as the same notification, with the same Message-ID."""
+    handler, port = smtp
+    async with db.sessions.begin() as session:
+        await session.execute(
+            text(
+                "INSERT INTO notifications (id, order_id, kind, about_event_id, recipient,"
+                " subject, status, created_at) VALUES ('ntf_cut', 'ord_1', 'ORDER_CONFIRMED',"
+                " 'evt_1', 'ada@example.com', 's', 'SENDING', now())"
+            )
+        )
+    again = await notify(db, port, command("evt_2"))
+
+    assert again.sent_now
+    assert again.notification.id == "ntf_cut"
+    assert [m["Message-ID"] for m in handler.messages] == ["<evt_1@shop.example>"]
+    assert await stored(db) == [("ntf_cut", "evt_1", "SENT")]
+    assert await notify(db, port, command("evt_3")) == replace(again, sent_now=False)
     assert len(handler.messages) == 1

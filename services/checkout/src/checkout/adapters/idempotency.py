@@ -20,6 +20,7 @@ from checkout.domain.idempotency import Claim, StoredKey
 
 IN_PROGRESS = "IN_PROGRESS"
 COMPLETED = "COMPLETED"
+RETRYABLE = "RETRYABLE"
 
 keys = idempotency_keys.c
 
@@ -63,6 +64,7 @@ async def lock_key(session: AsyncSession, key: str) -> StoredKey | None:
         outcome=row.outcome,
         order_id=row.order_id,
         owner=row.owner,
+        retryable=row.status == RETRYABLE,
     )
 
 
@@ -81,6 +83,29 @@ async def take_over(
         .returning(keys.order_id)
     )
     return str(taken.scalar_one())
+
+
+async def reclaim(
+    session: AsyncSession, key: str, *, owner: str, order_id: str, locked_until: datetime
+) -> None:
+    """Claim a RETRYABLE key (locked by the caller) for a new attempt under `order_id`."""
+    await session.execute(
+        update(idempotency_keys)
+        .where(keys.key == key, keys.status == RETRYABLE)
+        .values(status=IN_PROGRESS, owner=owner, order_id=order_id, locked_until=locked_until)
+    )
+
+
+async def release_for_retry(session: AsyncSession, claim: Claim, *, order_id: str) -> bool:
+    """After a transient failure: keep the key RETRYABLE, naming the order its retry will
+    supersede; False if the claim is no longer this owner's."""
+    released = await session.execute(
+        update(idempotency_keys)
+        .where(keys.key == claim.key, keys.owner == claim.owner, keys.status == IN_PROGRESS)
+        .values(status=RETRYABLE, owner=None, order_id=order_id)
+        .returning(keys.key)
+    )
+    return released.first() is not None
 
 
 async def complete_key(session: AsyncSession, claim: Claim, outcome: dict[str, Any]) -> bool:

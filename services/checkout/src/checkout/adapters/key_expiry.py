@@ -1,4 +1,5 @@
-"""The SQL of idempotency key expiry: delete a batch of COMPLETED keys created before a time.
+"""The SQL of idempotency key expiry: delete a batch of COMPLETED (or RETRYABLE: released
+after a transient failure, never retried) keys created before a time.
 
 In-progress keys are left alone: their own lock decides when they may be taken over.
 """
@@ -10,14 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from checkout.adapters.tables import idempotency_keys
 
-COMPLETED = "COMPLETED"
+SETTLED = ("COMPLETED", "RETRYABLE")
 
 
 async def delete_keys_created_before(session: AsyncSession, before: datetime, limit: int) -> int:
     t = idempotency_keys
     batch = (
         select(t.c.key)
-        .where(t.c.created_at < before, t.c.status == COMPLETED)
+        .where(t.c.created_at < before, t.c.status.in_(SETTLED))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )

@@ -42,6 +42,7 @@ ITEM_COLUMNS = (
     orders.c.currency,
     orders.c.created_at,
     orders.c.updated_at,
+    orders.c.superseded_by,
 )
 
 
@@ -61,4 +62,6 @@ def order_item(row: Mapping[str, Any]) -> dict[str, Any]:
         "created_at": row["created_at"],
         # Moves whenever a fact, a status or the compensation changes.
         "updated_at": row["updated_at"],
+        # A transient failure's order, replaced by its key's retry (ADR 0011).
+        "superseded_by": row["superseded_by"],
     }

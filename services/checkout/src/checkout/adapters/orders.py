@@ -145,6 +145,16 @@ async def save_progress(
     )
 
 
+async def supersede(session: AsyncSession, earlier: str, by: str) -> None:
+    """`earlier` (a transient failure's order) and whatever it superseded now name `by`,
+    the one order of their Idempotency-Key."""
+    await session.execute(
+        update(orders)
+        .where((orders.c.id == earlier) | (orders.c.superseded_by == earlier))
+        .values(superseded_by=by)
+    )
+
+
 async def set_compensation(
     session: AsyncSession, order_id: str, status: str, failures: list[str], now: datetime
 ) -> bool:
@@ -225,4 +235,5 @@ def _order_of(row: Any, *, cart: PricedCart | None, timeline: tuple[TimelineEntr
         payment_status=row.payment_status,
         notification_status=row.notification_status,
         timeline=timeline,
+        superseded_by=row.superseded_by,
     )

@@ -45,6 +45,9 @@ orders = Table(
     # NONE, PENDING (undo calls running), DONE or FAILED (reconciliation must repair).
     Column("compensation_status", String(16), nullable=False),
     Column("compensation_failures", JSON),
+    # The order of a later attempt under the same Idempotency-Key (ADR 0011): this one
+    # failed transiently and the client's retry placed that one instead.
+    Column("superseded_by", String(40)),
     # Progress facts (domain/progress.py): when each was first learned, from events or cancel.
     *(Column(f"{fact.value}_at", DateTime(timezone=True)) for fact in Fact),
     Column("created_at", DateTime(timezone=True), nullable=False),
@@ -53,6 +56,12 @@ orders = Table(
 
 # Reconciliation's read pages orders by (created_at, id).
 Index("ix_orders_created_at_id", orders.c.created_at, orders.c.id)
+# A retry's save marks the attempts its key superseded before (ADR 0011).
+Index(
+    "ix_orders_superseded_by",
+    orders.c.superseded_by,
+    postgresql_where=text("superseded_by IS NOT NULL"),
+)
 # The outbox rows of an order's confirmation, which the republish repair sends again: its
 # OrderConfirmed (v1 rows predate ADR 0010) and its OrderContactShared.
 CONFIRMATION_TYPES = (

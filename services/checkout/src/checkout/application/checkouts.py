@@ -11,8 +11,9 @@
    claim was taken over stores nothing), the order, its lines and timeline, and
    OrderConfirmed and OrderContactShared in the outbox (application/events.py); a REJECTED
    order is saved with its reason, the key kept for a definitive refusal, released for a
-   transient one. Once a CONFIRMED order is stored, its hold is confirmed at inventory
-   after the answer (application/holds.py), so it cannot expire under the order.
+   transient one (kept RETRYABLE: the retry's order supersedes this one, one order per key,
+   ADR 0011). Once a CONFIRMED order is stored, its hold is confirmed at inventory after the
+   answer (application/holds.py), so it cannot expire under the order.
 4. Undo what a failed checkout holds (application/compensation.py): before answering a
    definitive refusal, so a client that sees it finds nothing held; in the background
    after a timeout, so a spent budget is not stretched by undo calls.
@@ -123,6 +124,7 @@ async def _confirm(order: Order, claim: Claim, deps: CheckoutDeps, clock: Clock)
             ours = await idempotency.complete_key(session, claim, record_of(confirmed))
             if ours:
                 await orders.add_order(session, order, compensation_status="NONE")
+                await _supersede(session, claim)
                 for event in order_confirmed(order):
                     await deps.outbox.add(session, event)
     except Exception:
@@ -158,10 +160,12 @@ async def _reject(failed: Failed, claim: Claim, deps: CheckoutDeps, clock: Clock
             if isinstance(outcome, Refused):
                 ours = await idempotency.complete_key(session, claim, record_of(outcome))
             else:
-                # Transient: the key is released so a retry with it runs the checkout again.
-                ours = await idempotency.delete_key(session, claim)
+                # Transient: the key is released so a retry with it runs the checkout again,
+                # and the order that retry stores supersedes this one (ADR 0011).
+                ours = await idempotency.release_for_retry(session, claim, order_id=order.id)
             if ours:
                 await orders.add_order(session, order, compensation_status=compensation)
+                await _supersede(session, claim)
     except Exception:
         log.exception("rejected order %s could not be stored; undoing", order.id)
         ours = False
@@ -182,6 +186,11 @@ async def _reject(failed: Failed, claim: Claim, deps: CheckoutDeps, clock: Clock
             # shielded, so a client that goes away meanwhile does not stop it halfway.
             await asyncio.shield(job)
     return outcome
+
+
+async def _supersede(session: AsyncSession, claim: Claim) -> None:
+    if claim.supersedes is not None:
+        await orders.supersede(session, claim.supersedes, by=claim.order_id)
 
 
 async def _settle(claim: Claim, undo: Undo, deps: CheckoutDeps, clock: Clock) -> ClaimState | None:

@@ -17,7 +17,8 @@ from checkout.adapters.key_expiry import delete_keys_created_before
 async def purge_expired_keys(
     sessions: async_sessionmaker[AsyncSession], *, ttl: timedelta, clock: Clock, limit: int
 ) -> int:
-    """Delete up to `limit` completed keys older than `ttl`; how many went."""
+    """Delete up to `limit` settled keys (completed, or released for a retry that never
+    came) older than `ttl`; how many went."""
     now = clock()
     async with sessions.begin() as session:
         return await delete_keys_created_before(session, now - ttl, limit)

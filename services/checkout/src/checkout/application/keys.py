@@ -53,6 +53,13 @@ async def claim_key(
                 return Replayed(outcome_from(stored.outcome))
             case KeyAnswer.IN_PROGRESS:
                 return InProgress()
+            case KeyAnswer.RETRY:
+                # The earlier attempt failed transiently and was undone: a new order id
+                # (its holds ended), which replaces that attempt's order once stored.
+                await idempotency.reclaim(
+                    session, key, owner=owner, order_id=order_id, locked_until=now + lock
+                )
+                return Claim(key, owner, order_id, supersedes=stored.order_id)
         kept = await idempotency.take_over(
             session, key, owner=owner, order_id=order_id, locked_until=now + lock
         )
@@ -61,7 +68,8 @@ async def claim_key(
 
 async def settle_claim(sessions: async_sessionmaker[AsyncSession], claim: Claim) -> ClaimState:
     """After a failed checkout: who answers for what its order holds. If the claim is still
-    ours it is released in the same transaction, so a retry runs again (under a new order id).
+    ours it is released in the same transaction, so a retry runs again (under a new order
+    id; it supersedes the attempt this one superseded, if any: this one stored no order).
 
     Locking the key waits for any transaction completing it right now, so a commit that
     raised but landed is seen here as CONFIRMED: the caller must then not undo anything.
@@ -69,5 +77,8 @@ async def settle_claim(sessions: async_sessionmaker[AsyncSession], claim: Claim)
     async with sessions.begin() as session:
         state = claim_state_of(await idempotency.lock_key(session, claim.key), claim)
         if state is ClaimState.OURS:
-            await idempotency.delete_key(session, claim)
+            if claim.supersedes is None:
+                await idempotency.delete_key(session, claim)
+            else:
+                await idempotency.release_for_retry(session, claim, order_id=claim.supersedes)
         return state

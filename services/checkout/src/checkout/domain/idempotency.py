@@ -5,6 +5,8 @@
 
 A claim is fenced: it names its owner, and only that owner may complete or release the
 key; a takeover of a lapsed claim becomes the new owner and keeps the claim's order id.
+A key released after a transient failure stays RETRYABLE: its retry runs under a new order
+id that supersedes the failed attempt's, so the key ends with one order (ADR 0011).
 After a failure, `claim_state_of` says who is responsible for what the order holds.
 
 Plain rules, standard library only: the SQL that finds the key is in adapters/idempotency.py,
@@ -29,6 +31,8 @@ class StoredKey:
     # The claim's order (None only for keys claimed before claims were fenced) and owner.
     order_id: str | None = None
     owner: str | None = None
+    # Released after a transient failure: a retry runs anew, superseding `order_id`.
+    retryable: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class Claim:
     key: str
     owner: str
     order_id: str
+    # The order of the key's earlier attempt that failed transiently: this one replaces it.
+    supersedes: str | None = None
 
 
 class KeyAnswer(StrEnum):
@@ -46,6 +52,7 @@ class KeyAnswer(StrEnum):
     IN_PROGRESS = "in-progress"
     REUSED = "reused"
     TAKE_OVER = "take-over"
+    RETRY = "retry"
 
 
 def answer_for(stored: StoredKey, *, fingerprint: str, now: datetime) -> KeyAnswer:
@@ -53,6 +60,8 @@ def answer_for(stored: StoredKey, *, fingerprint: str, now: datetime) -> KeyAnsw
         return KeyAnswer.REUSED
     if stored.completed:
         return KeyAnswer.REPLAY
+    if stored.retryable:
+        return KeyAnswer.RETRY
     if stored.locked_until > now:
         return KeyAnswer.IN_PROGRESS
     # The claim's lock has passed: the process that held it crashed or stalled.
@@ -75,7 +84,7 @@ class ClaimState(StrEnum):
 
 
 def claim_state_of(stored: StoredKey | None, claim: Claim) -> ClaimState:
-    if stored is None or stored.order_id not in (None, claim.order_id):
+    if stored is None or stored.retryable or stored.order_id not in (None, claim.order_id):
         # Released; a new claim of the key, if any, runs under a new order id.
         return ClaimState.SETTLED
     if stored.completed:

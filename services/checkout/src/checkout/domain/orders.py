@@ -93,6 +93,8 @@ class Order:
     payment_status: str = "AUTHORIZED"
     notification_status: str = "PENDING"
     timeline: tuple[TimelineEntry, ...] = ()
+    # A transient failure's order replaced by the retry under the same key (ADR 0011).
+    superseded_by: str | None = None
 
     @property
     def total(self) -> int:

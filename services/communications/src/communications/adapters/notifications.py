@@ -42,12 +42,28 @@ async def for_event(session: AsyncSession, about_event_id: str) -> Notification 
     return await _one(session, notifications.c.about_event_id == about_event_id)
 
 
-async def add_failed(session: AsyncSession, attempt: Notification) -> None:
-    """Store `attempt` as FAILED, unless its event has a row already."""
+async def sending_for(
+    session: AsyncSession, order_id: str, kind: NotificationKind
+) -> Notification | None:
+    """An attempt at this (order, kind) that recorded its intent and never its outcome:
+    the email may or may not have reached the mail server."""
+    return await _one(
+        session,
+        (notifications.c.order_id == order_id)
+        & (notifications.c.kind == kind.value)
+        & (notifications.c.status == NotificationStatus.SENDING.value),
+    )
+
+
+async def save_unsent(session: AsyncSession, attempt: Notification) -> None:
+    """Store `attempt` (SENDING or FAILED) as its event's row, unless that row is SENT."""
+    statement = insert(notifications).values(_values(attempt))
     await session.execute(
-        insert(notifications)
-        .values({**_values(attempt), "status": NotificationStatus.FAILED.value})
-        .on_conflict_do_nothing(index_elements=[notifications.c.about_event_id])
+        statement.on_conflict_do_update(
+            index_elements=[notifications.c.about_event_id],
+            set_={"status": statement.excluded.status},
+            where=notifications.c.status != NotificationStatus.SENT.value,
+        )
     )
 
 

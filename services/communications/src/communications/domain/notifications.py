@@ -20,6 +20,7 @@ class NotificationKind(StrEnum):
 
 
 class NotificationStatus(StrEnum):
+    SENDING = "SENDING"  # the intent, committed before the mail server sees the email
     SENT = "SENT"
     FAILED = "FAILED"
 

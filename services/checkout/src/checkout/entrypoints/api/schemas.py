@@ -147,6 +147,8 @@ class OrderView(BaseModel):
     authorization_id: str | None
     created_at: datetime
     timeline: list[TimelineView]
+    # Set on an order that failed transiently: the order its Idempotency-Key's retry placed.
+    superseded_by: str | None = None
 
     @classmethod
     def of(cls, order: Order) -> OrderView:
@@ -170,6 +172,7 @@ class OrderView(BaseModel):
             reservation_id=order.reservation_id,
             authorization_id=order.authorization_id,
             created_at=order.created_at,
+            superseded_by=order.superseded_by,
             timeline=[
                 TimelineView(
                     type=e.type, source=e.source, occurred_at=e.occurred_at, detail=e.detail
