@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STACK  := $(BIN)/python -m shop_stack
 
-PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/pyproject.toml e2e/pyproject.toml bench/pyproject.toml chaos/pyproject.toml)
+PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml apps/*/pyproject.toml infra/pyproject.toml e2e/pyproject.toml bench/pyproject.toml chaos/pyproject.toml)
 EDITABLES  := $(patsubst %/pyproject.toml,-e %,$(PYPROJECTS))
 # The machine's own PostgreSQL, used by `make test-external-db` (CI runs it when one answers).
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres

@@ -66,6 +66,20 @@ MATRIX: dict[tuple[str, str], tuple[str, ...]] = {
     ("reconciliation", "POST /v1/reconciliation/runs"): OPERATOR,
     ("reconciliation", "GET /v1/reconciliation/runs"): OPERATOR,
     ("reconciliation", "GET /v1/reconciliation/runs/{run_id}"): OPERATOR,
+    # The operator console: its login form is public, every page an operator's (a session
+    # cookie from that form, or an operator bearer token).
+    ("reconciliation", "GET /console/login"): PUBLIC,
+    ("reconciliation", "POST /console/login"): PUBLIC,
+    ("reconciliation", "POST /console/logout"): OPERATOR,
+    ("reconciliation", "GET /console"): OPERATOR,
+    ("reconciliation", "GET /console/orders"): OPERATOR,
+    ("reconciliation", "GET /console/orders/{order_id}"): OPERATOR,
+    ("reconciliation", "POST /console/runs"): OPERATOR,
+    ("reconciliation", "GET /console/runs/{run_id}"): OPERATOR,
+    ("reconciliation", "GET /console/dead-letters"): OPERATOR,
+    ("reconciliation", "POST /console/dead-letters/{group}/replay"): OPERATOR,
+    ("reconciliation", "GET /console/services"): OPERATOR,
+    ("reconciliation", "POST /console/services/{service}/faults"): OPERATOR,
 }
 # What create_app adds to every service.
 COMMON: dict[str, tuple[str, ...]] = {
