@@ -21,17 +21,17 @@ from shop_auth import Minter
 
 from reconciliation.domain.operations import FaultSettings, MetricSample, ServiceStatus, Target
 
-# The metrics the console shows when a service exports them (the rest stay on /metrics).
+# The metric families the console shows when a service exports them, by name prefix: the
+# dependency calls and breakers, request counts, every shop_* family (outbox, consumers,
+# DLQ, and whatever else a service adds), reconciliation's runs and findings, and checkout's
+# order counters. The rest (process, Python, GC) stays on /metrics.
 KEY_METRICS = (
-    "shop_dependency",
-    "shop_breaker",
-    "shop_checkout",
-    "shop_admission",
-    "shop_outbox",
-    "shop_consumer",
-    "shop_dlq",
-    "shop_reconciliation",
-    "shop_order",
+    "dependency_",
+    "http_requests",
+    "shop_",
+    "reconciliation_",
+    "checkout",
+    "orders",
 )
 
 
@@ -66,7 +66,7 @@ class HttpFleet:
             service=service,
             reachable=ready is not None,
             ready=bool(ready and ready.get("status") == "ready"),
-            breakers=_breakers(ready or {}),
+            breakers=breaker_states(ready or {}),
             faults=faults,
             metrics=metrics,
         )
@@ -124,11 +124,11 @@ class HttpFleet:
                 answer.raise_for_status()
             except httpx.HTTPError:
                 continue
-            samples += _key_samples(answer.text, role, self._key_metrics)
+            samples += key_samples(answer.text, role, self._key_metrics)
         return samples
 
 
-def _breakers(ready: Mapping[str, Any]) -> dict[str, str]:
+def breaker_states(ready: Mapping[str, Any]) -> dict[str, str]:
     """`breaker_<dependency>` checks of /health/ready -> dependency: state."""
     checks = ready.get("checks", {})
     found: dict[str, str] = {}
@@ -139,7 +139,7 @@ def _breakers(ready: Mapping[str, Any]) -> dict[str, str]:
     return found
 
 
-def _key_samples(text: str, role: str, wanted: tuple[str, ...]) -> list[MetricSample]:
+def key_samples(text: str, role: str, wanted: tuple[str, ...]) -> list[MetricSample]:
     samples = []
     for family in text_string_to_metric_families(text):
         if not family.name.startswith(wanted):
