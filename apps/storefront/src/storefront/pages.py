@@ -7,6 +7,7 @@ declined card, no stock) is shown in the shop's own words on the cart page.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from typing import Annotated, Any
@@ -45,18 +46,24 @@ def pages_router(
             request, name, {"session": session, **context}, status_code=status
         )
 
-    async def catalog() -> list[dict[str, Any]]:
+    async def catalog(*, with_stock: bool = False) -> list[dict[str, Any]]:
         products = await api.products()
-        for product in products:
+        stock = (
+            await asyncio.gather(*(api.stock(p["sku"]) for p in products))
+            if with_stock
+            else [None] * len(products)
+        )
+        for product, level in zip(products, stock, strict=True):
             prices = [p for p in product["prices"] if p["currency"] == currency]
             product["price"] = prices[0] if prices else None
+            product["available"] = None if level is None else level.get("available")
         return products
 
     @router.get("/", response_class=HTMLResponse)
     async def home(request: Request, sid: SessionCookie = None) -> Response:
         session = sessions.get(sid)
         try:
-            products = await catalog()
+            products = await catalog(with_stock=True)
         except (ShopUnavailable, ShopRefused) as exc:
             return page(request, "error.html", session, 503, error=str(exc))
         return page(request, "catalog.html", session, products=products)
