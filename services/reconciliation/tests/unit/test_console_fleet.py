@@ -21,8 +21,7 @@ http_request_duration_seconds_count 3.0
 
 def test_key_metrics_are_kept_by_name_and_the_rest_left_on_metrics() -> None:
     samples = {
-        (s.name, s.labels, s.value)
-        for s in key_samples(METRICS, "serve", ("dependency_", "shop_"))
+        (s.name, s.labels, s.value) for s in key_samples(METRICS, "serve", ("dependency_", "shop_"))
     }
     assert samples == {
         ("dependency_breaker_state", "dependency=payment", 1.0),
