@@ -33,6 +33,7 @@ from reconciliation.entrypoints.console.access import COOKIE, ConsoleAccess
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ORDER_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SESSION_SECONDS = 8 * 3600
+STUCK_SHOWN = 500  # the oldest first; past that the ops API pages (GET /v1/coordination/stuck)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def console_router(parts: ConsoleParts, access: ConsoleAccess, public: Guard) ->
     @router.get("", dependencies=guarded, **page_options)
     async def overview(request: Request) -> Response:
         stuck = await find_stuck(
-            parts.sessions, clock=parts.clock, deadlines=parts.deadlines, limit=100
+            parts.sessions, clock=parts.clock, deadlines=parts.deadlines, limit=STUCK_SHOWN
         )
         runs = await parts.records.latest(10)
         return page(request, "overview.html", stuck=stuck, runs=runs)
