@@ -1,4 +1,4 @@
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 from shop_contracts.saga_steps import (
     ALLOCATE_ORDER,
@@ -60,5 +60,11 @@ class ReconciliationSettings(ServiceSettings):
     # search a journey links to ("{order_id}" is replaced).
     pricing_url: str = service_url(8001)
     console_operator_key: SecretStr | None = None
-    console_worker_urls: dict[str, str] = Field(default_factory=dict)
+    console_worker_urls: dict[str, str] = {}
     console_trace_url: str = "http://127.0.0.1:16686/search?service=checkout&tags=%7B%22order.id%22%3A%22{order_id}%22%7D"
+
+    @field_validator("console_operator_key", mode="before")
+    @classmethod
+    def _empty_key_is_none(cls, value: object) -> object:
+        # An empty entry in a Secret or .env file means "not given", not an empty key.
+        return None if value == "" else value
