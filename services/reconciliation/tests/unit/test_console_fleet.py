@@ -1,6 +1,6 @@
 """What the console reads out of a service's /health/ready and /metrics (pure parsing)."""
 
-from reconciliation.adapters.fleet import breaker_states, key_samples
+from reconciliation.adapters.fleet import KEY_METRICS, breaker_states, key_samples
 
 METRICS = """\
 # HELP dependency_breaker_state 0 closed, 1 open, 2 half-open
@@ -20,9 +20,7 @@ http_request_duration_seconds_count 3.0
 
 
 def test_key_metrics_are_kept_by_name_and_the_rest_left_on_metrics() -> None:
-    samples = {
-        (s.name, s.labels, s.value) for s in key_samples(METRICS, "serve", ("dependency_", "shop_"))
-    }
+    samples = {(s.name, s.labels, s.value) for s in key_samples(METRICS, "serve", KEY_METRICS)}
     assert samples == {
         ("dependency_breaker_state", "dependency=payment", 1.0),
         ("shop_consumer_dlq_depth", "group=fulfillment, topic=fulfillment.dlq", 2.0),

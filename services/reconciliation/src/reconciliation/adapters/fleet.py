@@ -22,16 +22,21 @@ from shop_auth import Minter
 from reconciliation.domain.operations import FaultSettings, MetricSample, ServiceStatus, Target
 
 # The metric families the console shows when a service exports them, by name prefix: the
-# dependency calls and breakers, request counts, every shop_* family (outbox, consumers,
-# DLQ, and whatever else a service adds), reconciliation's runs and findings, and checkout's
-# order counters. The rest (process, Python, GC) stays on /metrics.
+# dependency calls and breakers, request counts, the outbox, consumers and dead letters,
+# admission, orders, reconciliation's runs and findings. The rest (process, Python, GC)
+# stays on /metrics. Whole words, so `make rename` renames them with the metrics.
 KEY_METRICS = (
     "dependency_",
     "http_requests",
-    "shop_",
+    "shop_outbox",
+    "shop_consumer",
+    "shop_dependency",
+    "shop_admission",
+    "shop_checkout",
+    "shop_order",
+    "shop_reconciliation",
     "reconciliation_",
-    "checkout",
-    "orders",
+    "checkout_",
 )
 
 
