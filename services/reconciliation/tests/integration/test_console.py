@@ -91,3 +91,15 @@ async def test_the_journey_of_an_order_never_seen_says_so(browser: httpx.AsyncCl
     page = await browser.get("/console/orders/ord_never_seen")
     assert page.status_code == 200
     assert "Reconciliation has seen no event about this order." in page.text
+
+
+async def test_the_services_page_shows_each_service_even_when_it_does_not_answer(
+    browser: httpx.AsyncClient,
+) -> None:
+    assert (await browser.post("/console/login", content="dev=1")).status_code == 303
+    page = await browser.get("/console/services")
+    assert page.status_code == 200
+    for service in ("checkout", "pricing", "payment", "reconciliation"):
+        assert f'data-service="{service}"' in page.text
+    unknown = await browser.post("/console/services/nosuch/faults", content="action=clear")
+    assert unknown.status_code == 404
