@@ -95,7 +95,7 @@ compose-down: install
 	$(COMPOSE) down
 
 ## e2e-compose: images, the compose stack, the whole e2e suite against it, then down
-e2e-compose: install
+e2e-compose: install browser
 	$(DOCKER)
 	$(COMPOSE) e2e
 
