@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STACK  := $(BIN)/python -m shop_stack
 
-PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml infra/pyproject.toml e2e/pyproject.toml bench/pyproject.toml chaos/pyproject.toml)
+PYPROJECTS := $(wildcard libs/*/pyproject.toml services/*/pyproject.toml apps/*/pyproject.toml infra/pyproject.toml e2e/pyproject.toml bench/pyproject.toml chaos/pyproject.toml)
 EDITABLES  := $(patsubst %/pyproject.toml,-e %,$(PYPROJECTS))
 # The machine's own PostgreSQL, used by `make test-external-db` (CI runs it when one answers).
 EXTERNAL_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
@@ -17,7 +17,7 @@ COMPOSE := infra/docker/compose.sh
 
 .PHONY: install demo up down status test e2e test-external-db lint audit fmt k8s constraints clean fuzz \
         setup-hooks ci-lint-workflows bench bench-quick chaos images compose-up compose-down \
-        e2e-compose test-containers new-service update-service rename
+        e2e-compose test-containers new-service update-service rename browser
 
 install: $(VENV)/.installed
 
@@ -31,6 +31,8 @@ $(VENV)/.installed: constraints.txt requirements-dev.in $(PYPROJECTS)
 demo: install
 	$(STACK) up
 	$(BIN)/python -m shop_stack.demo
+	@echo "Storefront:       http://127.0.0.1:$${STACK_STOREFRONT_PORT:-8080}"
+	@echo "Operator console: http://127.0.0.1:8006/console (local: one-click sign-in)"
 	@echo "The stack keeps running. Explore it, then stop it with: make down"
 
 ## up / down / status: the embedded stack (var/log/<process>.log, var/run/<process>.pid)
@@ -43,13 +45,18 @@ down:
 status: install
 	$(STACK) status
 
-## test: every unit, service and integration test, against embedded PostgreSQL and broker
-test: install
+## test: every unit, service and integration test, against embedded PostgreSQL and broker,
+## and the browser tests (chromium from the system: `make browser`)
+test: install browser
 	$(BIN)/pytest
 
 ## e2e: the black-box suite against a stack it starts itself (or E2E_*_URL deployments)
-e2e: install
+e2e: install browser
 	$(BIN)/pytest e2e
+
+## browser: the headless browser of the browser tests (apt-get installs chromium if none)
+browser:
+	@infra/browser.sh
 
 ## bench: every figure of issue 11 next to its baseline, on an embedded stack on free ports
 ## (or the E2E_*_URL deployment); prints a table, writes bench/results.json and .png
@@ -88,7 +95,7 @@ compose-down: install
 	$(COMPOSE) down
 
 ## e2e-compose: images, the compose stack, the whole e2e suite against it, then down
-e2e-compose: install
+e2e-compose: install browser
 	$(DOCKER)
 	$(COMPOSE) e2e
 

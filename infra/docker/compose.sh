@@ -67,6 +67,8 @@ images() {
   for service in $SERVICES; do
     build_image "shop/$service:$SHOP_VERSION" --build-arg "SERVICE=$service"
   done
+  build_image "shop/storefront:$SHOP_VERSION" --build-arg SERVICE=storefront \
+    --build-arg PACKAGE_DIR=apps/storefront
 }
 
 up() {

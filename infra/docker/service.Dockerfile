@@ -41,7 +41,7 @@ RUN uv pip install --no-cache --no-deps -c constraints.txt "./${PACKAGE_DIR}" &&
 ENV SERVICE=${SERVICE}
 WORKDIR /tmp
 USER 10001:10001
-EXPOSE 8000-8006 8100-8106
+EXPOSE 8000-8006 8100-8106 8080
 HEALTHCHECK --interval=5s --timeout=5s --start-period=300s --retries=6 \
   CMD ["/usr/local/bin/shop-healthcheck"]
 # `serve`, `work` or `migrate`; shop/stack's jobs name their module as the entrypoint.

@@ -108,10 +108,13 @@ def test_every_setting_has_a_config_map_entry_or_a_secret_key(
         provided = set(config[f"{service}-config"]) | set(secrets[f"{service}-secrets"])
         wanted = {f"{env_prefix(service)}{field}".upper() for field in settings.model_fields}
         assert wanted - provided == set(), service
+        # Reconciliation's console also holds the operator key it toggles faults with.
+        console = {"RECONCILIATION_CONSOLE_OPERATOR_KEY"} if service == "reconciliation" else set()
         assert set(secrets[f"{service}-secrets"]) == {
             f"{env_prefix(service)}DATABASE_URL".upper(),
             f"{env_prefix(service)}SIGNING_KEY".upper(),
             f"{env_prefix(service)}TRUSTED_KEYS".upper(),
+            *console,
         }
 
 
@@ -208,12 +211,13 @@ def test_network_policies_allow_exactly_the_calls_the_services_make(
     internal = {"checkout", "inventory", "payment", "fulfillment", "communications", "returns"}
 
     assert egress_targets(policies, "checkout") == {"pricing", "inventory", "payment"}
-    assert egress_targets(policies, "reconciliation") == internal
+    # Reconciliation reads and repairs the internal five; its console also shows pricing.
+    assert egress_targets(policies, "reconciliation") == internal | {"pricing"}
     assert {n for n in policies if n.endswith("-calls-egress")} == {
         "checkout-calls-egress",
         "reconciliation-calls-egress",
     }
-    assert ingress_sources(policies, "pricing-serve") == {"checkout"}
+    assert ingress_sources(policies, "pricing-serve") == {"checkout", "reconciliation"}
     assert ingress_sources(policies, "inventory-serve") == {"checkout", "reconciliation"}
     assert ingress_sources(policies, "fulfillment-serve") == {"reconciliation"}
     assert ingress_sources(policies, "reconciliation-serve") == set()

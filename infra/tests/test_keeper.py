@@ -48,6 +48,10 @@ async def test_a_background_stack_restarts_a_killed_process_and_down_stops_every
     up = cli(stack_env, "up", "--timeout", "60")
     assert up.returncode == 0, up.stdout + up.stderr
     assert "kept alive by pid" in up.stdout
+    # Progress while it waits: each process as it starts and as it becomes ready.
+    for name in ("broker", "smtp"):
+        assert f"{name}: started (pid " in up.stdout, up.stdout
+        assert f"{name}: ready at " in up.stdout, up.stdout
     sup = Supervisor(VarDirs(Path(stack_env["STACK_VAR_DIR"])))
     assert sup.pid("stack") is not None
     killed = sup.pid("smtp")

@@ -74,6 +74,20 @@ MATRIX: dict[tuple[str, str], tuple[str, ...]] = {
     ("returns", "GET /v1/returns/{return_id}"): CUSTOMER,
     ("returns", "POST /v1/returns/{return_id}/receive"): OPERATOR,
     ("returns", "GET /internal/v1/returns"): RECONCILIATION,
+    # The operator console: its login form is public, every page an operator's (a session
+    # cookie from that form, or an operator bearer token).
+    ("reconciliation", "GET /console/login"): PUBLIC,
+    ("reconciliation", "POST /console/login"): PUBLIC,
+    ("reconciliation", "POST /console/logout"): OPERATOR,
+    ("reconciliation", "GET /console"): OPERATOR,
+    ("reconciliation", "GET /console/orders"): OPERATOR,
+    ("reconciliation", "GET /console/orders/{order_id}"): OPERATOR,
+    ("reconciliation", "POST /console/runs"): OPERATOR,
+    ("reconciliation", "GET /console/runs/{run_id}"): OPERATOR,
+    ("reconciliation", "GET /console/dead-letters"): OPERATOR,
+    ("reconciliation", "POST /console/dead-letters/{group}/replay"): OPERATOR,
+    ("reconciliation", "GET /console/services"): OPERATOR,
+    ("reconciliation", "POST /console/services/{service}/faults"): OPERATOR,
 }
 # What create_app adds to every service.
 COMMON: dict[str, tuple[str, ...]] = {

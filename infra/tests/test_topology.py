@@ -43,3 +43,20 @@ def test_external_servers_replace_the_embedded_ones() -> None:
     assert [s.name for s in topology.infra] == ["smtp"]
     assert env["PAYMENT_DATABASE_URL"] == "postgresql+asyncpg://app:pw@db:5432/shop_payment"
     assert env["PAYMENT_KAFKA_ENABLE_IDEMPOTENCE"] == "true"
+
+
+def test_the_storefront_starts_last_and_calls_only_the_public_api() -> None:
+    topology = build_topology(StackConfig(VarDirs(Path("/tmp/x"))))
+
+    assert [s.name for s in topology.processes][-1] == "storefront"
+    storefront = topology.get("storefront")
+    assert storefront.url == "http://127.0.0.1:8080"
+    assert storefront.env["STOREFRONT_CHECKOUT_URL"] == "http://127.0.0.1:8000"
+    assert {k for k in storefront.env if k.endswith("_URL")} == {
+        f"STOREFRONT_{s}_URL" for s in ("CHECKOUT", "PRICING", "INVENTORY", "COMMUNICATIONS")
+    }
+
+
+def test_no_storefront_without_the_public_api_it_calls() -> None:
+    config = StackConfig.from_env({"STACK_SERVICES": "pricing,inventory"})
+    assert build_topology(config).apps == ()

@@ -6,7 +6,8 @@ embedded stack started here once, on free ports, in a temporary var dir.
         await deployment.control.start("fulfillment-work")   # embedded stack only
 
 Env for an existing deployment (nothing is started when E2E_CHECKOUT_URL is set):
-E2E_<SERVICE>_URL for each service (default the standard ports), E2E_MAIL_URL (the mail
+E2E_<SERVICE>_URL for each service (default the standard ports), E2E_STOREFRONT_URL
+(default http://127.0.0.1:8080), E2E_MAIL_URL (the mail
 sink's or Mailpit's HTTP API), E2E_KAFKA_BOOTSTRAP_SERVERS; SHOP_<NAME>_KEY for the keys the
 client signs with (shop_e2e.credentials; development keys when unset); and
 E2E_STACK_CONTROL=1 when it is a `make up` stack on this machine, so the process tests may
@@ -149,6 +150,8 @@ class Deployment:
     # The broker is reachable from here (always for the embedded stack; for a deployment,
     # only when E2E_KAFKA_BOOTSTRAP_SERVERS names it).
     broker_reachable: bool = True
+    # The storefront in front of the public API (a browser's way in), when there is one.
+    storefront_url: str | None = None
 
     def url(self, service: str) -> str:
         return self.urls[service]
@@ -199,6 +202,7 @@ def existing_deployment(env: Mapping[str, str]) -> Deployment:
         target=describe_target(env),
         tuned=env.get("E2E_TUNED") == "1",
         broker_reachable=bool(env.get("E2E_KAFKA_BOOTSTRAP_SERVERS")),
+        storefront_url=env.get("E2E_STOREFRONT_URL", "http://127.0.0.1:8080"),
     )
 
 
@@ -215,6 +219,7 @@ def embedded_stack(*, keep: bool = False, within: float = STARTUP_SECONDS) -> It
         broker_port=free_port(),
         smtp_port=free_port(),
         smtp_http_port=free_port(),
+        storefront_port=free_port(),
         services=tuple((name, base + n) for n, (name, _) in enumerate(SERVICES)),
     )
     topology = with_env(build_topology(config), E2E_SETTINGS)
@@ -232,6 +237,7 @@ def embedded_stack(*, keep: bool = False, within: float = STARTUP_SECONDS) -> It
             control=ProcessControl(runner),
             target=describe_target({}),
             tuned=True,
+            storefront_url=f"http://127.0.0.1:{config.storefront_port}",
         )
     finally:
         runner.down()

@@ -37,7 +37,10 @@ SERVICE_SETTINGS: Mapping[str, type[ServiceSettings]] = {
 # Typed `str`, but a managed PostgreSQL's URL carries its password: a Secret, not a ConfigMap.
 # The signing key is the service's identity; the trusted keys are public, but each
 # deployment has its own, so they are filled in with the secrets, never defaulted.
-SECRET_BY_CONTENT = frozenset({"database_url", "signing_key", "trusted_keys"})
+# The console's operator key is the operator's identity: a Secret too.
+SECRET_BY_CONTENT = frozenset(
+    {"database_url", "signing_key", "trusted_keys", "console_operator_key"}
+)
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,11 @@ async def _up_detached(runner: StackRunner, within: float) -> int:
     if sup.pid(KEEPER) is None:
         sup.start(keeper_spec(within))
     deadline = time.monotonic() + within + 30
+    progress = Progress(runner.topology, sup)
+    print(f"Starting the stack ({len(runner.topology.processes)} processes; "
+          f"the keeper logs to {sup.log_file(KEEPER)}):")  # fmt: skip
     while True:
+        await progress.report()
         code = sup.exited(KEEPER)
         if code is not None:
             print(f"error: the stack did not start (exit {code}); last lines of "
@@ -90,6 +94,41 @@ async def _up_detached(runner: StackRunner, within: float) -> int:
                   "(restarts what dies); stop it with: python -m shop_stack down")  # fmt: skip
             return 0
         await asyncio.sleep(0.5)
+
+
+class Progress:
+    """One line per process as it starts and as it becomes ready, and every few seconds
+    the ones still awaited: `make up` shows where it is instead of waiting silently."""
+
+    def __init__(self, topology: Topology, sup: Supervisor, *, every: float = 10.0) -> None:
+        self._topology = topology
+        self._sup = sup
+        self._began = time.monotonic()
+        self._started: set[str] = set()
+        self._ready: set[str] = set()
+        self._every = every
+        self._next_summary = self._began + every
+
+    async def report(self) -> None:
+        for spec in self._topology.processes:
+            if spec.name in self._ready:
+                continue
+            pid = self._sup.pid(spec.name)
+            if pid is not None and spec.name not in self._started:
+                self._started.add(spec.name)
+                print(f"  {self._elapsed()} {spec.name}: started (pid {pid})", flush=True)
+            if pid is not None and (spec.ready is None or await spec.ready()):
+                self._ready.add(spec.name)
+                where = f" at {spec.url}" if spec.url else ""
+                print(f"  {self._elapsed()} {spec.name}: ready{where}", flush=True)
+        now = time.monotonic()
+        waiting = [s.name for s in self._topology.processes if s.name not in self._ready]
+        if waiting and now >= self._next_summary:
+            self._next_summary = now + self._every
+            print(f"  {self._elapsed()} waiting for: {', '.join(waiting)}", flush=True)
+
+    def _elapsed(self) -> str:
+        return f"[{time.monotonic() - self._began:5.1f}s]"
 
 
 def keeper_spec(within: float) -> ProcessSpec:

@@ -55,6 +55,9 @@ class StackRunner:
             for spec in self.topology.services:
                 self._start(spec)
             await self._wait_ready(list(self.topology.services), deadline)
+            for spec in self.topology.apps:
+                self._start(spec)
+            await self._wait_ready(list(self.topology.apps), deadline)
         except (SupervisorError, StackError, OSError) as exc:
             self.say(f"stack: {exc}")
             self.say(f"stack: start failed, stopping what this run started: {self.started}")
@@ -102,6 +105,8 @@ class StackRunner:
 
     async def migrate(self, deadline: float) -> None:
         """Run every migration command in parallel; fail with the log of the first that fails."""
+        if self.topology.migrations:
+            self.say(f"stack: migrating {len(self.topology.migrations)} databases")
         results = await asyncio.gather(
             *(self._run_once(spec, deadline) for spec in self.topology.migrations)
         )
@@ -137,6 +142,7 @@ class StackRunner:
             return
         self.sup.start(spec)
         self.started.append(spec.name)
+        self.say(f"stack: {spec.name} started (pid {self.sup.pid(spec.name)})")
 
     async def _wait_ready(self, specs: list[ProcessSpec], deadline: float) -> None:
         pending = list(specs)
@@ -150,6 +156,7 @@ class StackRunner:
                     )
                 if spec.ready is None or await spec.ready():
                     pending.remove(spec)
+                    self.say(f"stack: {spec.name} ready")
                     if spec.after_ready is not None:
                         await spec.after_ready()
             if pending and time.monotonic() >= deadline:

@@ -3,8 +3,9 @@
     topology = build_topology(StackConfig.from_env())
 
 A plain table: infrastructure first (in start order), then one `migrate` command and
-two long-running processes (`<svc>-serve`, `<svc>-work`) per service. Nothing here
-starts anything; tests pass their own `Topology` to the runner.
+two long-running processes (`<svc>-serve`, `<svc>-work`) per service, then the apps in
+front of the public API (the storefront). Nothing here starts anything; tests pass their
+own `Topology` to the runner.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class StackConfig:
     broker_port: int = 9092
     smtp_port: int = 1025
     smtp_http_port: int = 8025
+    storefront_port: int = 8080
     external_database_url: str | None = None
     external_kafka: str | None = None
     services: tuple[tuple[str, int], ...] = SERVICES
@@ -71,6 +73,7 @@ class StackConfig:
             broker_port=int(env.get("STACK_BROKER_PORT", 9092)),
             smtp_port=int(env.get("STACK_SMTP_PORT", 1025)),
             smtp_http_port=int(env.get("STACK_SMTP_HTTP_PORT", 8025)),
+            storefront_port=int(env.get("STACK_STOREFRONT_PORT", 8080)),
             external_database_url=env.get("STACK_DATABASE_URL") or None,
             external_kafka=env.get("KAFKA_BOOTSTRAP_SERVERS") or None,
             services=_selected(env.get("STACK_SERVICES")),
@@ -106,6 +109,8 @@ class Topology:
     infra: tuple[ProcessSpec, ...]
     services: tuple[ProcessSpec, ...]
     migrations: tuple[ProcessSpec, ...] = ()
+    # Started once every service is ready; not services (no database, no manifests).
+    apps: tuple[ProcessSpec, ...] = ()
     databases: tuple[str, ...] = ()
     admin_url: str | None = None
     bootstrap: str | None = None
@@ -113,7 +118,7 @@ class Topology:
 
     @property
     def processes(self) -> tuple[ProcessSpec, ...]:
-        return self.infra + self.services
+        return self.infra + self.services + self.apps
 
     def get(self, name: str) -> ProcessSpec:
         for spec in self.processes:
@@ -177,6 +182,30 @@ def smtp_spec(config: StackConfig) -> ProcessSpec:
     )
 
 
+PUBLIC_API = ("checkout", "pricing", "inventory", "communications")
+
+
+def storefront_spec(config: StackConfig) -> ProcessSpec | None:
+    """The storefront, when the services of the public API it calls all run."""
+    ports = dict(config.services)
+    if not all(service in ports for service in PUBLIC_API):
+        return None
+    env = {
+        "STOREFRONT_PORT": str(config.storefront_port),
+        **{f"STOREFRONT_{s.upper()}_URL": f"http://127.0.0.1:{ports[s]}" for s in PUBLIC_API},
+    }
+    url = f"http://127.0.0.1:{config.storefront_port}"
+    return ProcessSpec(
+        name="storefront",
+        argv=(config.python, "-m", "storefront", "serve"),
+        env=env,
+        ports=(config.storefront_port,),
+        url=url,
+        ready=http_ready(f"{url}/health/ready"),
+        kind="app",
+    )
+
+
 def build_topology(config: StackConfig) -> Topology:
     """The full stack (docs/architecture.md, "The embedded stack")."""
     infra: list[ProcessSpec] = []
@@ -205,10 +234,12 @@ def build_topology(config: StackConfig) -> Topology:
                     ready=http_ready(f"{url}/health/ready"),
                 )
             )
+    storefront = storefront_spec(config)
     return Topology(
         infra=tuple(infra),
         services=tuple(services),
         migrations=tuple(migrations),
+        apps=(storefront,) if storefront is not None else (),
         databases=tuple(f"shop_{service}" for service, _ in config.services),
         admin_url=config.admin_url,
         bootstrap=config.bootstrap,

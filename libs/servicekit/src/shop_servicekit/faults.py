@@ -3,8 +3,9 @@
     PUT /admin/faults {"latency_ms": 300, "error_rate": 0.5, "refuse": false}
     DELETE /admin/faults
 
-Set at start from settings, changed live by the guarded admin routes. Health, metrics and
-admin paths are never faulted, so a faulted service can still be observed and healed.
+Set at start from settings, changed live by the guarded admin routes. Health, metrics,
+admin and console paths are never faulted, so a faulted service can still be observed
+and healed.
 """
 
 import asyncio
@@ -18,7 +19,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shop_servicekit.problems import Problem, problem_response
 
-_NEVER_FAULTED = ("/health/", "/metrics", "/admin/")
+# The operator console (/console) too: an operator heals a faulted service through it.
+_NEVER_FAULTED = ("/health/", "/metrics", "/admin/", "/console")
 
 
 @dataclass

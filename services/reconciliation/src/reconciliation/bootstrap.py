@@ -9,17 +9,20 @@ from datetime import timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
-from shop_auth import BearerAuth
+from shop_auth import OPERATOR, BearerAuth, Minter, PrivateKey, dev_key, private_key
 from shop_http import Dependency, DependencyMetrics
 from shop_messaging import MessagingWorker
 from shop_servicekit import (
+    PUBLIC,
     Authority,
     Clock,
     Database,
+    Guard,
     ReadinessCheck,
     Worker,
     create_app,
@@ -28,8 +31,11 @@ from shop_servicekit import (
     periodic,
     utc_now,
 )
+from shop_servicekit.auth import trusted_keys
 from shop_telemetry import configure_logging
 
+from reconciliation.adapters.dead_letters import KafkaDeadLetters
+from reconciliation.adapters.fleet import HttpFleet
 from reconciliation.adapters.metrics import RunMetrics
 from reconciliation.adapters.repairs import HttpRepairs
 from reconciliation.adapters.runs import AdvisoryRunLock
@@ -39,9 +45,17 @@ from reconciliation.application.run_records import RunRecords
 from reconciliation.application.triggers import reconcile_recent
 from reconciliation.domain.coordination import Deadlines, Step
 from reconciliation.domain.findings import Policy
+from reconciliation.domain.operations import Target
 from reconciliation.entrypoints import cli
 from reconciliation.entrypoints.api.routes import coordination_router
 from reconciliation.entrypoints.api.runs import runs_router
+from reconciliation.entrypoints.console import (
+    ConsoleAccess,
+    ConsoleParts,
+    LoginRequired,
+    console_router,
+    to_login,
+)
 from reconciliation.entrypoints.worker import GROUP, subscriptions
 from reconciliation.settings import ReconciliationSettings
 
@@ -136,14 +150,92 @@ def breaker_checks(dependencies: Mapping[str, Dependency]) -> dict[str, Readines
     return {f"breaker_{name}": check(dep) for name, dep in dependencies.items()}
 
 
+CONSOLE_SERVICES = (
+    "checkout", "pricing", "inventory", "payment", "fulfillment", "communications",
+    "reconciliation",
+)  # fmt: skip
+SESSION_HOURS = 8
+
+
+def _signing_key(settings: ReconciliationSettings) -> PrivateKey:
+    if settings.signing_key is not None:
+        return private_key(settings.signing_key.get_secret_value())
+    return dev_key(settings.service_name)  # the settings allow none only in `local`
+
+
+def _worker_url(serve_url: str, offset: int = 100) -> str:
+    """The embedded stack's convention: a worker serves on its service's port + 100."""
+    parts = urlsplit(serve_url)
+    port = (parts.port or 80) + offset
+    return urlunsplit((parts.scheme, f"{parts.hostname}:{port}", "", "", ""))
+
+
+def build_fleet(settings: ReconciliationSettings) -> HttpFleet:
+    """The services the console shows, and the operator identity it toggles faults as."""
+    own = f"http://127.0.0.1:{settings.port}"
+    targets = {}
+    for service in CONSOLE_SERVICES:
+        serve = own if service == "reconciliation" else getattr(settings, f"{service}_url")
+        work = settings.console_worker_urls.get(service) or (
+            None if settings.console_worker_urls else _worker_url(serve)
+        )
+        targets[service] = Target(serve, work)
+    if settings.console_operator_key is not None:
+        key = private_key(settings.console_operator_key.get_secret_value())
+    elif settings.environment == "local":
+        key = dev_key(OPERATOR)
+    else:  # no operator key: fault settings show as unreadable, toggles are refused
+        key = dev_key("console-without-operator-key")
+    return HttpFleet(targets, operator=Minter(OPERATOR, key))
+
+
+def build_console(
+    settings: ReconciliationSettings,
+    db: Database,
+    parts: JobParts,
+    fleet: HttpFleet,
+    operator: Guard,
+    *,
+    clock: Clock,
+) -> tuple[ConsoleParts, ConsoleAccess]:
+    key = _signing_key(settings)
+    access = ConsoleAccess(
+        operator,
+        trusted_keys(settings),
+        Minter(settings.service_name, key, ttl_seconds=SESSION_HOURS * 3600),
+        key.public_key(),
+    )
+    console = ConsoleParts(
+        sessions=db.sessions,
+        deadlines=deadlines_of(settings),
+        clock=clock,
+        job=parts.job,
+        records=parts.records,
+        sources=parts.job.sources,
+        dead_letters=KafkaDeadLetters(
+            settings.kafka_bootstrap_servers,
+            enable_idempotence=settings.kafka_enable_idempotence,
+            consumer_options=settings.kafka_consumer_options,
+        ),
+        fleet=fleet,
+        groups=CONSOLE_SERVICES,
+        trace_url=settings.console_trace_url,
+        dev_sign_in=settings.environment == "local",
+        secure_cookie=settings.environment != "local",
+    )
+    return console, access
+
+
 def build_app(settings: ReconciliationSettings, *, clock: Clock = utc_now) -> FastAPI:
     """`clock`: tests pass a fixed one; production the wall clock."""
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
     registry = CollectorRegistry()
     parts = build_job(settings, db, registry, clock=clock)
     operator = Authority.of(settings).operator()
+    fleet = build_fleet(settings)
+    console, access = build_console(settings, db, parts, fleet, operator, clock=clock)
 
-    return create_app(
+    app = create_app(
         settings,
         title="Reconciliation",
         routers=[
@@ -151,11 +243,14 @@ def build_app(settings: ReconciliationSettings, *, clock: Clock = utc_now) -> Fa
                 db.sessions, deadlines=deadlines_of(settings), clock=clock, guard=operator
             ),
             runs_router(parts.job, parts.records, guard=operator),
+            console_router(console, access, PUBLIC),
         ],
         checks={"database": db.ping, **breaker_checks(parts.dependencies)},
         registry=registry,
-        on_shutdown=[parts.close, db.dispose],
+        on_shutdown=[parts.close, fleet.aclose, db.dispose],
     )
+    app.add_exception_handler(LoginRequired, to_login)
+    return app
 
 
 def build_worker(

@@ -1,4 +1,4 @@
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 from shop_contracts.saga_steps import (
     ALLOCATE_ORDER,
@@ -56,3 +56,19 @@ class ReconciliationSettings(ServiceSettings):
     repair_timeout_seconds: float = Field(default=10.0, gt=0)
     breaker_fail_max: int = Field(default=5, ge=1)
     breaker_reset_timeout_s: float = Field(default=10.0, gt=0)
+
+    # The operator console (/console): the services it shows (pricing only there), the
+    # operator key it toggles their faults with (`local`: the development key; unset
+    # elsewhere: faults are shown as unreadable), where each service's worker serves its
+    # /metrics (empty: the serve URL's port + 100, as on the embedded stack), and the trace
+    # search a journey links to ("{order_id}" is replaced).
+    pricing_url: str = service_url(8001)
+    console_operator_key: SecretStr | None = None
+    console_worker_urls: dict[str, str] = {}
+    console_trace_url: str = "http://127.0.0.1:16686/search?service=checkout&tags=%7B%22order.id%22%3A%22{order_id}%22%7D"
+
+    @field_validator("console_operator_key", mode="before")
+    @classmethod
+    def _empty_key_is_none(cls, value: object) -> object:
+        # An empty entry in a Secret or .env file means "not given", not an empty key.
+        return None if value == "" else value

@@ -1,0 +1,1 @@
+"""The storefront: catalog, cart, checkout and a live order page, over the public API only."""
