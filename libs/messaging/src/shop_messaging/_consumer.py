@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ._dispatch import Dispatcher, Handler, Outcome
 from ._failures import Backoff
 from ._membership import Membership
-from ._metrics import PARTITIONS_PAUSED
+from ._metrics import CONSUMER_LAG, PARTITIONS_PAUSED
 from ._publisher import Publisher, ensure_topics
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,7 @@ class ConsumerRunner:
         idle_wait_ms: int = 2000,
         create_dlq_topic: bool = True,
         consumer_options: Mapping[str, Any] | None = None,
+        lag_interval: float = 5.0,
     ) -> None:
         self.group_id = group_id
         self.dlq_topic = _dlq_topic(group_id)
@@ -116,6 +117,9 @@ class ConsumerRunner:
         # a log that ends below it was reset (a memory-only broker restarted).
         self._committed: dict[TopicPartition, int] = {}
         self._stopping = False
+        self._lag_interval = lag_interval
+        self._lag_due = 0.0
+        self._lag_labels: set[tuple[str, str, str]] = set()
         self.assigned = asyncio.Event()
         """Set once the group has given this runner its partitions (useful in tests)."""
 
@@ -151,9 +155,11 @@ class ConsumerRunner:
                 for partition, records in batches.items():
                     if partition not in reset:
                         await self._consume(consumer, partition, records, epoch)
+                await self._export_lag()
         finally:
             self._consumer = None
             self._set_paused_gauge(clear=True)
+            self._clear_lag()
             await consumer.stop()
 
     def stop(self) -> None:
@@ -172,6 +178,30 @@ class ConsumerRunner:
         partitions = list(consumer.assignment())
         ends = await consumer.end_offsets(partitions)
         return {tp: ends[tp] - ((await consumer.committed(tp)) or 0) for tp in partitions}
+
+    async def _export_lag(self) -> None:
+        """`shop_consumer_lag` per assigned partition, every `lag_interval` seconds (two
+        broker round trips per partition, so not on every fetch)."""
+        now = time.monotonic()
+        if now < self._lag_due:
+            return
+        self._lag_due = now + self._lag_interval
+        try:
+            lags = await self.lag()
+        except Exception:
+            log.debug("could not read the group's lag", exc_info=True)
+            return
+        labels = {(self.group_id, tp.topic, str(tp.partition)): lag for tp, lag in lags.items()}
+        for gone in self._lag_labels - labels.keys():
+            CONSUMER_LAG.remove(*gone)  # revoked: another member reports it now
+        for key, lag in labels.items():
+            CONSUMER_LAG.labels(*key).set(max(lag, 0))
+        self._lag_labels = set(labels)
+
+    def _clear_lag(self) -> None:
+        for key in self._lag_labels:
+            CONSUMER_LAG.remove(*key)
+        self._lag_labels = set()
 
     async def _consume(
         self,
