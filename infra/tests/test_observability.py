@@ -72,6 +72,9 @@ def sample_names(name: str, kind: str) -> set[str]:
     return {name}
 
 
+# The Prometheus client's own process and runtime collectors, documented as groups.
+CLIENT_DEFAULTS = ("process_", "python_")
+
 _FUNCTIONS = {
     "sum", "max", "min", "avg", "count", "rate", "increase", "irate", "histogram_quantile",
     "by", "without", "on", "ignoring", "and", "or", "unless", "topk", "bottomk", "abs",
@@ -185,3 +188,16 @@ def test_every_service_process_can_export_traces_when_the_endpoint_is_set(servic
     for role in ("serve", "work"):
         env = compose[f"{service}-{role}"]["environment"]
         assert env["OTEL_EXPORTER_OTLP_ENDPOINT"] == "${OTEL_EXPORTER_OTLP_ENDPOINT:-}"
+
+
+def test_every_metric_the_code_defines_is_documented() -> None:
+    documented = (ROOT / "docs/observability.md").read_text()
+    names = {
+        name.removesuffix("_total").removesuffix("_bucket")
+        for name in exported_metrics()
+        if not name.endswith(("_created", "_sum", "_count"))
+        and not name.startswith(CLIENT_DEFAULTS)
+    }
+
+    assert all(f"`{prefix}*`" in documented for prefix in CLIENT_DEFAULTS)
+    assert sorted(n for n in names if f"`{n}" not in documented) == []

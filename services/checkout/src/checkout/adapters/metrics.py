@@ -1,5 +1,6 @@
 """Prometheus metrics of the order's life, on the process-wide registry (the worker's
-/metrics serves it; the worker is where events move an order).
+/metrics serves it: events move an order there), and on the API's registry too
+(`ORDER_METRICS`: reconciliation's corrections move an order through the API).
 
     ORDER_TRANSITIONS.labels("CONFIRMED", "SHIPPED").inc()
 """
@@ -17,3 +18,5 @@ ORDER_STATUS_REACHED = Histogram(
     ["status"],
     buckets=(0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600, 21600, 86400),
 )
+
+ORDER_METRICS = (ORDER_TRANSITIONS, ORDER_STATUS_REACHED)
