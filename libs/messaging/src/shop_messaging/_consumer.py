@@ -66,10 +66,13 @@ class ConsumerRunner:
     dead-lettered. Retries wait `backoff_base * 2^n` (capped at `backoff_max`, jittered)
     with the partition paused; the loop keeps serving the group's other partitions.
 
-    `idle_wait_ms` is how long a fetch waits on the broker for new records: a long wait
-    costs nothing in latency (the broker answers as soon as a record arrives) and keeps
-    an idle consumer's loop quiet. It does delay a retry: a resumed partition is fetched
-    again once the fetch in flight returns.
+    `idle_wait_ms` is how long a fetch waits on the broker for new records (unless
+    `consumer_options` names `fetch_max_wait_ms`). On Apache Kafka a long wait costs nothing
+    in latency (the broker answers as soon as a record arrives) and keeps an idle
+    consumer's loop quiet; Tansu answers only once about half the wait has passed, so
+    there the wait is each hop's latency (the services' `kafka_fetch_max_wait_ms`). It
+    also delays a retry: a resumed partition is fetched again once the fetch in flight
+    returns.
     """
 
     def __init__(
@@ -109,7 +112,12 @@ class ConsumerRunner:
         self._backoff = Backoff(backoff_base, backoff_max)
         self._idle_wait_ms = idle_wait_ms
         self._create_dlq_topic = create_dlq_topic
-        self._consumer_options = {"fetch_max_wait_ms": idle_wait_ms, **(consumer_options or {})}
+        # A new group reads its topics from the beginning unless the options say otherwise.
+        self._consumer_options = {
+            "fetch_max_wait_ms": idle_wait_ms,
+            "auto_offset_reset": "earliest",
+            **(consumer_options or {}),
+        }
         self._consumer: AIOKafkaConsumer | None = None
         self._membership = Membership()
         self._retries: dict[TopicPartition, _Retry] = {}
@@ -135,7 +143,6 @@ class ConsumerRunner:
             bootstrap_servers=self._bootstrap_servers,
             group_id=self.group_id,
             enable_auto_commit=False,  # offsets are committed after the database commit
-            auto_offset_reset="earliest",
             **self._consumer_options,
         )
         self._membership = Membership()
