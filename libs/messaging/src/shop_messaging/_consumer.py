@@ -12,6 +12,7 @@ capped backoff while the other partitions go on, so one key's events stay in ord
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -126,7 +127,6 @@ class ConsumerRunner:
         self._committed: dict[TopicPartition, int] = {}
         self._stopping = False
         self._lag_interval = lag_interval
-        self._lag_due = 0.0
         self._lag_labels: set[tuple[str, str, str]] = set()
         self.assigned = asyncio.Event()
         """Set once the group has given this runner its partitions (useful in tests)."""
@@ -149,6 +149,8 @@ class ConsumerRunner:
         consumer.subscribe(self._topics, listener=self._membership)
         await consumer.start()
         self._consumer = consumer
+        # Beside the loop, not in it: a handler that hangs is when the lag matters most.
+        lag_task = asyncio.create_task(self._export_lag(), name=f"lag_{self.group_id}")
         try:
             while not self._stopping:
                 self._resume_due(consumer)
@@ -162,8 +164,10 @@ class ConsumerRunner:
                 for partition, records in batches.items():
                     if partition not in reset:
                         await self._consume(consumer, partition, records, epoch)
-                await self._export_lag()
         finally:
+            lag_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await lag_task
             self._consumer = None
             self._set_paused_gauge(clear=True)
             self._clear_lag()
@@ -187,23 +191,21 @@ class ConsumerRunner:
         return {tp: ends[tp] - ((await consumer.committed(tp)) or 0) for tp in partitions}
 
     async def _export_lag(self) -> None:
-        """`shop_consumer_lag` per assigned partition, every `lag_interval` seconds (two
+        """`shop_consumer_lag` per owned partition, every `lag_interval` seconds (two
         broker round trips per partition, so not on every fetch)."""
-        now = time.monotonic()
-        if now < self._lag_due:
-            return
-        self._lag_due = now + self._lag_interval
-        try:
-            lags = await self.lag()
-        except Exception:
-            log.debug("could not read the group's lag", exc_info=True)
-            return
-        labels = {(self.group_id, tp.topic, str(tp.partition)): lag for tp, lag in lags.items()}
-        for gone in self._lag_labels - labels.keys():
-            CONSUMER_LAG.remove(*gone)  # revoked: another member reports it now
-        for key, lag in labels.items():
-            CONSUMER_LAG.labels(*key).set(max(lag, 0))
-        self._lag_labels = set(labels)
+        while True:
+            try:
+                lags = await self.lag()
+            except Exception:
+                log.debug("could not read the group's lag", exc_info=True)
+            else:
+                labels = {(self.group_id, tp.topic, str(tp.partition)): n for tp, n in lags.items()}
+                for gone in self._lag_labels - labels.keys():
+                    CONSUMER_LAG.remove(*gone)  # revoked: its new owner reports it
+                for key, lag in labels.items():
+                    CONSUMER_LAG.labels(*key).set(max(lag, 0))
+                self._lag_labels = set(labels)
+            await asyncio.sleep(self._lag_interval)
 
     def _clear_lag(self) -> None:
         for key in self._lag_labels:
