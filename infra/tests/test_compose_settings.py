@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "docker-compose.yml"
 OVERRIDES = (ROOT / "infra/docker/substitutes/compose.yml", ROOT / "infra/docker/compose.e2e.yml")
 PROCESS_SUFFIXES = ("-migrate", "-serve", "-work")
+OTEL_PREFIX = "OTEL_"
 
 
 class _ComposeLoader(yaml.SafeLoader):
@@ -85,6 +86,8 @@ def undeclared_variables(compose: dict[str, Any], declared: dict[str, set[str]])
         if service is None:
             continue
         for variable in environment(definition):
+            if variable.startswith(OTEL_PREFIX):
+                continue  # OpenTelemetry's standard variables, read by its SDK
             if variable not in declared.get(service, set()):
                 problems.append(f"{name}: {variable} is no setting of {service}")
     return problems

@@ -51,13 +51,20 @@ class CustomerApi(ShopClient):
         return await self.post_checkout(self.checkout_body(customer, items, token=token))
 
     async def post_checkout(
-        self, body: Json, key: str | None = None, *, correlation_id: str | None = None
+        self,
+        body: Json,
+        key: str | None = None,
+        *,
+        correlation_id: str | None = None,
+        traceparent: str | None = None,
     ) -> httpx.Response:
         """POST /v1/checkouts with `key` (a fresh one by default) and, when given, an
-        X-Correlation-Id; counts confirmed orders."""
+        X-Correlation-Id and a W3C traceparent; counts confirmed orders."""
         headers = {"Idempotency-Key": key or f"e2e-{uuid.uuid4().hex}"}
         if correlation_id is not None:
             headers["X-Correlation-Id"] = correlation_id
+        if traceparent is not None:
+            headers["traceparent"] = traceparent
         response = await self.http.post(
             self._url("checkout", "/v1/checkouts"), json=body, headers=headers
         )

@@ -47,6 +47,7 @@ from shop_stack.topology import (
     Topology,
     build_topology,
 )
+from shop_testing.otlp import OtlpReceiver
 from shop_testing.ports import free_port
 from shop_testing.sync import run_sync
 
@@ -152,6 +153,8 @@ class Deployment:
     broker_reachable: bool = True
     # The storefront in front of the public API (a browser's way in), when there is one.
     storefront_url: str | None = None
+    # The spans every process exported (the embedded stack exports to a receiver here).
+    traces: OtlpReceiver | None = field(default=None, compare=False)
 
     def url(self, service: str) -> str:
         return self.urls[service]
@@ -222,7 +225,11 @@ def embedded_stack(*, keep: bool = False, within: float = STARTUP_SECONDS) -> It
         storefront_port=free_port(),
         services=tuple((name, base + n) for n, (name, _) in enumerate(SERVICES)),
     )
-    topology = with_env(build_topology(config), E2E_SETTINGS)
+    # Every process exports its spans here, as to a collector (OTEL_BSP_SCHEDULE_DELAY: in
+    # batches every 200 ms, so a test's trace arrives within a second).
+    receiver = OtlpReceiver().start()
+    tracing = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_BSP_SCHEDULE_DELAY": "200"}
+    topology = with_env(build_topology(config), {**E2E_SETTINGS, **tracing})
     runner = StackRunner(topology, Supervisor(config.dirs), say=print)
     print(f"\ne2e: starting the embedded stack in {root} (logs in {root / 'log'})")
     started = time.monotonic()
@@ -238,9 +245,11 @@ def embedded_stack(*, keep: bool = False, within: float = STARTUP_SECONDS) -> It
             target=describe_target({}),
             tuned=True,
             storefront_url=f"http://127.0.0.1:{config.storefront_port}",
+            traces=receiver,
         )
     finally:
         runner.down()
+        receiver.stop()
         if keep:
             print(f"e2e: logs kept in {root / 'log'}")
         else:

@@ -94,6 +94,22 @@ def compose(text: str, service: NewService) -> str:
     return text.rstrip("\n") + "\n\n" + block + "\n"
 
 
+def prometheus(text: str, service: NewService) -> str:
+    """infra/observability/prometheus.yml: the service's serve and work /metrics targets."""
+    _once(text, f'"{service.name}-serve:', "prometheus.yml")
+    last = None
+    for last in re.finditer(r"^        labels: \{service: [\w-]+, role: work\}\n", text, re.M):
+        pass
+    if last is None:
+        raise ValueError("prometheus.yml: no shop target found")
+    targets = "".join(
+        f'      - targets: ["{service.name}-{role}:{port}"]\n'
+        f"        labels: {{service: {service.name}, role: {role}}}\n"
+        for role, port in (("serve", service.port), ("work", service.port + WORKER_PORT_OFFSET))
+    )
+    return text[: last.end()] + targets + text[last.end() :]
+
+
 def pyproject(text: str, service: NewService) -> str:
     """Root pyproject.toml: mypy's path and every import-linter list of services.
 
@@ -204,6 +220,7 @@ EDITS: dict[str, Callable[[str, NewService], str]] = {
     "infra/src/shop_stack/topology.py": topology,
     "infra/compose/postgres-init.sql": postgres_init,
     "docker-compose.yml": compose,
+    "infra/observability/prometheus.yml": prometheus,
     "pyproject.toml": pyproject,
     "infra/src/shop_k8s/settings_catalog.py": settings_catalog,
     "infra/docker/compose.sh": compose_script,

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from asgi_correlation_id import correlation_id
 from opentelemetry import trace
+from prometheus_client import REGISTRY
 from shop_contracts import CloudEvent, OrderCancelled, to_kafka
 from shop_messaging import ConsumerRunner, Handler, KafkaPublisher, Outbox, replay_dlq
 from shop_messaging._tables import inbox_table, outbox_table
@@ -232,3 +233,47 @@ def test_replay_command_reports_an_empty_dlq(
         main(["replay-dlq", "--group", group, "--bootstrap-servers", kafka_bootstrap_servers]) == 0
     )
     assert f"replayed 0 record(s) from {group}.dlq" in capsys.readouterr().out
+
+
+async def test_consumer_lag_is_exported_per_group_topic_and_partition_and_cleared_on_stop(
+    session_factory: async_sessionmaker[AsyncSession], kafka_bootstrap_servers: str
+) -> None:
+    release = asyncio.Event()
+
+    async def held(session: AsyncSession, event: CloudEvent[Any]) -> None:
+        await release.wait()  # the first record waits: it and those behind it are lag
+
+    def lag_of(group: str, topic: str) -> dict[str, float]:
+        """The gauge's value per partition of `topic` for `group`."""
+        return {
+            sample.labels["partition"]: sample.value
+            for metric in REGISTRY.collect()
+            if metric.name == "shop_consumer_lag"
+            for sample in metric.samples
+            if sample.labels["group"] == group and sample.labels["topic"] == topic
+        }
+
+    async with running(kafka_bootstrap_servers, session_factory, held, lag_interval=0.1) as (
+        runner,
+        topic,
+    ):
+        await produce(kafka_bootstrap_servers, topic, *[encoded(f"ord_lag_{n}") for n in range(3)])
+
+        def lagging() -> bool:
+            assert sum(lag_of(runner.group_id, topic).values()) == 3
+            return True
+
+        try:
+            await eventually(lagging, timeout=15)
+        finally:
+            release.set()
+
+        def caught_up_gauge() -> bool:
+            lags = lag_of(runner.group_id, topic)
+            assert lags, "no partition reported"
+            assert set(lags.values()) == {0}
+            return True
+
+        await eventually(caught_up_gauge, timeout=15)
+
+    assert lag_of(runner.group_id, topic) == {}  # a stopped runner owns no partition

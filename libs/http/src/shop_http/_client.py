@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -155,17 +156,21 @@ class Dependency:
                 raise _AttemptFailed(f"answered {response.status_code}", "server_error")
             return response
 
+        started = time.perf_counter()
         try:
             response = await self.breaker.call(send)
         except _AttemptError as failed:
-            self._metrics.calls.labels(self.name, failed.outcome).inc()
+            self._count(failed.outcome, started)
             raise
         except asyncio.CancelledError:
-            self._metrics.calls.labels(self.name, "cancelled").inc()
+            self._count("cancelled", started)
             raise
-        outcome = "success" if response.status_code < 400 else "client_error"
-        self._metrics.calls.labels(self.name, outcome).inc()
+        self._count("success" if response.status_code < 400 else "client_error", started)
         return response
+
+    def _count(self, outcome: str, started: float) -> None:
+        self._metrics.calls.labels(self.name, outcome).inc()
+        self._metrics.duration.labels(self.name, outcome).observe(time.perf_counter() - started)
 
     async def _back_off(self, attempt: int, budget: Budget) -> bool:
         """Sleep before the next attempt; False when the budget cannot afford it."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 STATES = ("closed", "half-open", "open")
 
@@ -31,6 +31,14 @@ class DependencyMetrics:
             "Attempts to call a dependency, by outcome",
             ["dependency", "outcome"],
             registry=registry,
+        )
+
+        self.duration = Histogram(
+            "dependency_request_duration_seconds",
+            "Time of one attempt to call a dependency (breaker rejections excluded), by outcome",
+            ["dependency", "outcome"],
+            registry=registry,
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5),
         )
 
     def show_state(self, dependency: str, state: str) -> None:

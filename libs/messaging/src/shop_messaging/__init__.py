@@ -47,7 +47,14 @@ from ._dispatch import DLQ_REASON_HEADER, Handler
 from ._failures import Backoff, Failure, PermanentFailure, TransientFailure, classify
 from ._inbox import claim
 from ._outbox import NOTIFY_CHANNEL, Outbox
-from ._publisher import KafkaPublisher, Publisher, Record, UnpublishableRecord, ensure_topics
+from ._publisher import (
+    Delivery,
+    KafkaPublisher,
+    Publisher,
+    Record,
+    UnpublishableRecord,
+    ensure_topics,
+)
 from ._redrive import DlqRedrive
 from ._relay import OutboxRelay
 from ._replay import REPLAY_COUNT_HEADER, replay_dlq
@@ -69,6 +76,7 @@ __all__ = [
     "REPLAY_COUNT_HEADER",
     "Backoff",
     "ConsumerRunner",
+    "Delivery",
     "DlqRedrive",
     "Failure",
     "Handler",

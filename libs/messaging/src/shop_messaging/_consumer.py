@@ -12,6 +12,7 @@ capped backoff while the other partitions go on, so one key's events stay in ord
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -26,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from ._dispatch import Dispatcher, Handler, Outcome
 from ._failures import Backoff
 from ._membership import Membership
-from ._metrics import PARTITIONS_PAUSED
+from ._metrics import CONSUMER_LAG, PARTITIONS_PAUSED
 from ._publisher import Publisher, ensure_topics
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,7 @@ class ConsumerRunner:
         idle_wait_ms: int = 2000,
         create_dlq_topic: bool = True,
         consumer_options: Mapping[str, Any] | None = None,
+        lag_interval: float = 5.0,
     ) -> None:
         self.group_id = group_id
         self.dlq_topic = _dlq_topic(group_id)
@@ -124,6 +126,8 @@ class ConsumerRunner:
         # a log that ends below it was reset (a memory-only broker restarted).
         self._committed: dict[TopicPartition, int] = {}
         self._stopping = False
+        self._lag_interval = lag_interval
+        self._lag_labels: set[tuple[str, str, str]] = set()
         self.assigned = asyncio.Event()
         """Set once the group has given this runner its partitions (useful in tests)."""
 
@@ -145,6 +149,8 @@ class ConsumerRunner:
         consumer.subscribe(self._topics, listener=self._membership)
         await consumer.start()
         self._consumer = consumer
+        # Beside the loop, not in it: a handler that hangs is when the lag matters most.
+        lag_task = asyncio.create_task(self._export_lag(), name=f"lag_{self.group_id}")
         try:
             while not self._stopping:
                 self._resume_due(consumer)
@@ -159,8 +165,12 @@ class ConsumerRunner:
                     if partition not in reset:
                         await self._consume(consumer, partition, records, epoch)
         finally:
+            lag_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await lag_task
             self._consumer = None
             self._set_paused_gauge(clear=True)
+            self._clear_lag()
             await consumer.stop()
 
     def stop(self) -> None:
@@ -179,6 +189,28 @@ class ConsumerRunner:
         partitions = list(consumer.assignment())
         ends = await consumer.end_offsets(partitions)
         return {tp: ends[tp] - ((await consumer.committed(tp)) or 0) for tp in partitions}
+
+    async def _export_lag(self) -> None:
+        """`shop_consumer_lag` per owned partition, every `lag_interval` seconds (two
+        broker round trips per partition, so not on every fetch)."""
+        while True:
+            try:
+                lags = await self.lag()
+            except Exception:
+                log.debug("could not read the group's lag", exc_info=True)
+            else:
+                labels = {(self.group_id, tp.topic, str(tp.partition)): n for tp, n in lags.items()}
+                for gone in self._lag_labels - labels.keys():
+                    CONSUMER_LAG.remove(*gone)  # revoked: its new owner reports it
+                for key, lag in labels.items():
+                    CONSUMER_LAG.labels(*key).set(max(lag, 0))
+                self._lag_labels = set(labels)
+            await asyncio.sleep(self._lag_interval)
+
+    def _clear_lag(self) -> None:
+        for key in self._lag_labels:
+            CONSUMER_LAG.remove(*key)
+        self._lag_labels = set()
 
     async def _consume(
         self,

@@ -11,18 +11,18 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping
 from typing import Any
 
 from aiokafka import ConsumerRecord
-from opentelemetry import propagate, trace
 from shop_contracts import CloudEvent, Event, PoisonEvent, UnknownEventType, from_kafka
+from shop_contracts.sagas import step_of
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ._context import correlated
 from ._failures import Backoff, Failure, classify
 from ._inbox import claim
-from ._metrics import EVENTS_CONSUMED, HANDLER_FAILURES, HANDLER_RETRIES
+from ._metrics import EVENTS_CONSUMED, HANDLER_FAILURES, HANDLER_RETRIES, SAGA_STEPS
 from ._publisher import Publisher, Record
+from ._tracing import processing
 
 log = logging.getLogger("shop_messaging._consumer")  # one logger name for the runner's lines
-_tracer = trace.get_tracer("shop_messaging")
 
 Handler = Callable[[AsyncSession, CloudEvent[Any]], Awaitable[None]]
 """`async def handle_order_confirmed(session, event) -> None`; never commits itself."""
@@ -92,6 +92,8 @@ class Dispatcher:
                 return
             await handler(session, event)
         EVENTS_CONSUMED.labels(self._group_id, event.type, "handled").inc()
+        if (step := step_of(handler)) is not None:
+            SAGA_STEPS.labels(self._group_id, step.saga.value, step.name).inc()
         # One line per handled event, in the event's correlation chain, so
         # `grep <order id>` in a worker's log shows what it did with the order.
         log.info(
@@ -161,28 +163,11 @@ class Dispatcher:
 def _span(
     record: ConsumerRecord[bytes, bytes], event: CloudEvent[Event], group_id: str
 ) -> Iterator[None]:
-    carrier = {k: v.decode(errors="replace") for k, v in record.headers if k in _TRACE_HEADERS}
     # The handler's log lines and the events it writes continue this correlation chain.
-    with (
-        _tracer.start_as_current_span(
-            f"{record.topic} process",
-            context=propagate.extract(carrier),
-            kind=trace.SpanKind.CONSUMER,
-            attributes={
-                "messaging.system": "kafka",
-                "messaging.destination.name": record.topic,
-                "messaging.consumer.group.name": group_id,
-                "messaging.message.id": event.id,
-                "cloudevents.event_type": event.type,
-                "cloudevents.event_subject": event.subject,
-            },
-        ),
-        correlated(event),
-    ):
+    with processing(record, event.id, group_id) as span, correlated(event):
+        span.set_attribute("cloudevents.event_type", event.type)
+        span.set_attribute("cloudevents.event_subject", event.subject)
         yield
-
-
-_TRACE_HEADERS = frozenset(("traceparent", "tracestate"))
 
 
 def _where(record: ConsumerRecord[bytes, bytes]) -> tuple[str, int, int]:

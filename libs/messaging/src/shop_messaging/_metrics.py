@@ -9,6 +9,11 @@ RELAY_LAG = Gauge(
     "shop_outbox_relay_lag_seconds",
     "Age of the oldest unpublished outbox row when the relay last looked (0 when empty).",
 )
+OUTBOX_BACKLOG = Gauge(
+    "shop_outbox_backlog",
+    "Outbox rows waiting to be published (neither published nor parked) when the relay "
+    "last looked.",
+)
 OUTBOX_PARKED = Counter(
     "shop_outbox_parked",
     "Outbox rows parked because the broker refuses them for good (alert on any).",
@@ -22,6 +27,12 @@ EVENTS_CONSUMED = Counter(
     "Records seen by a consumer runner, by outcome.",
     ["group", "type", "outcome"],  # handled | duplicate | skipped | dead_lettered
 )
+SAGA_STEPS = Counter(
+    "shop_saga_steps",
+    "Events handled by a subscription tagged with a saga step (shop_contracts.saga_steps), "
+    "by saga and step: how far orders move through each collaborative step.",
+    ["group", "saga", "step"],
+)
 HANDLER_RETRIES = Counter(
     "shop_consumer_handler_retries", "Handler attempts that failed and were retried.", ["group"]
 )
@@ -34,6 +45,12 @@ PARTITIONS_PAUSED = Gauge(
     "shop_consumer_partitions_paused",
     "Partitions paused on a record that is waiting to be retried (a long outage shows here).",
     ["group"],
+)
+CONSUMER_LAG = Gauge(
+    "shop_consumer_lag",
+    "Records on a partition not yet committed by the group (end offset - committed), "
+    "per group, topic and partition.",
+    ["group", "topic", "partition"],
 )
 DLQ_DEPTH = Gauge(
     "shop_consumer_dlq_depth",

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ._context import current_traceparent
 from ._tables import outbox_table
+from ._tracing import creating
 
 NOTIFY_CHANNEL = "shop_outbox"
 
@@ -44,7 +45,11 @@ class Outbox:
         correlation_id: str | None = None,
     ) -> CloudEvent[Event]:
         """Store one event; returns the envelope as it will be published."""
-        envelope = self._envelope(event, correlation_id)
+        if isinstance(event, Event):
+            event = CloudEvent.create(event)
+        # The event carries the context of its `create` span (when spans are exported).
+        with creating(event.topic, event.id, event.subject):
+            envelope = self._envelope(event, correlation_id)
         key, value, headers = to_kafka(envelope)
         await session.execute(
             sa.insert(outbox_table).values(

@@ -33,6 +33,14 @@ class Record:
     headers: Sequence[tuple[str, bytes]] = ()
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """Where the broker stored a record."""
+
+    partition: int
+    offset: int
+
+
 class UnpublishableRecord(Exception):
     """The broker (or the producer) refuses `records[index]` for good: too large, or its
     topic does not exist. Sending it again cannot succeed; the other records may."""
@@ -56,8 +64,9 @@ _PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
 class Publisher(Protocol):
     """What the relay, the runner and replay need from a producer (fake it in unit tests)."""
 
-    async def publish(self, records: Sequence[Record]) -> None:
-        """Send records in order; return once the broker acknowledged every one.
+    async def publish(self, records: Sequence[Record]) -> Sequence[Delivery] | None:
+        """Send records in order; return once the broker acknowledged every one (where
+        each was stored, if the publisher knows).
 
         Raises `UnpublishableRecord` for a record that can never be sent."""
 
@@ -120,20 +129,20 @@ class KafkaPublisher:
     ) -> None:
         await self.stop()
 
-    async def publish(self, records: Sequence[Record]) -> None:
-        """Send every record, then wait for all acknowledgements.
+    async def publish(self, records: Sequence[Record]) -> list[Delivery]:
+        """Send every record, then wait for all acknowledgements; say where each went.
 
         Records are queued in order; aiokafka keeps one batch in flight per partition, so
         records with the same key reach the broker in the order given. A publish that has
         not settled by the deadline restarts the producer and raises TimeoutError.
         """
         try:
-            await asyncio.wait_for(self._publish(records), self._ack_deadline)
+            return await asyncio.wait_for(self._publish(records), self._ack_deadline)
         except TimeoutError:
             await self._restart()
             raise
 
-    async def _publish(self, records: Sequence[Record]) -> None:
+    async def _publish(self, records: Sequence[Record]) -> list[Delivery]:
         pending: list[asyncio.Future[Any]] = []
         for index, record in enumerate(records):
             try:
@@ -146,9 +155,12 @@ class KafkaPublisher:
                 await asyncio.gather(*pending, return_exceptions=True)  # settle those queued
                 await self._raise_for(index, record, exc)
         results = await asyncio.gather(*pending, return_exceptions=True)
+        deliveries: list[Delivery] = []
         for index, result in enumerate(results):
             if isinstance(result, BaseException):
                 await self._raise_for(index, records[index], result)
+            deliveries.append(Delivery(result.partition, result.offset))
+        return deliveries
 
     async def _raise_for(self, index: int, record: Record, error: BaseException) -> NoReturn:
         if isinstance(error, _PERMANENT_ERRORS):

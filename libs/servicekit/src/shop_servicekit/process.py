@@ -119,7 +119,9 @@ def main(commands: ServiceCommands, argv: Sequence[str] | None = None) -> None:
         log.info("database migrated to head")
         return
 
-    configure_tracing(service=process, otlp_endpoint=settings.otlp_endpoint)
+    # The OTEL_* variables configure export; the service is one service.name, the
+    # command (serve or work) its role.
+    configure_tracing(service=commands.name, role=args.command)
     instrument_httpx()
     if args.command == "serve":
         app = commands.build_app(settings)

@@ -62,7 +62,6 @@ class ServiceSettings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
-    otlp_endpoint: str | None = None
     # Fault injection at start (docs/architecture.md, "Public contract"); PUT /admin/faults
     # changes them live.
     fault_latency_ms: int = Field(default=0, ge=0)

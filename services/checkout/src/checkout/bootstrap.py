@@ -33,6 +33,7 @@ from shop_servicekit import (
 )
 
 from checkout.adapters.inventory import HttpInventory
+from checkout.adapters.metrics import ORDER_METRICS
 from checkout.adapters.payment import HttpPayment
 from checkout.adapters.pricing import HttpPricing
 from checkout.application.background import BackgroundTasks
@@ -112,6 +113,8 @@ def build_app(settings: CheckoutSettings) -> FastAPI:
     db = Database(settings.database_url, pool_size=settings.database_pool_size)
     sessions = db.sessions
     registry = CollectorRegistry()
+    for collector in ORDER_METRICS:  # corrections through the internal API move orders too
+        registry.register(collector)
     dependencies = build_dependencies(settings, DependencyMetrics(registry))
     background = BackgroundTasks()
     compensation_seconds = settings.compensation_budget_ms / 1000

@@ -37,6 +37,7 @@ from shop_servicekit import Clock
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from checkout.adapters import orders
+from checkout.adapters.metrics import ORDER_STATUS_REACHED, ORDER_TRANSITIONS
 from checkout.domain.orders import Order, OrderStatus, TimelineEntry
 from checkout.domain.progress import (
     Fact,
@@ -204,6 +205,10 @@ async def learn(
         return None
     statuses = statuses_of(learned, rejected=order.status is OrderStatus.REJECTED)
     await orders.save_progress(session, order.id, learned, statuses, now)
+    if statuses.status is not order.status:
+        ORDER_TRANSITIONS.labels(order.status.value, statuses.status.value).inc()
+        reached = (now - order.created_at).total_seconds()
+        ORDER_STATUS_REACHED.labels(statuses.status.value).observe(max(reached, 0.0))
     return statuses
 
 
