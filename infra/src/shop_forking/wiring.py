@@ -97,11 +97,10 @@ def compose(text: str, service: NewService) -> str:
 def prometheus(text: str, service: NewService) -> str:
     """infra/observability/prometheus.yml: the service's serve and work /metrics targets."""
     _once(text, f'"{service.name}-serve:', "prometheus.yml")
-    last = None
-    for last in re.finditer(r"^        labels: \{service: [\w-]+, role: work\}\n", text, re.M):
-        pass
-    if last is None:
+    found = list(re.finditer(r"^        labels: \{service: [\w-]+, role: work\}\n", text, re.M))
+    if not found:
         raise ValueError("prometheus.yml: no shop target found")
+    last = found[-1]
     targets = "".join(
         f'      - targets: ["{service.name}-{role}:{port}"]\n'
         f"        labels: {{service: {service.name}, role: {role}}}\n"
