@@ -27,6 +27,9 @@ from shop_stack.topology import StackConfig, Topology, build_topology
 
 KEEPER = "stack"
 KEEPER_GRACE = 60.0  # stopping every process of the stack, PostgreSQL last
+# Readiness of a cold start: about 25 Python processes (migrations, serve, work, storefront)
+# import FastAPI, SQLAlchemy and aiokafka, 5-6 s of CPU each, which is a minute of two cores.
+STARTUP_SECONDS = 240.0
 
 
 def _table(rows: list[tuple[str, ...]]) -> str:
@@ -179,7 +182,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         one = sub.add_parser(cmd, help=f"{cmd} one process")
         one.add_argument("name")
     for p in (parser, up, *(sub.choices[c] for c in ("start", "restart"))):
-        p.add_argument("--timeout", type=float, default=60.0, help="readiness deadline, seconds")
+        p.add_argument(
+            "--timeout", type=float, default=STARTUP_SECONDS, help="readiness deadline, seconds"
+        )
     args = parser.parse_args(argv)
     args.cmd = args.cmd or "up"
     args.foreground = getattr(args, "foreground", False)
