@@ -1,5 +1,5 @@
 """The customer is mailed once per received return, at the address the order's
-OrderConfirmed brought (ReturnReceived carries none)."""
+OrderContactShared brought (ReturnReceived carries none)."""
 
 from typing import Any
 
@@ -8,7 +8,7 @@ from communications.domain.errors import RecipientUnknown
 from shop_contracts import CloudEvent, ReturnLine, ReturnReceived
 from shop_servicekit import Database
 
-from .order_events import confirmed, deliver, eur, handlers, new_order_id
+from .order_events import contact, deliver, eur, handlers, new_order_id
 
 
 def received(order_id: str, return_id: str) -> CloudEvent[ReturnReceived]:
@@ -29,7 +29,7 @@ async def test_each_return_of_an_order_is_mailed_once_to_the_remembered_recipien
     mailbox, port = smtp
     table = handlers(db, port)
     order_id = new_order_id()
-    await deliver(db, table, confirmed(order_id, email="grace@example.com"))
+    await deliver(db, table, contact(order_id, email="grace@example.com"))
 
     assert await deliver(db, table, received(order_id, "ret_1"))
     assert await deliver(db, table, received(order_id, "ret_1"))  # republished: no mail
