@@ -132,7 +132,7 @@ async def test_an_order_placed_in_the_storefront_is_followed_live_to_completed_a
 
     await eventually(journey_complete, timeout=WAIT_MS / 1000, interval=1.0)
     events = console.locator("#events tr.event")
-    assert "shop.checkout.OrderConfirmed.v1" in await events.first.inner_text()
+    assert "shop.checkout.OrderConfirmed.v2" in await events.first.inner_text()
     services = set(await console.locator("#state tr.service-state").evaluate_all(
         "rows => rows.map(r => r.dataset.service)"
     ))  # fmt: skip
