@@ -68,8 +68,11 @@ async def assert_every_service_agrees(
         kinds = [n["kind"] for n in notifications]
         assert {"ORDER_CONFIRMED", "SHIPMENT_CREATED"} <= set(kinds), kinds
         assert all(n["status"] == "SENT" for n in notifications), notifications
+        # One distinct email per notification. A worker killed between the mail server's
+        # acceptance and its SENT record resends the email with the same Message-ID (the
+        # residual window of docs/messaging-failures.md); a second notification would not.
         mails = await shop.mails_to(email)
-        assert len(mails) == len(notifications), (len(mails), kinds)
+        assert len({m["MessageID"] for m in mails}) == len(notifications), (len(mails), kinds)
         return notifications
 
     notifications = await shop.wait_until(order_id, notified_and_mailed)
