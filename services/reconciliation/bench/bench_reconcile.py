@@ -40,6 +40,10 @@ FEEDS = {
     "/internal/v1/shipments": "shipments",
     "/internal/v1/backorders": "backorders",
     "/internal/v1/notifications": "notifications",
+    # Returns' feeds: no order here is returned, so they answer an empty page.
+    "/internal/v1/returns": "returns",
+    "/internal/v1/refunds": "refunds",
+    "/internal/v1/restocks": "restocks",
 }
 
 
