@@ -14,7 +14,7 @@ import pytest
 from shop_stack.paths import VarDirs
 from shop_stack.supervisor import Supervisor
 from shop_testing.eventually import eventually
-from shop_testing.ports import free_port
+from shop_testing.ports import free_ports
 
 
 def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -30,13 +30,14 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def stack_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     """The infrastructure only (broker and mail sink; no services, so no database)."""
+    broker, smtp, smtp_http = free_ports(3)
     env = {
         "STACK_VAR_DIR": str(tmp_path / "var"),
         "STACK_SERVICES": "none",
         "STACK_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/unused",
-        "STACK_BROKER_PORT": str(free_port()),
-        "STACK_SMTP_PORT": str(free_port()),
-        "STACK_SMTP_HTTP_PORT": str(free_port()),
+        "STACK_BROKER_PORT": str(broker),
+        "STACK_SMTP_PORT": str(smtp),
+        "STACK_SMTP_HTTP_PORT": str(smtp_http),
     }
     yield env
     cli(env, "down")

@@ -19,13 +19,13 @@ from shop_stack.supervisor import Supervisor
 from shop_stack.topology import Topology
 from shop_stack.watchdog import Watchdog
 from shop_testing.eventually import eventually
-from shop_testing.ports import free_port
+from shop_testing.ports import free_ports
 
 FAKE_PATH = str(Path(__file__).parent / "fakeshop_pkg")
 
 
 def fake_topology(serve_command: str = "serve", migrate_exit: int = 0) -> Topology:
-    port, worker_port = free_port(), free_port()
+    port, worker_port = free_ports(2)
     env = {
         "PYTHONPATH": FAKE_PATH,
         "FAKESHOP_DATABASE_URL": "postgresql+asyncpg://postgres@127.0.0.1:1/shop_fakeshop",

@@ -15,12 +15,12 @@ from shop_stack.health import http_ready, wait_until
 from shop_stack.paths import VarDirs
 from shop_stack.spec import ProcessSpec
 from shop_stack.supervisor import Supervisor
-from shop_testing.ports import free_port
+from shop_testing.ports import free_ports
 
 
 @pytest.fixture
 def sink(tmp_path: Path) -> Iterator[tuple[int, str, Path]]:
-    smtp_port, http_port, maildir = free_port(), free_port(), tmp_path / "mail"
+    (smtp_port, http_port), maildir = free_ports(2), tmp_path / "mail"
     argv = (sys.executable, "-m", "shop_stack.smtp", "--port", str(smtp_port),
             "--http-port", str(http_port), "--maildir", str(maildir))  # fmt: skip
     sup = Supervisor(VarDirs(tmp_path / "var"))

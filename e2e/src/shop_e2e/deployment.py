@@ -48,7 +48,7 @@ from shop_stack.topology import (
     build_topology,
 )
 from shop_testing.otlp import OtlpReceiver
-from shop_testing.ports import free_port
+from shop_testing.ports import free_ports
 from shop_testing.sync import run_sync
 
 from shop_e2e.compose import ComposeControl
@@ -216,13 +216,14 @@ def embedded_stack(*, keep: bool = False, within: float = STARTUP_SECONDS) -> It
     removed, on exit."""
     root = Path(tempfile.mkdtemp(prefix="shop-e2e-"))
     base = free_port_block(len(SERVICES))
+    postgres, broker, smtp, smtp_http, storefront = free_ports(5)
     config = StackConfig(
         dirs=VarDirs(root),
-        postgres_port=free_port(),
-        broker_port=free_port(),
-        smtp_port=free_port(),
-        smtp_http_port=free_port(),
-        storefront_port=free_port(),
+        postgres_port=postgres,
+        broker_port=broker,
+        smtp_port=smtp,
+        smtp_http_port=smtp_http,
+        storefront_port=storefront,
         services=tuple((name, base + n) for n, (name, _) in enumerate(SERVICES)),
     )
     # Every process exports its spans here, as to a collector (OTEL_BSP_SCHEDULE_DELAY: in

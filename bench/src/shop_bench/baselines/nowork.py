@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI, HTTPException
-from shop_testing.ports import free_port
+from shop_testing.ports import free_ports
 
 from shop_bench.baselines.processes import app_processes, serve
 
@@ -80,8 +80,8 @@ def front_app(pricing: str, inventory: str, payment: str) -> FastAPI:
 @contextmanager
 def no_work_chain() -> Iterator[tuple[str, list[int]]]:
     """(front URL, pids of the four processes), for as long as the block runs."""
-    leaves = {name: free_port() for name in ("pricing", "inventory", "payment")}
-    front = free_port()
+    front, *leaf_ports = free_ports(4)
+    leaves = dict(zip(("pricing", "inventory", "payment"), leaf_ports, strict=True))
     runs: list[tuple[int, list[str]]] = [(p, ["leaf", "--port", str(p)]) for p in leaves.values()]
     urls = [f"--{name}=http://127.0.0.1:{port}" for name, port in leaves.items()]
     runs.append((front, ["front", "--port", str(front), *urls]))
