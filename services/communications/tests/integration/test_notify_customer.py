@@ -188,3 +188,33 @@ async def test_an_attempt_cut_short_after_its_intent_is_sent_again_under_its_mes
     assert await stored(db) == [("ntf_cut", "evt_1", "SENT")]
     assert await notify(db, port, command("evt_3")) == replace(again, sent_now=False)
     assert len(handler.messages) == 1
+
+
+async def test_an_attempt_cut_short_at_one_return_is_not_taken_for_another_returns_email(
+    db: Database, smtp: Any
+) -> None:
+    """Two returns of one order are two facts: the second return's email is its own, and
+    the first return's unsettled attempt is still sent again under its own Message-ID."""
+    handler, port = smtp
+    async with db.sessions.begin() as session:
+        await session.execute(
+            text(
+                "INSERT INTO notifications (id, order_id, kind, about_event_id, recipient,"
+                " subject, status, created_at, fact) VALUES ('ntf_cut', 'ord_1',"
+                " 'RETURN_RECEIVED', 'evt_ret_1', 'ada@example.com', 's', 'SENDING', now(),"
+                " 'ret_1')"
+            )
+        )
+    returned = NotificationKind.RETURN_RECEIVED
+    second = await notify(db, port, replace(command("evt_ret_2", kind=returned), fact="ret_2"))
+    first = await notify(db, port, replace(command("evt_ret_1b", kind=returned), fact="ret_1"))
+
+    assert second.notification.id != "ntf_cut"
+    assert first.notification.id == "ntf_cut"
+    assert [m["Message-ID"] for m in handler.messages] == [
+        "<evt_ret_2@shop.example>",
+        "<evt_ret_1@shop.example>",
+    ]
+    assert sorted(await stored(db)) == sorted(
+        [("ntf_cut", "evt_ret_1", "SENT"), (second.notification.id, "evt_ret_2", "SENT")]
+    )

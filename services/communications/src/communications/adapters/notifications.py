@@ -43,14 +43,15 @@ async def for_event(session: AsyncSession, about_event_id: str) -> Notification 
 
 
 async def sending_for(
-    session: AsyncSession, order_id: str, kind: NotificationKind
+    session: AsyncSession, order_id: str, kind: NotificationKind, fact: str = ""
 ) -> Notification | None:
-    """An attempt at this (order, kind) that recorded its intent and never its outcome:
+    """An attempt at this (order, kind, fact) that recorded its intent and never its outcome:
     the email may or may not have reached the mail server."""
     return await _one(
         session,
         (notifications.c.order_id == order_id)
         & (notifications.c.kind == kind.value)
+        & (notifications.c.fact == fact)
         & (notifications.c.status == NotificationStatus.SENDING.value),
     )
 

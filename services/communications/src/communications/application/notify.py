@@ -99,7 +99,9 @@ async def notify_customer(
         return Notified(done, sent_now=False)
     # An attempt cut short keeps its row (and Message-ID), whatever event asks again; an
     # earlier failed attempt at this event keeps its id: one notification per event.
-    unsettled = await notifications.sending_for(session, command.order_id, command.kind)
+    unsettled = await notifications.sending_for(
+        session, command.order_id, command.kind, command.fact
+    )
     if unsettled is not None:
         UNCERTAIN.inc()
         log.warning(
