@@ -73,3 +73,25 @@ def test_cpu_counts_a_new_or_reused_pid_from_zero() -> None:
     after = {1: (100.0, 5.5), 2: (200.0, 0.25), 4: (300.0, 1.0)}
     # pid 1 grew 0.5; pid 2 is a new process on a reused pid; pid 3 exited; pid 4 is new
     assert cpu_seconds(before, after) == pytest.approx(1.75)
+
+
+def test_the_cpu_figures_say_which_processes_took_the_most() -> None:
+    per_order = {"postgres": 0.060, "broker": 0.030, "checkout-serve": 0.025, "smtp": 0.001}
+    figures = {
+        f.key: f
+        for f in build_figures(
+            Measurements(
+                cpu_per_order_s=sum(per_order.values()),
+                cpu_per_order_by_process_s=per_order,
+                idle_cpu_pct=2.5,
+                idle_cpu_by_process_pct={"broker": 2.0, "postgres": 0.5},
+            )
+        )
+    }
+    assert figures["C1"].note == (
+        "where: postgres 60 ms, broker 30 ms, checkout-serve 25 ms, smtp 1 ms"
+    )
+    assert figures["C1"].extra == {
+        "by_process_ms": {name: round(s * 1000, 2) for name, s in per_order.items()}
+    }
+    assert figures["C2"].note == "where: broker 2 %, postgres 0.5 %"

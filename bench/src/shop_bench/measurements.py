@@ -19,8 +19,10 @@ class Measurements:
     # C2: idle CPU, % of one core, the stack and the no-work chain in the same window.
     idle_cpu_pct: float | None = None
     nowork_idle_cpu_pct: float | None = None
+    idle_cpu_by_process_pct: dict[str, float] = field(default_factory=dict)
     # C1: CPU seconds per completed order, and per no-work-chain request.
     cpu_per_order_s: float | None = None
+    cpu_per_order_by_process_s: dict[str, float] = field(default_factory=dict)
     nowork_cpu_per_request_s: float | None = None
     # C3 / P4: closed-loop throughput (accepted/s), the share of those orders COMPLETED.
     throughput: float | None = None
@@ -69,6 +71,19 @@ def _ratio(top: float | None, bottom: float | None) -> float | None:
     return top / bottom if top is not None and bottom else None
 
 
+def _scaled(by_process: dict[str, float], factor: float) -> dict[str, float]:
+    return {name: round(value * factor, 2) for name, value in by_process.items()}
+
+
+def _with_top(note: str, by_process: dict[str, float], factor: float, unit: str) -> str:
+    """The note, then the five processes that took the most ("where: postgres 61 ms, ...")."""
+    if not by_process:
+        return note
+    top = sorted(by_process.items(), key=lambda item: -item[1])[:5]
+    where = "where: " + ", ".join(f"{name} {value * factor:.3g} {unit}" for name, value in top)
+    return f"{note}; {where}" if note else where
+
+
 def build_figures(m: Measurements) -> list[Figure]:
     shed_share = (
         m.overload_shed_with_retry_after / m.overload_rejected if m.overload_rejected else None
@@ -77,9 +92,13 @@ def build_figures(m: Measurements) -> list[Figure]:
     return [
         Figure("C1", "CPU per completed order, all processes", ms(m.cpu_per_order_s),
                ms(m.nowork_cpu_per_request_s), "ms", (Goal("value", "<=", 25),),
-               "no-work chain, CPU per request (4 processes)", note("C1", "")),
+               "no-work chain, CPU per request (4 processes)",
+               _with_top(note("C1", ""), m.cpu_per_order_by_process_s, 1000, "ms"),
+               {"by_process_ms": _scaled(m.cpu_per_order_by_process_s, 1000)}),
         Figure("C2", "idle stack CPU", m.idle_cpu_pct, m.nowork_idle_cpu_pct, "% core",
-               (Goal("value", "<=", 5),), "no-work chain idle, same window", note("C2", "")),
+               (Goal("value", "<=", 5),), "no-work chain idle, same window",
+               _with_top(note("C2", ""), m.idle_cpu_by_process_pct, 1, "%"),
+               {"by_process_pct": _scaled(m.idle_cpu_by_process_pct, 1)}),
         Figure("C3", "sustained checkouts/s (closed loop)", m.throughput, m.nowork_throughput,
                "/s", (Goal("value", ">=", 80),), "no-work chain, same concurrency",
                note("C3", "")),

@@ -22,7 +22,7 @@ from shop_testing.eventually import eventually
 
 from shop_bench import load
 from shop_bench.baselines.raw_producer import raw_producer_rate, raw_round_trips
-from shop_bench.cpu import CpuMeter, cpu_seconds
+from shop_bench.cpu import CpuMeter, NamedCpuMeter, cpu_seconds, cpu_seconds_by_name
 from shop_bench.measurements import Measurements
 from shop_bench.orders import LagWatch, wait_completed
 from shop_bench.target import SKU, Target, delta, route_mean, scrape
@@ -31,14 +31,16 @@ CONTROL = "needs control of the stack's processes (embedded stack)"
 
 
 async def idle(target: Target, nowork_pids: Sequence[int], m: Measurements, seconds: float) -> None:
-    stack, chain = CpuMeter(target.pids), CpuMeter(lambda: nowork_pids)
+    stack, chain = NamedCpuMeter(target.named_pids), CpuMeter(lambda: nowork_pids)
     before, chain_before = stack.sample(), chain.sample()
     started = time.perf_counter()
     await asyncio.sleep(seconds)
     wall = time.perf_counter() - started
     m.nowork_idle_cpu_pct = 100 * cpu_seconds(chain_before, chain.sample()) / wall
     if target.controlled:
-        m.idle_cpu_pct = 100 * cpu_seconds(before, stack.sample()) / wall
+        by_name = cpu_seconds_by_name(before, stack.sample())
+        m.idle_cpu_by_process_pct = {name: 100 * s / wall for name, s in by_name.items()}
+        m.idle_cpu_pct = sum(m.idle_cpu_by_process_pct.values())
     else:
         m.notes["C2"] = CONTROL
 
@@ -64,7 +66,7 @@ async def calm_orders(
     """C1 and P3: orders at a low rate, CPU until every one is COMPLETED, and the critical
     path from the dependencies' server-side timings in the same window."""
     deps = ("checkout", "pricing", "inventory", "payment")
-    meter = CpuMeter(target.pids)
+    meter = NamedCpuMeter(target.named_pids)
     scrapes = [await scrape(client, target.url(s)) for s in deps]
     before = meter.sample()
     answers, _ = await load.open_loop(
@@ -73,11 +75,12 @@ async def calm_orders(
     after_scrapes = [await scrape(client, target.url(s)) for s in deps]
     ids = [a.order_id for a in answers if a.order_id]
     seen = await wait_completed(client, target.url("checkout"), ids, within=90)
-    spent = cpu_seconds(before, meter.sample())
+    spent = cpu_seconds_by_name(before, meter.sample())
     done = sum(1 for s in seen.values() if s == "COMPLETED")
     m.calm_checkouts = load.latencies(answers)
     if target.controlled and done:
-        m.cpu_per_order_s = spent / done
+        m.cpu_per_order_by_process_s = {name: s / done for name, s in spent.items()}
+        m.cpu_per_order_s = sum(m.cpu_per_order_by_process_s.values())
         m.notes["C1"] = (
             f"{done} of {len(answers)} checkouts at {per_second:g}/s COMPLETED (answers "
             f"{load.statuses(answers)}); the CPU of all of them and the idle burn is included"

@@ -49,11 +49,18 @@ class Target:
         return self.deployment.control is not None
 
     def pids(self) -> list[int]:
+        """Every stack process (none for a URL or compose target: not ours to read)."""
+        return list(self.named_pids().values())
+
+    def named_pids(self) -> dict[str, int]:
+        """Every stack process by name (postgres, broker, checkout-serve, ...)."""
         control = self.deployment.control
         if not isinstance(control, ProcessControl):
-            return []  # a URL or compose target: its processes are not ours to read
+            return {}
         supervisor = Supervisor(VarDirs(control.var_dir))
-        return [pid for name in supervisor.names() if (pid := supervisor.pid(name)) is not None]
+        return {
+            name: pid for name in supervisor.names() if (pid := supervisor.pid(name)) is not None
+        }
 
     def pid(self, name: str) -> int | None:
         control = self.deployment.control

@@ -32,6 +32,7 @@ SERVICES = (
     "fulfillment",
     "communications",
     "reconciliation",
+    "returns",
 )
 CHECKS = ",".join(
     (
