@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import json
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ BASE = ROOT / "docker-compose.yml"
 OVERRIDES = (ROOT / "infra/docker/substitutes/compose.yml", ROOT / "infra/docker/compose.e2e.yml")
 PROCESS_SUFFIXES = ("-migrate", "-serve", "-work")
 OTEL_PREFIX = "OTEL_"
+# Links the operator's browser opens (on the host, where 127.0.0.1 is right), not peers.
+BROWSER_LINKS = {"RECONCILIATION_CONSOLE_TRACE_URL"}
 
 
 class _ComposeLoader(yaml.SafeLoader):
@@ -47,21 +50,59 @@ def load(path: Path) -> dict[str, Any]:
     return data
 
 
+def settings_class(service: str) -> type[ServiceSettings]:
+    module = importlib.import_module(f"{service}.settings")
+    (settings,) = (
+        value
+        for value in vars(module).values()
+        if isinstance(value, type)
+        and issubclass(value, ServiceSettings)
+        and value is not ServiceSettings
+    )
+    return settings
+
+
+def env_name(settings: type[ServiceSettings], field: str) -> str:
+    return f"{settings.model_config.get('env_prefix', '')}{field}".upper()
+
+
 def declared_settings() -> dict[str, set[str]]:
     """Each service's settings, as the env names it reads: {"pricing": {"PRICING_PORT", ...}}."""
     declared = {}
     for service, _ in SERVICES:
-        module = importlib.import_module(f"{service}.settings")
-        (settings,) = (
-            value
-            for value in vars(module).values()
-            if isinstance(value, type)
-            and issubclass(value, ServiceSettings)
-            and value is not ServiceSettings
-        )
-        prefix = str(settings.model_config.get("env_prefix", ""))
-        declared[service] = {f"{prefix}{name}".upper() for name in settings.model_fields}
+        settings = settings_class(service)
+        declared[service] = {env_name(settings, name) for name in settings.model_fields}
     return declared
+
+
+def loopback_addresses() -> dict[str, set[str]]:
+    """Each service's address settings whose default is this machine (`http://127.0.0.1:8007`):
+    right on the embedded stack, wrong in a container, where 127.0.0.1 is the container."""
+    found: dict[str, set[str]] = {}
+    for service, _ in SERVICES:
+        settings = settings_class(service)
+        found[service] = {
+            env_name(settings, name)
+            for name, field in settings.model_fields.items()
+            if name.endswith("_url")
+            and isinstance(field.default, str)
+            and urlsplit(field.default).hostname in {"127.0.0.1", "localhost"}
+        }
+    return found
+
+
+def addresses_left_at_loopback(compose: dict[str, Any]) -> list[str]:
+    problems = []
+    addresses = loopback_addresses()
+    for name, definition in compose.get("services", {}).items():
+        service = shop_service(name)
+        if service is None or name.endswith("-migrate"):
+            continue
+        missing = addresses.get(service, set()) - environment(definition).keys() - BROWSER_LINKS
+        problems += [
+            f"{name}: {variable} is not set (it would be 127.0.0.1)" for variable in missing
+        ]
+    return sorted(problems)
 
 
 def shop_service(compose_service: str) -> str | None:
@@ -139,6 +180,20 @@ def test_every_service_address_names_a_compose_service_or_alias(path: object) ->
     assert unknown_hosts(load(path), service_names(load(BASE))) == []  # type: ignore[arg-type]
 
 
+def test_every_address_a_service_reads_is_set_to_a_compose_name() -> None:
+    assert addresses_left_at_loopback(load(BASE)) == []
+
+
+def test_an_address_left_out_is_reported() -> None:
+    compose = copy.deepcopy(load(BASE))
+    del compose["services"]["reconciliation-serve"]["environment"]["RECONCILIATION_RETURNS_URL"]
+    # serve and work share one environment (a YAML anchor): each reports it.
+    assert [p for p in addresses_left_at_loopback(compose) if "RETURNS_URL" in p] == [
+        "reconciliation-serve: RECONCILIATION_RETURNS_URL is not set (it would be 127.0.0.1)",
+        "reconciliation-work: RECONCILIATION_RETURNS_URL is not set (it would be 127.0.0.1)",
+    ]
+
+
 def test_a_misspelled_variable_and_a_misspelled_host_are_both_reported() -> None:
     compose = copy.deepcopy(load(BASE))
     env = compose["services"]["checkout-serve"]["environment"]
@@ -190,3 +245,11 @@ def test_the_image_dependency_layer_holds_every_runtime_dependency() -> None:
     assert needed <= listed
     # Anything beyond the services' needs is for shop_stack's compose jobs (topics, SMTP sink).
     assert listed - needed <= _third_party("infra/pyproject.toml")
+
+
+def test_the_console_scrapes_every_services_worker() -> None:
+    env = environment(load(BASE)["services"]["reconciliation-serve"])
+    workers = json.loads(env["RECONCILIATION_CONSOLE_WORKER_URLS"])
+    assert sorted(workers) == sorted(service for service, _ in SERVICES)
+    names = service_names(load(BASE))
+    assert all(urlsplit(url).hostname in names for url in workers.values())

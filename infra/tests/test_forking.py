@@ -9,6 +9,7 @@ the copy's code. Each takes a minute or two: they run in `make test` on purpose.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 from shop_auth import client_minter
 from shop_forking.rename import rename_text, renamed_path
 from shop_forking.wiring import (
@@ -117,6 +119,9 @@ def test_compose_settings_catalog_and_owners_name_the_service() -> None:
 
     assert "GIFTS_DATABASE_URL: postgresql+asyncpg://postgres@postgres:5432/shop_gifts" in composed
     assert 'ports: ["127.0.0.1:8010:8010"]' in composed
+    console = yaml.safe_load(composed)["services"]["reconciliation-serve"]["environment"]
+    workers = json.loads(console["RECONCILIATION_CONSOLE_WORKER_URLS"])
+    assert workers["gifts"] == "http://gifts-work:8110"
     assert "from gifts.settings import GiftsSettings\nfrom inventory.settings" in catalog
     assert '    "gifts": GiftsSettings,\n}' in catalog
     assert re.search(r"^/services/gifts/\s+@your-org/gifts$", owners, re.M)

@@ -91,7 +91,17 @@ def compose(text: str, service: NewService) -> str:
         .replace(service.like.upper(), service.prefix)
         .replace(f":{anchor_port.group(1)}", f":{service.port}")
     )
-    return text.rstrip("\n") + "\n\n" + block + "\n"
+    return _console_worker(text, service).rstrip("\n") + "\n\n" + block + "\n"
+
+
+def _console_worker(text: str, service: NewService) -> str:
+    """The operator console scrapes every worker's /metrics: add the new one to its map."""
+    found = re.search(r"RECONCILIATION_CONSOLE_WORKER_URLS: >-\n(?:        .*\n)+", text)
+    if found is None:
+        return text  # a fork without the console
+    end = found.group(0).rstrip("\n").rindex("}") + found.start()
+    url = f"http://{service.name}-work:{service.port + WORKER_PORT_OFFSET}"
+    return text[:end] + f',\n        "{service.name}": "{url}"' + text[end:]
 
 
 def prometheus(text: str, service: NewService) -> str:
