@@ -253,3 +253,12 @@ def test_the_console_scrapes_every_services_worker() -> None:
     assert sorted(workers) == sorted(service for service, _ in SERVICES)
     names = service_names(load(BASE))
     assert all(urlsplit(url).hostname in names for url in workers.values())
+
+
+def test_the_broker_stand_in_gives_every_process_its_settings() -> None:
+    """Tansu has no idempotent producer: a process left out fails to start its producer."""
+    substitutes = load(OVERRIDES[0])["services"]
+    for service, _ in SERVICES:
+        for suffix in PROCESS_SUFFIXES:
+            env = environment(substitutes.get(f"{service}{suffix}", {}))
+            assert env.get(f"{service.upper()}_KAFKA_ENABLE_IDEMPOTENCE") == "false", service

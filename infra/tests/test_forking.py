@@ -30,6 +30,7 @@ from shop_forking.wiring import (
     compose,
     pyproject,
     settings_catalog,
+    substitutes,
     topology,
 )
 from shop_testing.databases import DatabaseFactory, unique_name
@@ -122,6 +123,9 @@ def test_compose_settings_catalog_and_owners_name_the_service() -> None:
     console = yaml.safe_load(composed)["services"]["reconciliation-serve"]["environment"]
     workers = json.loads(console["RECONCILIATION_CONSOLE_WORKER_URLS"])
     assert workers["gifts"] == "http://gifts-work:8110"
+    stand_in = substitutes(_text("infra/docker/substitutes/compose.yml"), GIFTS)
+    assert '      GIFTS_KAFKA_ENABLE_IDEMPOTENCE: "false"\n' in stand_in
+    assert "  gifts-work: {environment: *gifts-tansu}\n" in stand_in
     assert "from gifts.settings import GiftsSettings\nfrom inventory.settings" in catalog
     assert '    "gifts": GiftsSettings,\n}' in catalog
     assert re.search(r"^/services/gifts/\s+@your-org/gifts$", owners, re.M)

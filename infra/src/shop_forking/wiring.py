@@ -104,6 +104,22 @@ def _console_worker(text: str, service: NewService) -> str:
     return text[:end] + f',\n        "{service.name}": "{url}"' + text[end:]
 
 
+def substitutes(text: str, service: NewService) -> str:
+    """infra/docker/substitutes/compose.yml: the broker stand-in's settings, as the anchor's."""
+    _once(text, f"  {service.name}-migrate:", "substitutes/compose.yml")
+    found = re.search(
+        rf"^  {service.like}-migrate:\n.*?^  {service.like}-work: [^\n]*\n", text, re.M | re.S
+    )
+    if found is None:
+        raise ValueError(f"substitutes/compose.yml: no {service.like}-migrate block found")
+    block = (
+        found.group(0)
+        .replace(service.like, service.name)
+        .replace(service.like.upper(), service.prefix)
+    )
+    return text.rstrip("\n") + "\n\n" + block
+
+
 def prometheus(text: str, service: NewService) -> str:
     """infra/observability/prometheus.yml: the service's serve and work /metrics targets."""
     _once(text, f'"{service.name}-serve:', "prometheus.yml")
@@ -229,6 +245,7 @@ EDITS: dict[str, Callable[[str, NewService], str]] = {
     "infra/src/shop_stack/topology.py": topology,
     "infra/compose/postgres-init.sql": postgres_init,
     "docker-compose.yml": compose,
+    "infra/docker/substitutes/compose.yml": substitutes,
     "infra/observability/prometheus.yml": prometheus,
     "pyproject.toml": pyproject,
     "infra/src/shop_k8s/settings_catalog.py": settings_catalog,
