@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.errors import CommitFailedError, RebalanceInProgressError, UnknownMemberIdError
+from shop_testing.eventually import eventually
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,22 @@ async def read_topic(bootstrap: str, topic: str, *, fetch_ms: int = 1500) -> lis
         await consumer.stop()
 
 
+async def _commit_once_the_group_is_empty(
+    committer: AIOKafkaConsumer, offsets: dict[TopicPartition, int], within: float = 60.0
+) -> bool:
+    """A commit from outside the group is refused while a member stopped a moment ago is
+    still in it (until the broker sees it leave or its session time out): retry until then."""
+
+    async def committed() -> bool:
+        try:
+            await committer.commit(offsets)
+        except (CommitFailedError, UnknownMemberIdError, RebalanceInProgressError) as refused:
+            raise AssertionError(f"the group still has a member: {refused!r}") from refused
+        return True
+
+    return await eventually(committed, timeout=within, interval=0.5)
+
+
 async def skip_unread(bootstrap: str, group: str) -> int:
     """Commit the log end of every topic for `group`, so its consumers never read what is
     there now: an event lost to that group, as a broker without storage loses it on a
@@ -120,7 +138,7 @@ async def skip_unread(bootstrap: str, group: str) -> int:
             committed = await committer.committed(tp)
             if committed is not None:  # a partition the group reads
                 skipped += end - committed
-        await committer.commit(ends)
+        await _commit_once_the_group_is_empty(committer, ends)
         return skipped
     finally:
         await committer.stop()
