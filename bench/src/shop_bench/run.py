@@ -141,19 +141,22 @@ def main(argv: list[str] | None = None) -> None:
                         help="py-spy checkout-serve under load into <out>/profiles/")  # fmt: skip
     parser.add_argument("--profile-name", default="checkout-serve-after",
                         help="its file name in <out>/profiles/, without .txt")  # fmt: skip
+    parser.add_argument("--traces", action="store_true",
+                        help="every process exports its spans, as the e2e stack does")  # fmt: skip
     parser.add_argument("--out", type=Path, default=REPO / "bench")
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     mode = "quick" if args.quick else "full"
     machine = describe_machine()
     say(f"{mode} run on {machine['cores']} cores ({machine['cpu_model']}), "
-        f"load average at start {machine['load_average_at_start']}")  # fmt: skip
+        f"load average at start {machine['load_average_at_start']}, "
+        f"spans {'exported' if args.traces else 'not recorded'}")  # fmt: skip
     m = Measurements()
     started = time.monotonic()
     profile_to = args.out / "profiles" / f"{args.profile_name}.txt" if args.profile else None
     if profile_to is not None:
         profile_to.parent.mkdir(parents=True, exist_ok=True)
-    with bench_deployment(STARTUP_SECONDS) as deployment:
+    with bench_deployment(STARTUP_SECONDS, export_traces=args.traces) as deployment:
         asyncio.run(measure(Target(deployment), sizes, m, profile_to))
     say(f"P7: reconciliation over {sizes.reconcile_orders:,} orders")
     try:
@@ -172,6 +175,7 @@ def main(argv: list[str] | None = None) -> None:
         target=describe_target(),
         load_average_at_end=load_average(),
     )
+    doc["traces_exported"] = args.traces
     args.out.mkdir(parents=True, exist_ok=True)
     write_results(args.out / "results.json", doc)
     title = (f"{mode} run, {machine['cores']} cores, load average at start "

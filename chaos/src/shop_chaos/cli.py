@@ -39,7 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"chaos: seed {seed}", flush=True)
     # Faults make aiokafka (our raw clients) log every refused connection.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
-    with embedded_stack(keep=args.keep_logs, within=STARTUP_SECONDS) as deployment:
+    with embedded_stack(
+        keep=args.keep_logs, within=STARTUP_SECONDS, export_traces=False
+    ) as deployment:
         run = asyncio.run(
             chaos_run(deployment, seed=seed, checkouts=args.checkouts, rate=args.rate, say=say)
         )

@@ -161,12 +161,15 @@ class Deployment:
 
 
 @contextmanager
-def deployment_from_env(env: Mapping[str, str] = os.environ) -> Iterator[Deployment]:
+def deployment_from_env(
+    env: Mapping[str, str] = os.environ, *, export_traces: bool = True
+) -> Iterator[Deployment]:
     """The deployment env names, or an embedded stack that lives as long as the block."""
     if env.get("E2E_CHECKOUT_URL"):
         yield existing_deployment(env)
         return
-    with embedded_stack(keep=env.get("E2E_KEEP_VAR_DIR") == "1") as deployment:
+    keep = env.get("E2E_KEEP_VAR_DIR") == "1"
+    with embedded_stack(keep=keep, export_traces=export_traces) as deployment:
         yield deployment
 
 
@@ -210,10 +213,13 @@ def existing_deployment(env: Mapping[str, str]) -> Deployment:
 
 
 @contextmanager
-def embedded_stack(*, keep: bool = False, within: float = STARTUP_SECONDS) -> Iterator[Deployment]:
+def embedded_stack(
+    *, keep: bool = False, within: float = STARTUP_SECONDS, export_traces: bool = True
+) -> Iterator[Deployment]:
     """The whole stack (every service's serve and work, PostgreSQL, broker, mail sink) on
     free ports under a temporary var dir, ready `within` seconds; stopped, and the dir
-    removed, on exit."""
+    removed, on exit. With `export_traces`, every process sends its spans to a receiver in
+    this process (`Deployment.traces`); without, none records any, as under `make up`."""
     root = Path(tempfile.mkdtemp(prefix="shop-e2e-"))
     base = free_port_block(len(SERVICES))
     postgres, broker, smtp, smtp_http, storefront = free_ports(5)
@@ -228,8 +234,12 @@ def embedded_stack(*, keep: bool = False, within: float = STARTUP_SECONDS) -> It
     )
     # Every process exports its spans here, as to a collector (OTEL_BSP_SCHEDULE_DELAY: in
     # batches every 200 ms, so a test's trace arrives within a second).
-    receiver = OtlpReceiver().start()
-    tracing = {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_BSP_SCHEDULE_DELAY": "200"}
+    receiver = OtlpReceiver().start() if export_traces else None
+    tracing = (
+        {"OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint, "OTEL_BSP_SCHEDULE_DELAY": "200"}
+        if receiver is not None
+        else {}
+    )
     topology = with_env(build_topology(config), {**E2E_SETTINGS, **tracing})
     runner = StackRunner(topology, Supervisor(config.dirs), say=print)
     print(f"\ne2e: starting the embedded stack in {root} (logs in {root / 'log'})")
@@ -250,7 +260,8 @@ def embedded_stack(*, keep: bool = False, within: float = STARTUP_SECONDS) -> It
         )
     finally:
         runner.down()
-        receiver.stop()
+        if receiver is not None:
+            receiver.stop()
         if keep:
             print(f"e2e: logs kept in {root / 'log'}")
         else:
