@@ -44,6 +44,34 @@ async def test_a_transient_failure_is_retried_past_max_attempts_and_never_dead_l
     assert await dlq_size(kafka_bootstrap_servers, runner) == 0
 
 
+async def test_an_outage_spends_none_of_the_attempts_of_a_failure_right_after_it(
+    session_factory: async_sessionmaker[AsyncSession], kafka_bootstrap_servers: str
+) -> None:
+    """Six transient failures (the database down), then one unclassified failure (data not
+    there yet): the event is retried again, not dead-lettered on the strength of the
+    outage's attempts."""
+    attempts = 0
+
+    async def outage_then_not_yet(session: AsyncSession, event: CloudEvent[Any]) -> None:
+        nonlocal attempts
+        attempts += 1
+        if attempts <= 6:
+            raise ConnectionRefusedError(111, "the database is down")
+        if attempts == 7:
+            raise LookupError("what this event needs has not arrived yet")
+        await session.execute(sa.insert(effects).values(event_id=event.id))
+
+    async with running(
+        kafka_bootstrap_servers, session_factory, outage_then_not_yet, max_attempts=2
+    ) as (runner, topic):
+        await produce(kafka_bootstrap_servers, topic, encoded())
+        await eventually(lambda: caught_up(runner, 1), timeout=30)
+
+    assert attempts == 8
+    assert await effect_count(session_factory) == 1
+    assert await dlq_size(kafka_bootstrap_servers, runner) == 0
+
+
 async def test_a_permanent_refusal_is_dead_lettered_at_once(
     session_factory: async_sessionmaker[AsyncSession], kafka_bootstrap_servers: str
 ) -> None:

@@ -43,6 +43,7 @@ class _Retry:
     attempt: int
     due: float
     resumed: bool = False
+    spent: int = 0  # of those attempts, the ones that failed for an unclassified reason
 
 
 class ConsumerRunner:
@@ -227,10 +228,15 @@ class ConsumerRunner:
             if self._stopping or self._membership.epoch != epoch:
                 break
             retry = self._retries.get(partition)
-            attempt = retry.attempt + 1 if retry and retry.offset == record.offset else 1
-            outcome = await self._dispatcher.process(record, attempt, self._max_attempts)
-            if outcome is Outcome.RETRY:
-                self._pause(consumer, partition, record.offset, attempt)
+            again = retry if retry and retry.offset == record.offset else None
+            attempt = again.attempt + 1 if again else 1
+            spent = again.spent if again else 0
+            outcome = await self._dispatcher.process(
+                record, attempt, self._max_attempts, spent=spent
+            )
+            if outcome is not Outcome.DONE:
+                spent += outcome is Outcome.RETRY
+                self._pause(consumer, partition, record.offset, attempt, spent=spent)
                 break
             self._retries.pop(partition, None)
             handled_up_to = record.offset + 1
@@ -322,10 +328,16 @@ class ConsumerRunner:
         return reset
 
     def _pause(
-        self, consumer: AIOKafkaConsumer, partition: TopicPartition, offset: int, attempt: int
+        self,
+        consumer: AIOKafkaConsumer,
+        partition: TopicPartition,
+        offset: int,
+        attempt: int,
+        *,
+        spent: int = 0,
     ) -> None:
         delay = self._backoff.delay(attempt)
-        self._retries[partition] = _Retry(offset, attempt, time.monotonic() + delay)
+        self._retries[partition] = _Retry(offset, attempt, time.monotonic() + delay, spent=spent)
         consumer.seek(partition, offset)  # the record comes again when resumed
         consumer.pause(partition)
 

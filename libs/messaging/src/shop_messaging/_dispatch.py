@@ -33,7 +33,8 @@ DLQ_REASON_HEADER = "dlq_reason"
 
 class Outcome(enum.Enum):
     DONE = "done"  # handled, duplicate, skipped or dead-lettered: commit past it
-    RETRY = "retry"  # not handled: fetch it again after a backoff
+    RETRY = "retry"  # not handled, for a reason nobody classified: fetch it again later
+    WAIT = "wait"  # not handled, for a transient reason (an outage): later, at no cost
 
 
 class Dispatcher:
@@ -62,8 +63,18 @@ class Dispatcher:
         self._backoff = backoff
 
     async def process(
-        self, record: ConsumerRecord[bytes, bytes], attempt: int, max_attempts: int
+        self,
+        record: ConsumerRecord[bytes, bytes],
+        attempt: int,
+        max_attempts: int,
+        *,
+        spent: int | None = None,
     ) -> Outcome:
+        """Handle `record` (its `attempt`-th try). `spent` is how many earlier tries failed
+        for a reason nobody classified (default: all of them); only those count against
+        `max_attempts`, so an outage's transient failures never dead-letter an event that
+        fails for another reason right after it."""
+        spent = attempt - 1 if spent is None else spent
         try:
             event = from_kafka(record.key, record.value, list(record.headers))
         except PoisonEvent as exc:
@@ -83,7 +94,7 @@ class Dispatcher:
                 await self._handle(event, handler)
                 return Outcome.DONE
             except Exception as exc:
-                return await self._failed(record, event, exc, attempt, max_attempts)
+                return await self._failed(record, event, exc, attempt, spent, max_attempts)
 
     async def _handle(self, event: CloudEvent[Event], handler: Handler) -> None:
         async with self._session_factory() as session, session.begin():
@@ -109,6 +120,7 @@ class Dispatcher:
         event: CloudEvent[Event],
         error: Exception,
         attempt: int,
+        spent: int,
         max_attempts: int,
     ) -> Outcome:
         kind = classify(error, transient=self._transient, permanent=self._permanent)
@@ -117,7 +129,7 @@ class Dispatcher:
             log.error("refused %s for good, dead-lettering it: %r", event.id, error)
             await self._dead_letter(record, error, event.type, "permanent")
             return Outcome.DONE
-        if kind is Failure.UNKNOWN and attempt >= max_attempts:
+        if kind is Failure.UNKNOWN and spent + 1 >= max_attempts:
             log.exception("giving up on %s after %d attempts", event.id, attempt)
             await self._dead_letter(record, error, event.type, "exhausted")
             return Outcome.DONE
@@ -126,7 +138,7 @@ class Dispatcher:
         level = logging.WARNING if attempt <= 3 or attempt % 20 == 0 else logging.DEBUG
         log.log(level, "handler failed for %s (%s, attempt %d); retrying: %r",
                 event.id, kind.value, attempt, error)  # fmt: skip
-        return Outcome.RETRY
+        return Outcome.WAIT if kind is Failure.TRANSIENT else Outcome.RETRY
 
     async def _dead_letter(
         self,
