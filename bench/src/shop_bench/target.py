@@ -1,7 +1,7 @@
 """The shop under measurement: URLs, its processes' pids, metrics, faults and stock.
 
     target = Target(deployment)
-    target.pids()                       # every stack process (empty for a URL-only target)
+    target.named_pids()                 # every stack process by name (empty for a URL-only target)
     await target.faults(client, "payment", refuse=True)
 
 Traffic goes to loopback only: a URL elsewhere is refused before anything is sent.
@@ -48,12 +48,9 @@ class Target:
     def controlled(self) -> bool:
         return self.deployment.control is not None
 
-    def pids(self) -> list[int]:
-        """Every stack process (none for a URL or compose target: not ours to read)."""
-        return list(self.named_pids().values())
-
     def named_pids(self) -> dict[str, int]:
-        """Every stack process by name (postgres, broker, checkout-serve, ...)."""
+        """Every stack process by name (postgres, broker, checkout-serve, ...); none for a
+        URL or compose target, whose processes are not ours to read."""
         control = self.deployment.control
         if not isinstance(control, ProcessControl):
             return {}

@@ -68,13 +68,12 @@ class Dispatcher:
         attempt: int,
         max_attempts: int,
         *,
-        spent: int | None = None,
+        spent: int = 0,
     ) -> Outcome:
         """Handle `record` (its `attempt`-th try). `spent` is how many earlier tries failed
-        for a reason nobody classified (default: all of them); only those count against
-        `max_attempts`, so an outage's transient failures never dead-letter an event that
-        fails for another reason right after it."""
-        spent = attempt - 1 if spent is None else spent
+        for a reason nobody classified; only those count against `max_attempts`, so an
+        outage's transient failures never dead-letter an event that fails for another
+        reason right after it."""
         try:
             event = from_kafka(record.key, record.value, list(record.headers))
         except PoisonEvent as exc:
