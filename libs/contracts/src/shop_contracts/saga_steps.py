@@ -225,7 +225,8 @@ RECEIVE_RETURN = SagaStep(
 )
 RESTOCK_RETURN = SagaStep(
     Saga.RETURN_ORDER, "restock_return", "inventory", (ReturnReceived,),
-    (ReturnRestocked,), _SOON, "the returned units are on hand again",
+    (ReturnRestocked, StockReplenished), _SOON,
+    "the returned units are on hand again (and can release backorders)",
 )
 REFUND_RETURN = SagaStep(
     Saga.RETURN_ORDER, "refund_return", "payment", (ReturnReceived,),

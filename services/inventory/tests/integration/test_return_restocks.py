@@ -1,6 +1,7 @@
 """A received return's units go back on hand once, by event or by reconciliation's repair."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 from inventory.entrypoints.worker import GROUP, subscriptions
@@ -32,12 +33,13 @@ async def _on_hand(client: httpx.AsyncClient) -> int:
     return int((await client.get("/v1/stock/SKU-MUG-01")).json()["on_hand"])
 
 
-async def _restocked_events(db: Database) -> list[str]:
+async def _events(db: Database, name: str) -> list[dict[str, Any]]:
     async with db.sessions() as session:
         rows = await session.scalars(
-            text("SELECT payload FROM outbox WHERE type LIKE '%ReturnRestocked%' ORDER BY id")
+            text("SELECT payload FROM outbox WHERE type LIKE :type ORDER BY id"),
+            {"type": f"%.{name}.%"},
         )
-        return [str(row) for row in rows]
+        return [dict(row) for row in rows]
 
 
 async def test_a_received_return_is_restocked_once_even_when_republished(
@@ -50,8 +52,12 @@ async def test_a_received_return_is_restocked_once_even_when_republished(
     assert await deliver_event(db.sessions, GROUP, handler, received("ret_a"))  # new event id
 
     assert await _on_hand(client) == before + 2
-    [event] = await _restocked_events(db)
-    assert "SKU-UNKNOWN-9" not in event  # nothing can hold a SKU inventory does not stock
+    # Nothing can hold a SKU inventory does not stock: it is left out.
+    [event] = await _events(db, "ReturnRestocked")
+    assert event["lines"] == [{"sku": "SKU-MUG-01", "quantity": 2}]
+    # The stock it adds is announced like any goods received, so backorders can ship.
+    [replenished] = await _events(db, "StockReplenished")
+    assert (replenished["sku"], replenished["quantity"]) == ("SKU-MUG-01", 2)
 
 
 async def test_reconciliations_restock_repair_is_idempotent_and_listed(

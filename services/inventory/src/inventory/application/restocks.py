@@ -6,14 +6,22 @@
 Idempotent on the return id (the `restocks` row), not only on the event id: a
 ReturnReceived republished under a new id, or reconciliation's repair after the event did
 arrive, adds nothing twice. A SKU inventory does not stock is left out (logged): nothing
-can hold it. ReturnRestocked announces what went back.
+can hold it. ReturnRestocked announces what went back (to the return's followers), and a
+StockReplenished per SKU announces the stock it adds: fulfillment shelves the units at its
+receiving dock and ships the backorders they now cover, as for any other goods received.
 """
 
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from shop_contracts import CloudEvent, ReturnLine, ReturnReceived, ReturnRestocked
+from shop_contracts import (
+    CloudEvent,
+    ReturnLine,
+    ReturnReceived,
+    ReturnRestocked,
+    StockReplenished,
+)
 from shop_messaging import Outbox
 from shop_servicekit import Clock
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -72,7 +80,10 @@ async def _restock(
     for sku in sorted(set(command.lines) - set(back)):
         log.warning("return %s names %s, which inventory does not stock", command.return_id, sku)
     for sku, quantity in back.items():
-        await repository.add_on_hand(session, sku, quantity)
+        level = await repository.add_on_hand(session, sku, quantity)
+        await outbox.add(
+            session, StockReplenished(sku=sku, quantity=quantity, available=level.available)
+        )
     if back:
         await outbox.add(
             session,
