@@ -35,6 +35,7 @@ def test_the_kinds_are_the_documented_slugs() -> None:
         "order-status-mismatch",
         "return-not-refunded",
         "return-not-restocked",
+        "return-refund-unheard",
         "unclassified",
     }
 

@@ -24,11 +24,12 @@ def _received(seconds_ago: float, *, status: str = "RECEIVED") -> ReturnRecord:
 
 
 def _drift(
-    ret: ReturnRecord, *, refunded: bool = False, restocked: bool = False
+    ret: ReturnRecord, *, refunded: bool = False, restocked: bool = False, refund_age: float = 10
 ) -> list[tuple[Kind, Action | None]]:
+    refund = RefundRecord("rfd_1", "ord_1", "ret_1", 1100, ago(refund_age))
     snapshot = Snapshot.of(
         returns=[ret],
-        refunds=[RefundRecord("rfd_1", "ord_1", "ret_1", 1100, ago(10))] if refunded else [],
+        refunds=[refund] if refunded else [],
         restocks=[RestockRecord("ret_1", "ord_1", ago(10))] if restocked else [],
     )
     found = find_drift(snapshot, window=WINDOW, now=NOW, policy=POLICY)
@@ -49,6 +50,18 @@ def test_a_refunded_return_never_restocked_is_restocked_by_the_repair() -> None:
     assert _drift(_received(SETTLE + 60), refunded=True) == [
         (Kind.RETURN_NOT_RESTOCKED, Action.RESTOCK_RETURN)
     ]
+
+
+def test_a_refund_returns_never_heard_of_is_announced_again_by_the_refund_repair() -> None:
+    def drift(ret: ReturnRecord, refund_age: float) -> list[tuple[Kind, Action | None]]:
+        return _drift(ret, refunded=True, restocked=True, refund_age=refund_age)
+
+    # Refunded and restocked, but returns never got PaymentRefunded: still RECEIVED.
+    received = _received(SETTLE + 60)
+    assert drift(received, SETTLE + 1) == [(Kind.RETURN_REFUND_UNHEARD, Action.REFUND_RETURN)]
+    # Not before the event has had the deadline to arrive, and not once returns has it.
+    assert drift(received, SETTLE - 1) == []
+    assert drift(_received(SETTLE + 60, status="REFUNDED"), SETTLE + 1) == []
 
 
 def test_nothing_is_owed_before_the_deadline_or_before_the_return_is_received() -> None:

@@ -9,6 +9,10 @@ all than was captured: the authorization row is locked, so two returns of one or
 refunded one after the other against the same running total. PaymentRefunded announces it.
 A refusal in the consumer (not captured, nothing left) is logged and left to
 reconciliation, which compares received returns with refunds; retrying cannot change it.
+
+The repair also mends a lost announcement: asked for a return it already refunded, it
+answers that refund and writes its PaymentRefunded again (a new event id; every consumer
+keys on the refund, so whoever had it changes nothing and whoever lost it catches up).
 """
 
 import logging
@@ -62,22 +66,26 @@ async def refund_return(
     *,
     clock: Clock,
 ) -> Refund:
-    """The return's refund, made now or earlier, in a transaction of its own. Raises
-    NotRefundable or NoAuthorization, having written nothing."""
+    """The return's refund, made now or earlier (then announced again), in a transaction of
+    its own. Raises NotRefundable or NoAuthorization, having written nothing."""
     async with sessions.begin() as session:
-        return await _refund(session, outbox, command, clock=clock)
+        refund, made_now = await _refund(session, outbox, command, clock=clock)
+        if not made_now:
+            await outbox.add(session, _announcement(refund))
+        return refund
 
 
 async def _refund(
     session: AsyncSession, outbox: Outbox, command: RefundReturn, *, clock: Clock
-) -> Refund:
+) -> tuple[Refund, bool]:
+    """The return's refund, and whether it was made now (False: refunded before)."""
     authorization = await repository.get_live_for_order(session, command.order_id, lock=True)
     if authorization is None:
         raise NoAuthorization(command.order_id)
     earlier = await refunds.for_return(session, command.return_id)
     if earlier is not None:
         log.info("return %s is already refunded", command.return_id)
-        return earlier
+        return earlier, False
     amount = refundable(
         authorization,
         asked=command.amount,
@@ -93,16 +101,7 @@ async def _refund(
         created_at=clock(),
     )
     await refunds.add(session, refund)  # the authorization's lock makes it the only one
-    await outbox.add(
-        session,
-        PaymentRefunded(
-            order_id=refund.order_id,
-            authorization_id=refund.authorization_id,
-            refund_id=refund.id,
-            return_id=refund.return_id,
-            amount=Money(amount=refund.amount, currency=refund.currency),
-        ),
-    )
+    await outbox.add(session, _announcement(refund))
     log.info(
         "refunded %s of %s for return %s",
         amount,
@@ -110,4 +109,14 @@ async def _refund(
         command.return_id,
         extra={"order_id": command.order_id},
     )
-    return refund
+    return refund, True
+
+
+def _announcement(refund: Refund) -> PaymentRefunded:
+    return PaymentRefunded(
+        order_id=refund.order_id,
+        authorization_id=refund.authorization_id,
+        refund_id=refund.id,
+        return_id=refund.return_id,
+        amount=Money(amount=refund.amount, currency=refund.currency),
+    )

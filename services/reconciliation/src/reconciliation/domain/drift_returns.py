@@ -1,10 +1,15 @@
-"""RETURN_NOT_REFUNDED and RETURN_NOT_RESTOCKED: a return was received, but payment did
-not refund it, or inventory did not put its units back, by the deadline (their
-ReturnReceived was lost, or payment refused it before the order was captured).
+"""Drift of a received return, each judged after the return deadline (`policy.return_settle`):
 
-Repaired by payment's refund and inventory's restock commands, both idempotent on the
-return id. A return still REQUESTED owes nothing yet; a return is judged when it was
-requested in the window, whatever the age of its order.
+- RETURN_NOT_REFUNDED, RETURN_NOT_RESTOCKED: payment did not refund it, or inventory did not
+  put its units back (their ReturnReceived was lost, or payment refused it before the order
+  was captured). Repaired by payment's refund and inventory's restock commands, both
+  idempotent on the return id.
+- RETURN_REFUND_UNHEARD: payment refunded it, but returns still shows it RECEIVED (the
+  PaymentRefunded was lost). Repaired by the same refund command: payment answers with the
+  refund it made and announces it again, and returns (keyed on the refund) moves on.
+
+A return still REQUESTED owes nothing yet; a return is judged when it was requested in the
+window, whatever the age of its order.
 """
 
 from __future__ import annotations
@@ -36,6 +41,16 @@ def unsettled_returns(
         }
         if refund is None:
             yield _not_refunded(ret, evidence, late(now, due))
+        elif ret.status == "RECEIVED" and now >= refund.created_at + policy.return_settle:
+            yield Finding(
+                Kind.RETURN_REFUND_UNHEARD,
+                ret.order_id,
+                f"return {ret.return_id} refunded by payment ({refund.refund_id}) but still "
+                f"RECEIVED in returns {late(now, refund.created_at + policy.return_settle)} "
+                "after the deadline",
+                evidence,
+                _refund(ret),
+            )
         if restock is None:
             yield Finding(
                 Kind.RETURN_NOT_RESTOCKED,
@@ -60,13 +75,15 @@ def _not_refunded(ret: ReturnRecord, evidence: dict[str, object], lateness: str)
         ret.order_id,
         f"return {ret.return_id} received but not refunded {lateness} after the refund deadline",
         evidence,
-        Repair(
-            Action.REFUND_RETURN,
-            ret.order_id,
-            {"return_id": ret.return_id, "amount": ret.refund_amount},
-        )
-        if ret.refund_amount > 0
-        else None,
+        _refund(ret) if ret.refund_amount > 0 else None,
+    )
+
+
+def _refund(ret: ReturnRecord) -> Repair:
+    return Repair(
+        Action.REFUND_RETURN,
+        ret.order_id,
+        {"return_id": ret.return_id, "amount": ret.refund_amount},
     )
 
 

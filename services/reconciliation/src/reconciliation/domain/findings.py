@@ -28,6 +28,7 @@ class Kind(StrEnum):
     ORDER_STATUS_MISMATCH = "order-status-mismatch"
     RETURN_NOT_REFUNDED = "return-not-refunded"
     RETURN_NOT_RESTOCKED = "return-not-restocked"
+    RETURN_REFUND_UNHEARD = "return-refund-unheard"
     # The sources contradict each other in a way no repair command resolves (for example
     # a shipment for a cancelled order): reported, never acted on.
     UNCLASSIFIED = "unclassified"
@@ -45,7 +46,8 @@ class Action(StrEnum):
     # communications, params {kind, recipient?: {customer_id, email}, total?: {amount, currency}}
     RESEND_NOTIFICATION = "resend-notification"
     POST_ORDER_FACTS = "post-order-facts"  # checkout, params {backordered, shipped, ...}
-    REFUND_RETURN = "refund-return"  # payment, params {return_id, amount}
+    # payment, params {return_id, amount}; an earlier refund is answered and announced again
+    REFUND_RETURN = "refund-return"
     RESTOCK_RETURN = "restock-return"  # inventory, params {return_id, lines}
 
 
