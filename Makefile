@@ -17,7 +17,7 @@ COMPOSE := infra/docker/compose.sh
 
 .PHONY: install demo up down status test e2e test-external-db lint audit fmt k8s constraints clean fuzz \
         setup-hooks ci-lint-workflows bench bench-quick chaos images compose-up compose-down \
-        e2e-compose test-containers new-service update-service rename browser
+        e2e-compose test-containers new-service update-service rename browser contracts-gate
 
 install: $(VENV)/.installed
 
@@ -110,6 +110,15 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+## contracts-gate: the event compatibility gate against the schemas published at BASE (a
+## branch, tag or commit), so editing a committed schema with its model cannot hide a break.
+## CI passes the pull request's base. BASE defaults to HEAD, the one revision every clone
+## has (HEAD~1 is missing from a single-commit or shallow clone): it gates the uncommitted
+## change; on a branch, pass its base: `make contracts-gate BASE=origin/main`.
+BASE ?= HEAD
+contracts-gate: install
+	$(BIN)/python -m shop_contracts compat --against '$(BASE)'
 
 ## audit: bandit over our code and pip-audit of constraints.txt; exit 2 (not audited) when
 ## the vulnerability service cannot be reached, never a silent pass

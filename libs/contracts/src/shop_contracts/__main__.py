@@ -2,6 +2,8 @@
 
 sagas                     print the participation catalogue (docs/sagas.md)
 sagas --write docs/sagas.md
+compat [--against REF]    the compatibility gate (docs/event-versioning.md); exit 1: a
+                          break, exit 2: REF cannot be read
 """
 
 from __future__ import annotations
@@ -44,9 +46,20 @@ def _asyncapi(args: argparse.Namespace) -> int:
 
 
 def _compat(args: argparse.Namespace) -> int:
-    found = compat.check()
+    directory = schemas.SCHEMA_DIR  # read at call time: tests point it at a repo of their own
+    against = getattr(args, "against", None)  # `schemas --write` runs the plain gate
+    try:
+        found = compat.check_against(against, directory) if against else compat.check(directory)
+    except schemas.RevisionError as error:
+        print(f"compat: {error}", file=sys.stderr)
+        return 2
+    # Against a base the working tree's files must also be the models' (the test checks it
+    # too): they are what the next change will be compared with.
+    outdated = schemas.stale(directory) if against else []
     for broken in found:
         print(f"BREAKING {broken}", file=sys.stderr)
+    for event_type in outdated:
+        print(f"STALE {event_type}: the committed schema is not the model's", file=sys.stderr)
     if found:
         print(
             "A published event version changed incompatibly. Publish the change as a new "
@@ -54,7 +67,14 @@ def _compat(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    print(f"compatible: {len(schemas.committed())} published event versions")
+    if outdated:
+        print("Run: python -m shop_contracts schemas --write", file=sys.stderr)
+        return 1
+    published = len(schemas.committed(directory))
+    print(
+        f"compatible: {published} published event versions"
+        + (f", and with {against}" if against else "")
+    )
     return 0
 
 
@@ -74,7 +94,13 @@ def main(argv: list[str] | None = None) -> int:
         if name in ("schemas", "asyncapi"):
             default = schemas.SCHEMA_DIR if name == "schemas" else asyncapi.DOCUMENT
             command.add_argument("--write", type=Path, nargs="?", const=default)
-        elif name != "compat":
+        elif name == "compat":
+            command.add_argument(
+                "--against",
+                metavar="REF",
+                help="also compare with the schemas published at this git revision",
+            )
+        else:
             command.add_argument("--write", type=Path, help="write to this file, not stdout")
     args = parser.parse_args(argv)
     return COMMANDS[args.command][1](args)

@@ -6,18 +6,24 @@ required, a required field added. Compatible: an optional field added (deploy co
 first: payloads are strict and an old consumer refuses a field it does not know), a
 constraint or description changed. Nested value objects are compared field by field.
 
-    python -m shop_contracts compat      # exit 1 naming each field and its consumers
+    python -m shop_contracts compat        # exit 1 naming each field and its consumers
+    python -m shop_contracts compat --against origin/main   # and main's published schemas
+
+Against a base, the published schemas are read from git at that revision: a change that
+edits or deletes a committed schema together with the model is compared with the schema
+as it was before (like `buf breaking --against`), not with its own edit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..saga_steps import STEPS
 from ..upcasting import UPCASTERS
-from .schemas import Schema, committed, generate
+from .schemas import SCHEMA_DIR, Schema, committed, committed_at, generate
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,15 @@ def breaks(published: Mapping[str, Schema], current: Mapping[str, Schema]) -> li
     return found
 
 
-def check() -> list[Break]:
+def check(directory: Path = SCHEMA_DIR) -> list[Break]:
     """The gate CI runs: the models against the committed (published) schemas."""
-    return breaks(committed(), generate())
+    return breaks(committed(directory), generate())
+
+
+def check_against(ref: str, directory: Path = SCHEMA_DIR) -> list[Break]:
+    """The gate against a base: the models against the schemas published at `ref` (a git
+    revision; `schemas.RevisionError` when it cannot be read), then against the working
+    tree's, as `check`, each break named once."""
+    current = generate()
+    found = breaks(committed_at(ref, directory), current)
+    return found + [b for b in breaks(committed(directory), current) if b not in found]
