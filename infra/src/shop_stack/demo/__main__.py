@@ -10,6 +10,7 @@ from shop_auth import ShopAuth
 from shop_stack.demo.checkouts import Urls, three_checkouts
 from shop_stack.demo.collaboration import backorder_then_replenish, follow
 from shop_stack.demo.drift import break_and_reconcile
+from shop_stack.demo.returns import return_one_unit
 
 
 def run(urls: Urls) -> int:
@@ -22,6 +23,7 @@ def run(urls: Urls) -> int:
             "inventory": urls.inventory,
             "payment": urls.payment,
             "reconciliation": urls.reconciliation,
+            "returns": urls.returns,
         }
     )
     with httpx.Client(timeout=30, auth=auth) as client:
@@ -34,6 +36,8 @@ def run(urls: Urls) -> int:
             return 1
         if not backorder_then_replenish(client, urls, customer):
             return 1
+        if not return_one_unit(client, urls, auth.customer_headers(customer), confirmed):
+            return 1
         print("\n#### 3. Reconciliation: collaboration drifts; the job finds and repairs it\n")
         return 0 if break_and_reconcile(client, urls, customer) else 1
 
@@ -44,12 +48,14 @@ def main() -> None:
     parser.add_argument("--inventory", default="http://127.0.0.1:8002")
     parser.add_argument("--payment", default="http://127.0.0.1:8003")
     parser.add_argument("--reconciliation", default="http://127.0.0.1:8006")
+    parser.add_argument("--returns", default="http://127.0.0.1:8007")
     args = parser.parse_args()
     urls = Urls(
         checkout=args.checkout,
         inventory=args.inventory,
         payment=args.payment,
         reconciliation=args.reconciliation,
+        returns=args.returns,
     )
     sys.exit(run(urls))
 

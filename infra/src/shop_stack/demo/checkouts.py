@@ -27,6 +27,7 @@ class Urls:
     inventory: str
     payment: str
     reconciliation: str
+    returns: str
 
 
 def place(

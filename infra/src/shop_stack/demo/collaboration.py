@@ -66,8 +66,19 @@ def follow(
         time.sleep(0.2)
 
 
+# The detail worth a line, of an order's or a return's timeline entry.
+DETAIL_KEYS = (
+    "shipment_id",
+    "skus_short",
+    "reservation_id",
+    "authorization_id",
+    "refund_id",
+    "kind",
+    "reason",
+)
+
+
 def timeline_line(entry: dict[str, Any]) -> str:
     at = datetime.fromisoformat(entry["occurred_at"]).strftime("%H:%M:%S.%f")[:-3]
-    keys = ("shipment_id", "skus_short", "reservation_id", "authorization_id", "kind", "reason")
-    detail = " ".join(f"{k}={entry['detail'][k]}" for k in keys if entry["detail"].get(k))
+    detail = " ".join(f"{k}={entry['detail'][k]}" for k in DETAIL_KEYS if entry["detail"].get(k))
     return f"     {at}  {entry['source']:<14} {entry['type']:<22} {detail}".rstrip()
