@@ -74,6 +74,8 @@ def broker(deployment: Deployment) -> str:
     return deployment.kafka_bootstrap_servers
 
 
+# Every read a reconciliation run pages through (docs/reconciliation.md): one missing and
+# the run fails as a source unavailable, so the scenarios that run it skip instead.
 INTERNAL_READS = (
     ("checkout", "orders"),
     ("inventory", "reservations"),
@@ -81,6 +83,9 @@ INTERNAL_READS = (
     ("fulfillment", "shipments"),
     ("fulfillment", "backorders"),
     ("communications", "notifications"),
+    ("returns", "returns"),
+    ("payment", "refunds"),
+    ("inventory", "restocks"),
 )
 
 

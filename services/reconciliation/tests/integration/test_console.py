@@ -1,12 +1,16 @@
 """The operator console's access and pages on a real database (other services: stubs)."""
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 
 import httpx
 import pytest
 from reconciliation.bootstrap import build_app
 from reconciliation.settings import ReconciliationSettings
 from shop_testing.credentials import bearer
+
+from .stub_rows import Row, ago, completed_order
+from .stubs import ShopStubs
 
 HTML = {"Accept": "text/html"}
 
@@ -91,6 +95,52 @@ async def test_the_journey_of_an_order_never_seen_says_so(browser: httpx.AsyncCl
     page = await browser.get("/console/orders/ord_never_seen")
     assert page.status_code == 200
     assert "Reconciliation has seen no event about this order." in page.text
+
+
+def return_rows(return_id: str, order_id: str, *, at: datetime) -> dict[str, list[Row]]:
+    """A refunded, restocked return, as returns, payment and inventory read it."""
+    return {
+        "returns": [
+            {
+                "return_id": return_id,
+                "order_id": order_id,
+                "status": "REFUNDED",
+                "refund": {"amount": 1100, "currency": "EUR"},
+                "lines": [{"sku": "SKU-MUG-01", "quantity": 1}],
+                "created_at": at,
+                "received_at": at,
+            }
+        ],
+        "refunds": [
+            {
+                "refund_id": f"ref_{return_id}",
+                "order_id": order_id,
+                "return_id": return_id,
+                "amount": {"amount": 1100, "currency": "EUR"},
+                "created_at": at,
+            }
+        ],
+        "restocks": [{"return_id": return_id, "order_id": order_id, "created_at": at}],
+    }
+
+
+async def test_the_journey_of_an_order_shows_its_returns_and_no_other_orders(
+    browser: httpx.AsyncClient, stubs: ShopStubs
+) -> None:
+    stubs.add(completed_order("ord_returned", at=ago(900)))
+    stubs.add(return_rows("ret_mine", "ord_returned", at=ago(300)))
+    stubs.add(return_rows("ret_other", "ord_other", at=ago(300)))
+    assert (await browser.post("/console/login", content="dev=1")).status_code == 303
+
+    page = await browser.get("/console/orders/ord_returned")
+
+    assert page.status_code == 200
+    assert 'data-service="returns"' in page.text
+    for record in ("<td>returns</td>", "<td>refunds</td>", "<td>restocks</td>"):
+        assert record in page.text
+    assert "return_id=ret_mine" in page.text
+    assert "refund_id=ref_ret_mine" in page.text
+    assert "ret_other" not in page.text
 
 
 async def test_the_services_page_shows_each_service_even_when_it_does_not_answer(

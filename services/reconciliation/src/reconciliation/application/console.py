@@ -126,16 +126,28 @@ SNAPSHOT_PARTS: Sequence[tuple[str, str]] = (
     ("fulfillment", "backorders"),
     ("communications", "notifications"),
 )
+# Keyed by return id, not order id (an order can be returned more than once): picked out
+# by the order id each record carries.
+RETURN_PARTS: Sequence[tuple[str, str]] = (
+    ("returns", "returns"),
+    ("payment", "refunds"),
+    ("inventory", "restocks"),
+)
 
 
 def _states_of(snapshot: Any, order_id: str) -> dict[str, list[Mapping[str, Any]]]:
     states: dict[str, list[Mapping[str, Any]]] = {}
+
+    def add(service: str, part: str, records: Sequence[Any]) -> None:
+        if records:
+            states.setdefault(service, []).extend(
+                {"record": part, **asdict(record)} for record in records
+            )
+
     for service, part in SNAPSHOT_PARTS:
-        found = getattr(snapshot, part).get(order_id)
-        if found is None:
-            continue
-        records = found if isinstance(found, list | tuple) else [found]
-        states.setdefault(service, []).extend(
-            {"record": part, **asdict(record)} for record in records
-        )
+        found = getattr(snapshot, part).get(order_id, ())
+        add(service, part, found if isinstance(found, list | tuple) else [found])
+    for service, part in RETURN_PARTS:
+        mine = (r for r in getattr(snapshot, part).values() if r.order_id == order_id)
+        add(service, part, sorted(mine, key=lambda r: r.created_at))
     return states
