@@ -28,6 +28,7 @@ class Attempt:
     status: int | None  # None: no answer at all (timeout, connection refused)
     order_id: str | None  # from a 201
     tries: int = 1
+    problem: str | None = None  # the last segment of a refusal's problem type ("out-of-stock")
 
 
 @dataclass(frozen=True)

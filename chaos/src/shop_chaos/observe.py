@@ -1,6 +1,6 @@
 """Read every service's source of truth through its internal and public reads.
 
-    ledger = await stock_ledger(shop)            # before the first checkout
+    ledger = await stock_ledger(shop, workload.demand())   # before the first checkout
     truth = await read_truth(shop, since)        # once the run has settled
 
 The internal reads are reconciliation's (docs/reconciliation.md); stock comes from
@@ -10,13 +10,14 @@ inventory's public stock read and the mailbox from the mail sink's API.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from shop_e2e.shop import Shop
 
 from shop_chaos.history import Ledger, Stock, Truth
-from shop_chaos.workload import SKUS
+from shop_chaos.workload import SCARCE, SKUS
 
 
 async def stock_levels(shop: Shop) -> dict[str, Stock]:
@@ -27,10 +28,22 @@ async def stock_levels(shop: Shop) -> dict[str, Stock]:
     return levels
 
 
-async def stock_ledger(shop: Shop) -> Ledger:
-    """What inventory holds before the run: the starting side of the stock balance."""
+async def stock_ledger(shop: Shop, demand: Mapping[str, int]) -> Ledger:
+    """What inventory holds before the run, and what the run adds so that every SKU but the
+    scarce ones covers the run's whole demand (a long run would otherwise test little but
+    out-of-stock answers): the starting side of the stock balance. Goods received reach
+    fulfillment's shelves too (StockReplenished), so the orders can ship."""
     levels = await stock_levels(shop)
-    return Ledger(initial_on_hand={sku: level.on_hand for sku, level in levels.items()})
+    replenished: dict[str, int] = {}
+    for sku, level in sorted(levels.items()):
+        short = demand.get(sku, 0) - (level.on_hand - level.reserved)
+        if sku not in SCARCE and short > 0:
+            await shop.replenish(sku, short)
+            replenished[sku] = short
+    return Ledger(
+        initial_on_hand={sku: level.on_hand for sku, level in levels.items()},
+        replenished=replenished,
+    )
 
 
 async def read_truth(shop: Shop, since: datetime) -> Truth:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from shop_chaos.checker import by_kind, totals
+from shop_chaos.history import Attempt
 from shop_chaos.run import Run
 
 SHOWN_PER_KIND = 10
@@ -23,13 +24,14 @@ def report_lines(run: Run) -> list[str]:
         f"-- faults ({len(run.performed)})",
     ]
     lines += [f"{p.fault}  ->  {p.said}" for p in run.performed]
-    answers = Counter(str(a.status) if a.status is not None else "no answer" for a in run.attempts)
+    answers = Counter(_answer(a) for a in run.attempts)
     retried = sum(1 for a in run.attempts if a.tries > 1)
     orders = Counter(str(o["status"]) for o in run.truth.orders)
     money = totals(run.truth)
     lines += [
         "",
         "-- checkouts",
+        f"stock topped up to the run's demand: {dict(run.ledger.replenished) or 'none needed'}",
         f"answers: {dict(sorted(answers.items()))}; retried with the same key: {retried}",
         f"orders in checkout: {dict(sorted(orders.items()))}",
         f"captured {money['captured']} vs COMPLETED totals {money['completed']} (minor units)",
@@ -50,3 +52,10 @@ def report_lines(run: Run) -> list[str]:
         if len(found) > SHOWN_PER_KIND:
             lines.append(f"  ... and {len(found) - SHOWN_PER_KIND} more")
     return lines
+
+
+def _answer(attempt: Attempt) -> str:
+    """ "409 out-of-stock", "201", "no answer": a refusal named by its problem type."""
+    if attempt.status is None:
+        return "no answer"
+    return f"{attempt.status} {attempt.problem}" if attempt.problem else str(attempt.status)

@@ -64,9 +64,11 @@ async def chaos_run(
     run = Run(seed, checkouts, rate, plan(seed, checkouts / rate))
     say(f"chaos: seed {seed}, {checkouts} checkouts at {rate}/s, {len(run.schedule)} faults")
     async with Shop(deployment, timeout=15.0) as shop:
-        run.ledger = ledger = await stock_ledger(shop)
-        nemesis = Nemesis(deployment, shop, since=since, seed=seed)
         workload = Workload(shop, seed=seed, count=checkouts, rate=rate)
+        run.ledger = ledger = await stock_ledger(shop, workload.demand())
+        if ledger.replenished:
+            say(f"chaos: stock topped up to the run's demand: {dict(ledger.replenished)}")
+        nemesis = Nemesis(deployment, shop, since=since, seed=seed)
         started = time.monotonic()
         checkouts_done = asyncio.create_task(workload.run())
         for fault in run.schedule:

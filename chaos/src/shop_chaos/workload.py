@@ -14,6 +14,8 @@ import asyncio
 import random
 import time
 import uuid
+from collections import Counter
+from collections.abc import Iterator
 
 import httpx
 from shop_e2e.shop import Shop
@@ -25,6 +27,8 @@ SKUS = (
     "SKU-MUG-01", "SKU-TEE-01", "SKU-CAP-01", "SKU-TOTE-01", "SKU-BOTTLE-01", "SKU-NOTE-01",
     "SKU-PEN-01", "SKU-HOODIE-01", "SKU-LAMP-01", "SKU-PRINT-01",
 )  # fmt: skip
+# Scarce on purpose, never topped up: they keep the backorder and out-of-stock paths busy.
+SCARCE = frozenset({"SKU-LAMP-01", "SKU-PRINT-01"})
 DECLINED_SHARE = 0.05
 RETRIES = 2
 CONCURRENCY = 32
@@ -36,14 +40,25 @@ class Workload:
         self.run_tag = uuid.uuid4().hex[:8]  # customers unique across runs on one stack
         self.done = 0
 
-    async def run(self) -> list[Attempt]:
+    def carts(self) -> Iterator[tuple[str, int, str]]:
+        """(sku, quantity, card token) of each checkout, in order: from the seed alone."""
         rng = random.Random(self.seed)
+        for _ in range(self.count):
+            sku, quantity = rng.choice(SKUS), rng.randint(1, 2)
+            yield sku, quantity, "tok_declined" if rng.random() < DECLINED_SHARE else "tok_visa"
+
+    def demand(self) -> Counter[str]:
+        """The units the whole run asks for, per SKU (every checkout, declined ones too)."""
+        wanted: Counter[str] = Counter()
+        for sku, quantity, _ in self.carts():
+            wanted[sku] += quantity
+        return wanted
+
+    async def run(self) -> list[Attempt]:
         limit = asyncio.Semaphore(CONCURRENCY)
         started = time.monotonic()
         tasks = []
-        for n in range(self.count):
-            sku, quantity = rng.choice(SKUS), rng.randint(1, 2)
-            token = "tok_declined" if rng.random() < DECLINED_SHARE else "tok_visa"
+        for n, (sku, quantity, token) in enumerate(self.carts()):
             # A steady rate: checkout n leaves at n / rate, whatever the others are doing.
             await asyncio.sleep(max(0.0, started + n / self.rate - time.monotonic()))
             await limit.acquire()
@@ -59,15 +74,16 @@ class Workload:
         key = f"chaos-{tag}"
         status: int | None = None
         order_id: str | None = None
+        problem: str | None = None
         tries = 0
         while tries <= RETRIES:
             tries += 1
             try:
                 response = await self.shop.post_checkout(body, key)
             except httpx.HTTPError:
-                status = None
+                status, problem = None, None
             else:
-                status = response.status_code
+                status, problem = response.status_code, _problem(response)
                 if status == 201:
                     order_id = str(response.json()["order_id"])
             if status is not None and status < 500:
@@ -75,4 +91,10 @@ class Workload:
             await asyncio.sleep(1.0)
         self.done += 1
         return Attempt(customer["id"], customer["email"], sku, quantity, token, status, order_id,
-                       tries)  # fmt: skip
+                       tries, problem)  # fmt: skip
+
+
+def _problem(response: httpx.Response) -> str | None:
+    if response.is_success or "problem+json" not in response.headers.get("content-type", ""):
+        return None
+    return str(response.json().get("type", "")).rsplit("/", 1)[-1] or None
