@@ -17,7 +17,8 @@ COMPOSE := infra/docker/compose.sh
 
 .PHONY: install demo up down status test e2e test-external-db lint audit fmt k8s constraints clean fuzz \
         setup-hooks ci-lint-workflows bench bench-quick chaos images compose-up compose-down \
-        e2e-compose test-containers new-service update-service rename browser contracts-gate
+        e2e-compose test-containers new-service update-service tidy-service rename browser \
+        contracts-gate
 
 install: $(VENV)/.installed
 
@@ -152,6 +153,7 @@ new-service: install
 	$(BIN)/python -m shop_forking wire --check --name $(NAME) --port $(PORT) $(if $(LIKE),--like $(LIKE))
 	$(BIN)/copier copy --quiet --defaults --vcs-ref HEAD -d name=$(NAME) -d port=$(PORT) \
 	  $(if $(SUMMARY),-d "description=$(SUMMARY)") . services/$(NAME)
+	$(MAKE) tidy-service NAME=$(NAME)
 	$(BIN)/python -m shop_forking wire --name $(NAME) --port $(PORT) $(if $(LIKE),--like $(LIKE)) \
 	  $(if $(SUMMARY),--summary "$(SUMMARY)")
 	$(MAKE) install k8s
@@ -161,6 +163,13 @@ new-service: install
 update-service: install
 	@test -n "$(NAME)" || { echo "usage: make update-service NAME=gifts"; exit 2; }
 	$(BIN)/copier update --defaults --vcs-ref HEAD services/$(NAME)
+	$(MAKE) tidy-service NAME=$(NAME)
+
+## tidy-service: the template lists its imports as for a name that sorts before the shared
+## shop_* packages; isort (ruff) moves the service's own imports where its name belongs
+tidy-service: install
+	$(BIN)/ruff check --quiet --fix --select I services/$(NAME)
+	$(BIN)/ruff format --quiet services/$(NAME)
 
 ## rename: the project's packages, names and wire names, "shop" -> NAME; KEEP_WIRE_NAMES=1
 ## keeps event types, problem types, databases and metrics (docs/forking.md). New venv.

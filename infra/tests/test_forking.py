@@ -39,8 +39,34 @@ from shop_testing.service_process import ServiceProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-GIFTS = NewService("gifts", 8010, "gift cards")
 GIT = ["git", "-c", "user.name=fork", "-c", "user.email=fork@example.invalid"]
+
+
+def _text(name: str) -> str:
+    return (ROOT / name).read_text()
+
+
+def _unused_service() -> NewService:
+    """The service these tests generate: gifts on 8010 (docs/forking.md's example), unless
+    this checkout has made it already (a fork that followed the example), then the next
+    name and port it lacks."""
+    table = _text("infra/src/shop_stack/topology.py")
+    for name in ("gifts", "vouchers", "wishlists", "loyalty", "giftcards"):
+        for port in range(8010, 8100):
+            candidate = NewService(name, port, "gift cards")
+            try:
+                topology(table, candidate)
+            except AlreadyWired:
+                break  # the name is taken: the next one
+            except ValueError:
+                continue  # the port is taken: the next one
+            if not (ROOT / "services" / name).exists():
+                return candidate
+    raise AssertionError("no unused service name left for the forking tests")
+
+
+NEW = _unused_service()
+NAME, PORT = NEW.name, NEW.port
 
 
 def _run(argv: Sequence[str], cwd: Path, path: Sequence[Path] = (), timeout: int = 300) -> str:
@@ -74,19 +100,15 @@ def _commit(repo: Path, message: str) -> None:
     _run([*GIT, "commit", "--quiet", "--no-verify", "--message", message], repo)
 
 
-def _text(name: str) -> str:
-    return (ROOT / name).read_text()
-
-
 # --- wiring, file by file ------------------------------------------------------------------
 
 
 def test_the_topology_gets_one_row_and_refuses_a_port_in_use() -> None:
-    wired = topology(_text("infra/src/shop_stack/topology.py"), GIFTS)
+    wired = topology(_text("infra/src/shop_stack/topology.py"), NEW)
 
-    assert '    ("gifts", 8010),\n)\n' in wired
+    assert f'    ("{NAME}", {PORT}),\n)\n' in wired
     with pytest.raises(AlreadyWired):
-        topology(wired, GIFTS)
+        topology(wired, NEW)
     for port in (8001, 8101, 7901, 9092):
         with pytest.raises(ValueError, match="in use"):
             topology(_text("infra/src/shop_stack/topology.py"), NewService("xy", port, ""))
@@ -95,52 +117,61 @@ def test_the_topology_gets_one_row_and_refuses_a_port_in_use() -> None:
 def test_a_name_the_template_would_refuse_is_refused_before_anything_is_written() -> None:
     for name in ("x", "Gifts", "gift_cards", "gift-cards", "9lives"):
         with pytest.raises(ValueError, match="lowercase"):
-            NewService(name, 8010, "")
+            NewService(name, PORT, "")
 
 
 def test_every_import_linter_list_of_services_gets_the_new_one_with_its_suffixes() -> None:
     import tomllib
 
-    wired = tomllib.loads(pyproject(_text("pyproject.toml"), GIFTS))
+    wired = tomllib.loads(pyproject(_text("pyproject.toml"), NEW))
 
     contracts = wired["tool"]["importlinter"]["contracts"]
-    assert "gifts" in wired["tool"]["importlinter"]["root_packages"]
-    assert "services/gifts/src" in wired["tool"]["mypy"]["mypy_path"]
+    assert NAME in wired["tool"]["importlinter"]["root_packages"]
+    assert f"services/{NAME}/src" in wired["tool"]["mypy"]["mypy_path"]
     for contract in contracts:
         for key in ("modules", "containers", "source_modules", "forbidden_modules"):
             names = contract.get(key, [])
             for anchor in [n for n in names if re.fullmatch(r"pricing(\.\w+)*", n)]:
-                assert anchor.replace("pricing", "gifts", 1) in names, (contract["name"], key)
+                assert anchor.replace("pricing", NAME, 1) in names, (contract["name"], key)
 
 
 def test_compose_settings_catalog_and_owners_name_the_service() -> None:
-    composed = compose(_text("docker-compose.yml"), GIFTS)
-    catalog = settings_catalog(_text("infra/src/shop_k8s/settings_catalog.py"), GIFTS)
-    owners = codeowners(_text(".github/CODEOWNERS"), GIFTS)
+    composed = compose(_text("docker-compose.yml"), NEW)
+    catalog = settings_catalog(_text("infra/src/shop_k8s/settings_catalog.py"), NEW)
+    owners = codeowners(_text(".github/CODEOWNERS"), NEW)
 
-    assert "GIFTS_DATABASE_URL: postgresql+asyncpg://postgres@postgres:5432/shop_gifts" in composed
-    assert 'ports: ["127.0.0.1:8010:8010"]' in composed
+    database = f"{NEW.prefix}_DATABASE_URL: postgresql+asyncpg://postgres@postgres:5432/shop_{NAME}"
+    assert database in composed
+    assert f'ports: ["127.0.0.1:{PORT}:{PORT}"]' in composed
     console = yaml.safe_load(composed)["services"]["reconciliation-serve"]["environment"]
     workers = json.loads(console["RECONCILIATION_CONSOLE_WORKER_URLS"])
-    assert workers["gifts"] == "http://gifts-work:8110"
-    stand_in = substitutes(_text("infra/docker/substitutes/compose.yml"), GIFTS)
-    assert '      GIFTS_KAFKA_ENABLE_IDEMPOTENCE: "false"\n' in stand_in
-    assert "  gifts-work: {environment: *gifts-tansu}\n" in stand_in
-    assert "from gifts.settings import GiftsSettings\nfrom inventory.settings" in catalog
-    assert '    "gifts": GiftsSettings,\n}' in catalog
-    assert re.search(r"^/services/gifts/\s+@your-org/gifts$", owners, re.M)
+    assert workers[NAME] == f"http://{NAME}-work:{PORT + 100}"
+    stand_in = substitutes(_text("infra/docker/substitutes/compose.yml"), NEW)
+    assert f'      {NEW.prefix}_KAFKA_ENABLE_IDEMPOTENCE: "false"\n' in stand_in
+    assert f"  {NAME}-work: {{environment: *{NAME}-tansu}}\n" in stand_in
+    _assert_imported_in_order(catalog)
+    assert f'    "{NAME}": {NEW.settings_class},\n}}' in catalog
+    assert re.search(rf"^/services/{NAME}/\s+@your-org/{NAME}$", owners, re.M)
 
 
 def test_a_fork_without_pricing_wires_like_another_service() -> None:
-    like_inventory = NewService("gifts", 8010, "gift cards", like="inventory")
+    like_inventory = NewService(NAME, PORT, "gift cards", like="inventory")
     without_pricing = _text("infra/src/shop_k8s/settings_catalog.py").replace("pricing", "gone")
 
     catalog = settings_catalog(without_pricing, like_inventory)
     composed = compose(_text("docker-compose.yml"), like_inventory)
 
-    assert "from gifts.settings import GiftsSettings\nfrom inventory.settings" in catalog
-    assert "shop_gifts" in composed.split("# --- gifts ---")[1]
-    assert "inventory" not in composed.split("# --- gifts ---")[1]
+    assert f"from {NAME}.settings import {NEW.settings_class}\n" in catalog
+    assert f"shop_{NAME}" in composed.split(f"# --- {NAME} ---")[1]
+    assert "inventory" not in composed.split(f"# --- {NAME} ---")[1]
+
+
+def _assert_imported_in_order(catalog: str) -> None:
+    """The new settings import sits in the services' import block where isort puts it."""
+    line = f"from {NAME}.settings import {NEW.settings_class}"
+    [block] = [b for b in catalog.split("\n\n") if line in b.splitlines()]
+    modules = [row.split()[1] for row in block.splitlines() if row.startswith("from ")]
+    assert modules == sorted(modules), modules
 
 
 # --- rename, rule by rule ------------------------------------------------------------------
@@ -182,47 +213,69 @@ def test_package_folders_are_renamed_and_other_paths_are_not() -> None:
 # --- end to end, on a copy -----------------------------------------------------------------
 
 
+def _tidy(fork: Path, name: str) -> None:
+    """`make tidy-service`: the service's own imports where isort puts its name."""
+    ruff = str(BIN / "ruff")
+    _run([ruff, "check", "--quiet", "--fix", "--select", "I", f"services/{name}"], fork)
+    _run([ruff, "format", "--quiet", f"services/{name}"], fork)
+
+
+def test_any_name_the_template_takes_gives_lint_clean_code(tmp_path: Path) -> None:
+    # A name that sorts after the shared shop_* packages (the template lists its imports as
+    # for one before them), and the longest name the template takes (docstrings name it).
+    fork = _copy_of_checkout(tmp_path / "fork")
+    for name in ("vouchers", "customersubscriptionsandgifts"):
+        answers = ["-d", f"name={name}", "-d", "port=8090"]
+        copy = ["copy", "--quiet", "--defaults", "--vcs-ref", "HEAD", *answers]
+        _run([str(BIN / "copier"), *copy, ".", f"services/{name}"], fork)
+        _tidy(fork, name)
+        _run([str(BIN / "ruff"), "check", f"services/{name}"], fork)
+        _run([str(BIN / "ruff"), "format", "--check", f"services/{name}"], fork)
+
+
 def test_a_generated_service_is_wired_linted_tested_run_and_updatable(
     tmp_path: Path, database_factory: DatabaseFactory
 ) -> None:
     fork = _copy_of_checkout(tmp_path / "fork")
-    path = [fork / "infra/src", fork / "libs/auth/src", fork / "services/gifts/src"]
+    path = [fork / "infra/src", fork / "libs/auth/src", fork / f"services/{NAME}/src"]
     copier = str(BIN / "copier")
     options = ["--quiet", "--defaults", "--vcs-ref", "HEAD"]
 
     # What `make new-service NAME=gifts PORT=8010` runs, less the venv install.
-    answers = ["-d", "name=gifts", "-d", "port=8010"]
-    _run([copier, "copy", *options, *answers, ".", "services/gifts"], fork)
-    wire = ["wire", "--name", "gifts", "--port", "8010"]
+    answers = ["-d", f"name={NAME}", "-d", f"port={PORT}"]
+    _run([copier, "copy", *options, *answers, ".", f"services/{NAME}"], fork)
+    _tidy(fork, NAME)
+    wire = ["wire", "--name", NAME, "--port", str(PORT)]
     _run([sys.executable, "-m", "shop_forking", *wire], fork, path)
     _run([sys.executable, "-m", "shop_k8s"], fork, path)
 
-    remembered = (fork / "services/gifts/.copier-answers.yml").read_text()
+    remembered = (fork / f"services/{NAME}/.copier-answers.yml").read_text()
     assert "_src_path: ." in remembered
-    assert "name: gifts" in remembered
-    assert (fork / "infra/k8s/base/gifts.yaml").is_file()
-    assert "CREATE DATABASE shop_gifts;" in (fork / "infra/compose/postgres-init.sql").read_text()
+    assert f"name: {NAME}" in remembered
+    assert (fork / f"infra/k8s/base/{NAME}.yaml").is_file()
+    init = (fork / "infra/compose/postgres-init.sql").read_text()
+    assert f"CREATE DATABASE shop_{NAME};" in init
 
     # `make lint`, with mypy on what changed (the rest of the tree is this checkout's).
     _run([str(BIN / "ruff"), "format", "--check", "."], fork)
     _run([str(BIN / "ruff"), "check", "."], fork)
-    _run([str(BIN / "mypy"), "services/gifts/src", "infra/src"], fork, path)
+    _run([str(BIN / "mypy"), f"services/{NAME}/src", "infra/src"], fork, path)
     assert "0 broken" in _run([str(BIN / "lint-imports")], fork, path)
     # The service's own tests, and the infra tests that hold every service to the repo's lists.
     # (The pre-commit hooks' test looks for tools in the copy's own .venv, which it has not.)
     infra = ["topology", "k8s_manifests", "compose_settings", "repository_habits"]
     infra += ["route_authorization"]
-    tests = ["services/gifts", *(f"infra/tests/test_{name}.py" for name in infra)]
+    tests = [f"services/{NAME}", *(f"infra/tests/test_{name}.py" for name in infra)]
     report = _run([str(BIN / "pytest"), "-q", "-k", "not pre_commit", *tests], fork, path)
     assert re.search(r"\b\d+ passed\b", report)
 
     # In the stack's table, and running as the stack runs it: migrate, then serve.
     table = "from shop_stack.topology import SERVICES; print(SERVICES)"
-    assert "('gifts', 8010)" in _run([sys.executable, "-c", table], fork, path)
-    database = asyncpg_url(database_factory.create(unique_name("gifts")))
+    assert f"('{NAME}', {PORT})" in _run([sys.executable, "-c", table], fork, path)
+    database = asyncpg_url(database_factory.create(unique_name(NAME)))
     env = {"PYTHONPATH": os.pathsep.join(str(p) for p in path)}
-    with ServiceProcess.running("gifts", database_url=database, env=env) as gifts:
-        operator = client_minter("operator").headers("gifts")
+    with ServiceProcess.running(NAME, database_url=database, env=env) as gifts:
+        operator = client_minter("operator").headers(NAME)
         key = {"Idempotency-Key": "gift-card-0001", **operator}
         created = httpx.post(f"{gifts.url}/v1/items", json={"name": "a gift"}, headers=key)
         assert created.status_code == 201
@@ -232,12 +285,12 @@ def test_a_generated_service_is_wired_linted_tested_run_and_updatable(
         assert found.json()["name"] == "a gift"
 
     # A later template change reaches the generated service through `copier update`.
-    _commit(fork, "gifts")
+    _commit(fork, NAME)
     template_readme = fork / "infra/templates/service/README.md.jinja"
     template_readme.write_text(template_readme.read_text() + "\nA later template line.\n")
     _commit(fork, "a template change")
-    _run([copier, "update", *options, "services/gifts"], fork)
-    assert "A later template line." in (fork / "services/gifts/README.md").read_text()
+    _run([copier, "update", *options, f"services/{NAME}"], fork)
+    assert "A later template line." in (fork / f"services/{NAME}/README.md").read_text()
 
 
 def test_a_renamed_copy_lints_and_passes_its_unit_tests(tmp_path: Path) -> None:
