@@ -79,7 +79,8 @@ class Nemesis:
 
     async def _duplicates(self, fault: Fault) -> str:
         """Re-publish a range of a topic's records, so the real groups see them twice."""
-        records = await read_topic(self.bootstrap, fault.target)
+        # Checkouts keep writing to the topic: read what it held when the fault began.
+        records = await read_topic(self.bootstrap, fault.target, upto_end=True)
         if not records:
             return f"{fault.target} was empty"
         rng = random.Random(f"{self.seed}:{fault.at}")

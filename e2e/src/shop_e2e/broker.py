@@ -58,8 +58,15 @@ async def produce_raw(
         await producer.stop()
 
 
-async def read_topic(bootstrap: str, topic: str, *, fetch_ms: int = 1500) -> list[Seen]:
-    """Every record `topic` holds now, from the start of each partition (no group)."""
+async def read_topic(
+    bootstrap: str, topic: str, *, fetch_ms: int = 1500, upto_end: bool = False
+) -> list[Seen]:
+    """Every record `topic` holds now, from the start of each partition (no group).
+
+    By default it reads until a fetch brings nothing new, which never happens while the
+    topic is being written to: `upto_end` stops at the log ends as they were when the read
+    began instead (on the embedded broker, whose end offsets can lag, that may be fewer).
+    """
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, enable_auto_commit=False, auto_offset_reset="earliest"
     )
@@ -70,6 +77,7 @@ async def read_topic(bootstrap: str, topic: str, *, fetch_ms: int = 1500) -> lis
         if not assigned:
             return []
         consumer.assign(assigned)
+        ends = await consumer.end_offsets(assigned) if upto_end else None
         await consumer.seek_to_beginning(*assigned)
         seen: list[Seen] = []
         # Fetch until a fetch brings nothing new: end offsets are not trusted on the
@@ -90,6 +98,10 @@ async def read_topic(bootstrap: str, topic: str, *, fetch_ms: int = 1500) -> lis
                 )
                 for r in records
             )
+            if ends is not None and all(
+                [await consumer.position(tp) >= ends[tp] for tp in assigned]
+            ):
+                return seen
     finally:
         await consumer.stop()
 
