@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +27,6 @@ from fastapi.responses import JSONResponse
 from shop_auth import InvalidToken, dev_key, verify
 from shop_servicekit import utc_now
 from shop_testing.eventually import eventually
-from shop_testing.ports import free_port
 
 from .stub_rows import Row, notification_row
 
@@ -302,23 +302,24 @@ SERVICES = ("checkout", "inventory", "payment", "fulfillment", "communications",
 async def serve(stubs: ShopStubs) -> AsyncIterator[dict[str, str]]:
     """Each service's stub on its own loopback port, in this event loop, until exit."""
     servers: dict[str, uvicorn.Server] = {}
+    urls: dict[str, str] = {}
     tasks = []
-    for service in SERVICES:
-        port = free_port()
-        config = uvicorn.Config(
-            service_app(stubs, service),
-            host="127.0.0.1",
-            port=port,
-            log_config=None,
-            access_log=False,
-            lifespan="off",
-        )
-        servers[service] = uvicorn.Server(config)
-        tasks.append(asyncio.create_task(servers[service].serve()))
-    try:
-        await eventually(lambda: all(s.started for s in servers.values()))
-        yield {service: f"http://127.0.0.1:{s.config.port}" for service, s in servers.items()}
-    finally:
-        for server in servers.values():
-            server.should_exit = True
-        await asyncio.gather(*tasks, return_exceptions=True)
+    with contextlib.ExitStack() as sockets:
+        for service in SERVICES:
+            # Bound here and handed to uvicorn: a port picked first and bound later can be
+            # taken by another process in between (it happened, with a CI run beside others).
+            sock = sockets.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
+            sock.bind(("127.0.0.1", 0))
+            urls[service] = f"http://127.0.0.1:{sock.getsockname()[1]}"
+            config = uvicorn.Config(
+                service_app(stubs, service), log_config=None, access_log=False, lifespan="off"
+            )
+            servers[service] = uvicorn.Server(config)
+            tasks.append(asyncio.create_task(servers[service].serve(sockets=[sock])))
+        try:
+            await eventually(lambda: all(s.started for s in servers.values()))
+            yield urls
+        finally:
+            for server in servers.values():
+                server.should_exit = True
+            await asyncio.gather(*tasks, return_exceptions=True)
