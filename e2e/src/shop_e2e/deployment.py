@@ -30,11 +30,13 @@ import shutil
 import signal
 import socket
 import tempfile
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import FrameType
 
 from shop_stack.paths import VarDirs
 from shop_stack.runner import StackRunner
@@ -244,28 +246,51 @@ def embedded_stack(
     runner = StackRunner(topology, Supervisor(config.dirs), say=print)
     print(f"\ne2e: starting the embedded stack in {root} (logs in {root / 'log'})")
     started = time.monotonic()
+    # SIGTERM, too, ends in the `finally` below.
+    with sigterm_unwinds():
+        try:
+            run_sync(lambda: runner.up(within))
+            print(f"e2e: stack ready in {time.monotonic() - started:.1f}s")
+            runner.keep_alive()  # a process that dies comes back, as under compose
+            yield Deployment(
+                urls={name: f"http://127.0.0.1:{port}" for name, port in config.services},
+                mail_url=f"http://127.0.0.1:{config.smtp_http_port}",
+                kafka_bootstrap_servers=config.bootstrap,
+                control=ProcessControl(runner),
+                target=describe_target({}),
+                tuned=True,
+                storefront_url=f"http://127.0.0.1:{config.storefront_port}",
+                traces=receiver,
+            )
+        finally:
+            runner.down()
+            if receiver is not None:
+                receiver.stop()
+            if keep:
+                print(f"e2e: logs kept in {root / 'log'}")
+            else:
+                shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def sigterm_unwinds() -> Iterator[None]:
+    """While it is entered, SIGTERM (a CI job's timeout, `kill`) is Ctrl-C: a
+    KeyboardInterrupt in the main thread, so `finally` blocks run and a stack gets stopped
+    (pytest, too, stops the session and runs its teardown). By default Python dies at once
+    and leaves PostgreSQL, the broker and the mail sink running. Off the main thread (where
+    no handler can be set) it changes nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt_on_sigterm)
     try:
-        run_sync(lambda: runner.up(within))
-        print(f"e2e: stack ready in {time.monotonic() - started:.1f}s")
-        runner.keep_alive()  # a process that dies comes back, as under compose
-        yield Deployment(
-            urls={name: f"http://127.0.0.1:{port}" for name, port in config.services},
-            mail_url=f"http://127.0.0.1:{config.smtp_http_port}",
-            kafka_bootstrap_servers=config.bootstrap,
-            control=ProcessControl(runner),
-            target=describe_target({}),
-            tuned=True,
-            storefront_url=f"http://127.0.0.1:{config.storefront_port}",
-            traces=receiver,
-        )
+        yield
     finally:
-        runner.down()
-        if receiver is not None:
-            receiver.stop()
-        if keep:
-            print(f"e2e: logs kept in {root / 'log'}")
-        else:
-            shutil.rmtree(root, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt_on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def with_env(topology: Topology, extra: Mapping[str, str]) -> Topology:
