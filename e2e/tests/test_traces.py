@@ -70,6 +70,16 @@ async def test_a_checkout_is_one_trace_across_every_process_that_handles_the_ord
             if s.name.startswith("publish ")
         }
         assert published >= PUBLISHED, f"not published in this trace yet: {PUBLISHED - published}"
+        # Each process exports on its own schedule, so a send or a handling can arrive before
+        # the creation it points to (made in another process): wait for those too.
+        ids = {s.span_id for s in spans}
+        waiting = [
+            s.name for s in spans if s.name.startswith("publish ") and s.parent_span_id not in ids
+        ]
+        waiting += [
+            s.name for s in spans if s.kind == CONSUMER and not any(i in ids for _, i in s.links)
+        ]
+        assert not waiting, f"their events' creations have not arrived yet: {waiting}"
         return spans
 
     spans = await shop.wait_until(order_id, trace_is_complete, timeout=60)
