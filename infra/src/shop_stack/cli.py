@@ -89,6 +89,8 @@ async def _up_detached(runner: StackRunner, within: float) -> int:
             return 1
         rows, all_up = await _status_rows(runner.topology, sup)
         if all_up or time.monotonic() > deadline:
+            # The status check can see a process ready before the progress lines did.
+            await progress.report()
             print(_table(rows))
             if not all_up:
                 print(f"error: not ready in time; see {sup.log_file(KEEPER)}", file=sys.stderr)
