@@ -1,6 +1,7 @@
 """Act 2: collaboration. Orders followed to the end on the services' own clocks."""
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -44,24 +45,47 @@ def follow(
     """Print the order's timeline entries not in `seen` as they arrive, until its status is
     in `until`; return that status (None: not within `within` s)."""
     print(f"   {order_id}, until {' or '.join(until)}:")
+    order = watch_timeline(
+        client,
+        f"{checkout}/v1/orders/{order_id}",
+        lambda order: order["status"] in until,
+        seen=seen,
+        within=within,
+    )
+    if order is None:
+        return None
+    print(
+        f"   -> {order['status']}  fulfillment {order['fulfillment_status']},"
+        f" payment {order['payment_status']}, notification {order['notification_status']}"
+    )
+    return str(order["status"])
+
+
+def watch_timeline(
+    client: httpx.Client,
+    url: str,
+    done: Callable[[dict[str, Any]], bool],
+    *,
+    headers: dict[str, str] | None = None,
+    seen: set[tuple[str, str]] | None = None,
+    within: float = 30.0,
+) -> dict[str, Any] | None:
+    """Poll the order or return at `url`, printing its timeline entries not in `seen` as
+    they arrive, until `done` holds for it; return it (None: not within `within` s)."""
     seen = set() if seen is None else seen
     deadline = time.monotonic() + within
     while True:
-        order = client.get(f"{checkout}/v1/orders/{order_id}").json()
+        found: dict[str, Any] = client.get(url, headers=headers).json()
         # Entries are keyed, not counted: an event that happened earlier may arrive later.
-        for entry in order["timeline"]:
+        for entry in found["timeline"]:
             key = (entry["type"], entry["occurred_at"])
             if key not in seen:
                 seen.add(key)
                 print(timeline_line(entry))
-        if order["status"] in until:
-            print(
-                f"   -> {order['status']}  fulfillment {order['fulfillment_status']},"
-                f" payment {order['payment_status']}, notification {order['notification_status']}"
-            )
-            return str(order["status"])
+        if done(found):
+            return found
         if time.monotonic() > deadline:
-            print(f"   still {order['status']} after {within:.0f}s; see var/log/*-work.log")
+            print(f"   still {found['status']} after {within:.0f}s; see var/log/*-work.log")
             return None
         time.sleep(0.2)
 

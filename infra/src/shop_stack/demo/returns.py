@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from shop_stack.demo.checkouts import Urls, stock_line
-from shop_stack.demo.collaboration import timeline_line
+from shop_stack.demo.collaboration import watch_timeline
 
 SKU = "SKU-MUG-01"
 
@@ -37,9 +37,15 @@ def return_one_unit(
     if not received.is_success:
         print(f"   {received.text[:300]}")
         return False
-    done = _follow(client, f"{urls.returns}/v1/returns/{return_id}", customer_headers)
+    done = watch_timeline(
+        client,
+        f"{urls.returns}/v1/returns/{return_id}",
+        lambda ret: ret["status"] == "REFUNDED" and bool(ret["restocked_at"]),
+        headers=customer_headers,
+    )
     if done is None:
         return False
+    print(f"   -> {done['status']}, restocked at {done['restocked_at']}")
     print(f"\nStock of the returned SKU, before and after:\n{before}")
     print(stock_line(client, urls.inventory, SKU))
     return True
@@ -60,26 +66,4 @@ def _request(
         )
         if not not_yet or time.monotonic() > deadline:
             return response
-        time.sleep(0.2)
-
-
-def _follow(
-    client: httpx.Client, url: str, customer_headers: dict[str, str], within: float = 30.0
-) -> dict[str, Any] | None:
-    """Print the return's timeline as it grows, until it is REFUNDED and restocked."""
-    seen: set[tuple[str, str]] = set()
-    deadline = time.monotonic() + within
-    while True:
-        ret: dict[str, Any] = client.get(url, headers=customer_headers).json()
-        for entry in ret["timeline"]:
-            key = (entry["type"], entry["occurred_at"])
-            if key not in seen:
-                seen.add(key)
-                print(timeline_line(entry))
-        if ret["status"] == "REFUNDED" and ret["restocked_at"]:
-            print(f"   -> {ret['status']}, restocked at {ret['restocked_at']}")
-            return ret
-        if time.monotonic() > deadline:
-            print(f"   still {ret['status']} after {within:.0f}s; see var/log/*-work.log")
-            return None
         time.sleep(0.2)
