@@ -6,13 +6,14 @@ and ends with a summary: scenarios, orders placed, and what each fault scenario 
 and measured.
 """
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from shop_e2e import Deployment, ProcessControl, Shop, deployment_from_env
 from shop_e2e.deployment import describe_target
+from shop_e2e.log_excerpt import warnings_since
 from shop_e2e.report import REPORT, Scenario
 
 
@@ -135,3 +136,22 @@ def _is_call(report: object) -> bool:
     # One entry per test: its call phase, or the setup phase when that skipped or failed.
     when = getattr(report, "when", "call")
     return bool(when == "call" or getattr(report, "outcome", "") in ("skipped", "failed"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed scenario's report ends with what the stack logged as warnings meanwhile
+    (shop_e2e.log_excerpt): CI keeps nothing else of a failed run."""
+    report: pytest.TestReport = yield
+    deployment = getattr(item, "funcargs", {}).get("deployment")
+    control = getattr(deployment, "control", None)
+    if report.when == "call" and report.failed and control is not None:
+        started = datetime.fromtimestamp(call.start, UTC)
+        try:
+            lines = warnings_since(control.logs(), started)
+        except Exception as exc:  # the report must not hide the failure it explains
+            lines = [f"(could not read the stack's logs: {exc!r})"]
+        report.sections.append(("stack warnings during the scenario", "\n".join(lines)))
+    return report

@@ -18,7 +18,8 @@ class CommunicationsSettings(ServiceSettings):
     # attempts, with backoff doubling from `retry_backoff_seconds` up to the max: for as
     # long as it takes while the mail server is down; `retry_max_attempts` times for any
     # other cause (an order event ahead of its OrderContactShared), then dead-lettered and
-    # redriven later.
-    retry_max_attempts: int = Field(default=5, ge=1)
+    # redriven later. Nine attempts wait at least 16 s in all: longer than the contact can
+    # sit paused behind a database outage (the max backoff), which five (1.5 s) were not.
+    retry_max_attempts: int = Field(default=9, ge=1)
     retry_backoff_seconds: float = Field(default=0.2, gt=0)
     retry_backoff_max_seconds: float = Field(default=10.0, gt=0)
