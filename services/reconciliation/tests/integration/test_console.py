@@ -139,6 +139,7 @@ async def test_the_journey_of_an_order_shows_its_returns_and_no_other_orders(
     for record in ("<td>returns</td>", "<td>refunds</td>", "<td>restocks</td>"):
         assert record in page.text
     assert "return_id=ret_mine" in page.text
+    assert "lines=1 x SKU-MUG-01 " in page.text  # not the tuple it is held in
     assert "refund_id=ref_ret_mine" in page.text
     assert "ret_other" not in page.text
 

@@ -141,7 +141,7 @@ def _states_of(snapshot: Any, order_id: str) -> dict[str, list[Mapping[str, Any]
     def add(service: str, part: str, records: Sequence[Any]) -> None:
         if records:
             states.setdefault(service, []).extend(
-                {"record": part, **asdict(record)} for record in records
+                {"record": part, **_readable(asdict(record))} for record in records
             )
 
     for service, part in SNAPSHOT_PARTS:
@@ -151,3 +151,13 @@ def _states_of(snapshot: Any, order_id: str) -> dict[str, list[Mapping[str, Any]
         mine = (r for r in getattr(snapshot, part).values() if r.order_id == order_id)
         add(service, part, sorted(mine, key=lambda r: r.created_at))
     return states
+
+
+def _readable(fields: dict[str, Any]) -> dict[str, Any]:
+    """A record's (sku, units) lines as a person writes them: "1 x SKU-MUG-01"."""
+    lines = fields.get("lines")
+    if not isinstance(lines, list | tuple):
+        return fields
+    if all(isinstance(line, list | tuple) and len(line) == 2 for line in lines):
+        fields["lines"] = ", ".join(f"{units} x {sku}" for sku, units in lines)
+    return fields
