@@ -18,7 +18,8 @@
         consumer_options=settings.kafka_consumer_options,
     )
     table: Subscriptions = {OrderConfirmed: partial(allocate_order, outbox=outbox, clock=utc_now)}
-    Worker(tasks=[messaging.relay(), messaging.consumer("fulfillment", table)],
+    Worker(tasks=[messaging.relay(), messaging.consumer("fulfillment", table),
+                  messaging.retention(settings.messaging_retention)],
            checks=..., registry=REGISTRY, close=messaging.close)
 
 The consumer's topics follow from its table (each event class knows its topic). Underneath,
@@ -39,6 +40,9 @@ unreachable, a dependency timing out, `TransientFailure`) pauses the partition a
 retried for as long as it takes; a permanent one (`PermanentFailure`, invalid data) is
 dead-lettered at once; any other is retried a few times, then dead-lettered. Dead
 letters are redriven automatically with a growing delay (`DlqRedrive`).
+
+Published outbox rows and inbox rows are purged once their `Retention` ends (7 and 14
+days by default; `_retention` says why those two).
 """
 
 from ._consumer import ConsumerRunner
@@ -58,6 +62,7 @@ from ._publisher import (
 from ._redrive import DlqRedrive
 from ._relay import OutboxRelay
 from ._replay import REPLAY_COUNT_HEADER, replay_dlq
+from ._retention import Purged, Retention, purge
 from ._tables import (
     INBOX,
     OUTBOX,
@@ -87,7 +92,9 @@ __all__ = [
     "OutboxRelay",
     "PermanentFailure",
     "Publisher",
+    "Purged",
     "Record",
+    "Retention",
     "Subscriptions",
     "TransientFailure",
     "UnpublishableRecord",
@@ -99,6 +106,7 @@ __all__ = [
     "current_traceparent",
     "drop_messaging_tables",
     "ensure_topics",
+    "purge",
     "replay_dlq",
     "topics_of",
 ]

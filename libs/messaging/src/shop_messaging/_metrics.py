@@ -68,3 +68,8 @@ DLQ_PARKED = Counter(
     "alert on any increase; `replay-dlq` sends them back by hand.",
     ["group"],
 )
+ROWS_PURGED = Counter(
+    "shop_messaging_rows_purged",
+    "Outbox and inbox rows deleted once their retention ended, by table.",
+    ["table"],
+)

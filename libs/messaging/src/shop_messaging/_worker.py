@@ -6,7 +6,8 @@
         enable_idempotence=settings.kafka_enable_idempotence,
     )
     Worker(tasks=[messaging.relay(),
-                  messaging.consumer("fulfillment", {OrderConfirmed: allocate_order})],
+                  messaging.consumer("fulfillment", {OrderConfirmed: allocate_order}),
+                  messaging.retention(Retention(outbox=timedelta(days=7)))],
            ..., close=messaging.close)
 
 A consumer's topics follow from its subscription table (where each event type is
@@ -23,6 +24,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable, Coroutine, Mapping
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from shop_contracts import Event
@@ -33,6 +35,7 @@ from ._dispatch import Handler
 from ._publisher import KafkaPublisher
 from ._redrive import DlqRedrive
 from ._relay import OutboxRelay
+from ._retention import Retention, purge
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +102,23 @@ class MessagingWorker:
             await relay.run()  # retries broker and database failures itself
 
         return outbox_relay
+
+    def retention(self, retention: Retention, *, every: float = 3600.0) -> TaskFactory:
+        """A task that purges the outbox and inbox rows `retention` no longer keeps, every
+        `every` s (the first purge right away). A failed purge is tried again next time."""
+
+        async def purge_expired_messages() -> None:
+            while True:
+                try:
+                    purged = await purge(self._sessions, retention, now=datetime.now(UTC))
+                    if purged.outbox or purged.inbox:
+                        log.info("purged %d outbox and %d inbox rows past their retention",
+                                 purged.outbox, purged.inbox)  # fmt: skip
+                except Exception:
+                    log.warning("could not purge expired messaging rows", exc_info=True)
+                await asyncio.sleep(every * random.uniform(0.9, 1.1))
+
+        return purge_expired_messages
 
     def consumer(
         self,

@@ -50,6 +50,11 @@ class ServiceSettings(BaseSettings):
     # whatever arrives: the wait bounds every event hop's latency (measured: 2000 -> about
     # 1 s per hop, 200 -> under 100 ms), at a few more idle fetches per second.
     kafka_fetch_max_wait_ms: int = Field(default=200, ge=10)
+    # How long the outbox keeps a published event (the republish repair needs it) and the
+    # inbox a handled one (the dedup of a redelivery): keep the inbox's longer than the
+    # broker keeps its log. `work` purges what is older every hour (shop_messaging.Retention).
+    outbox_retention_days: float = Field(default=7.0, gt=0)
+    inbox_retention_days: float = Field(default=14.0, gt=0)
     # Identity (the ADR on service identity and customer tokens): this service's Ed25519
     # key (base64 of 32 bytes) signs its outbound calls; `trusted_keys` maps each identity
     # it accepts (callers, `operator`, the customer issuer) to that identity's public key.

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
 from shop_auth import BearerAuth
 from shop_http import Dependency, DependencyMetrics
-from shop_messaging import MessagingWorker, Outbox
+from shop_messaging import MessagingWorker, Outbox, Retention
 from shop_servicekit import (
     AdmissionLimit,
     AdmissionMetrics,
@@ -233,6 +233,7 @@ def build_worker(settings: CheckoutSettings) -> Worker:
         tasks=[
             messaging.relay(poll_interval=settings.outbox_poll_interval_s),
             messaging.consumer(GROUP, subscriptions(outbox=Outbox(), clock=utc_now)),
+            messaging.retention(Retention.of(settings)),
             purge_keys,
         ],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},

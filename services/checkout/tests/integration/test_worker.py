@@ -116,5 +116,6 @@ def test_the_worker_runs_the_outbox_relay_and_the_consumer(database_url: str) ->
     assert [task.__name__ for task in worker.tasks] == [
         "outbox_relay",
         "consume_checkout",
+        "purge_expired_messages",
         "purge_expired_keys",
     ]

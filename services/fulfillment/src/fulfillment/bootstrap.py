@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
-from shop_messaging import MessagingWorker, Outbox
+from shop_messaging import MessagingWorker, Outbox, Retention
 from shop_servicekit import (
     Authority,
     Database,
@@ -76,7 +76,12 @@ def build_worker(settings: FulfillmentSettings) -> Worker:
 
     consume = messaging.consumer(GROUP, table)
     return Worker(
-        tasks=[messaging.relay(), consume, dispatch_loop],
+        tasks=[
+            messaging.relay(),
+            messaging.retention(Retention.of(settings)),
+            consume,
+            dispatch_loop,
+        ],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
         # The default registry: the messaging metrics (consumed, retries, relay) live there.
         registry=REGISTRY,

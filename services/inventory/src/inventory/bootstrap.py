@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
-from shop_messaging import MessagingWorker, Outbox
+from shop_messaging import MessagingWorker, Outbox, Retention
 from shop_servicekit import Authority, Database, Worker, create_app, kafka_check, periodic, utc_now
 
 from inventory.application.expiry import expire_reservations
@@ -77,7 +77,12 @@ def build_worker(settings: InventorySettings) -> Worker:
 
     consume = messaging.consumer(GROUP, table)
     return Worker(
-        tasks=[messaging.relay(), consume, expiry_sweep],
+        tasks=[
+            messaging.relay(),
+            messaging.retention(Retention.of(settings)),
+            consume,
+            expiry_sweep,
+        ],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
         # The default registry: the messaging metrics (consumed, retries, relay) live there.
         registry=REGISTRY,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
-from shop_messaging import MessagingWorker, Outbox
+from shop_messaging import MessagingWorker, Outbox, Retention
 from shop_servicekit import Authority, Database, Worker, create_app, kafka_check, utc_now
 
 from payment.domain.fraud import FraudRules
@@ -70,7 +70,7 @@ def build_worker(settings: PaymentSettings) -> Worker:
 
     consume = messaging.consumer(GROUP, table)
     return Worker(
-        tasks=[messaging.relay(), consume],
+        tasks=[messaging.relay(), messaging.retention(Retention.of(settings)), consume],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
         # The default registry: the messaging metrics (consumed, retries, relay) live there.
         registry=REGISTRY,

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
 from shop_auth import OPERATOR, BearerAuth, Minter, PrivateKey, dev_key, private_key
 from shop_http import Dependency, DependencyMetrics
-from shop_messaging import MessagingWorker
+from shop_messaging import MessagingWorker, Retention
 from shop_servicekit import (
     PUBLIC,
     Authority,
@@ -271,7 +271,10 @@ def build_worker(
         consumer_options=settings.kafka_consumer_options,
     )
     parts = build_job(settings, db, registry)
-    tasks = [messaging.consumer(GROUP, subscriptions(clock=utc_now))]
+    tasks = [
+        messaging.consumer(GROUP, subscriptions(clock=utc_now)),
+        messaging.retention(Retention.of(settings)),
+    ]
     if settings.schedule_interval_seconds > 0:
         window = timedelta(seconds=settings.schedule_window_seconds)
         interval = settings.schedule_interval_seconds

@@ -179,4 +179,7 @@ def test_the_schedule_can_be_turned_off(job_settings: ReconciliationSettings) ->
         job_settings.model_copy(update={"schedule_interval_seconds": 0}),
         registry=CollectorRegistry(),
     )
-    assert [t.__name__ for t in worker.tasks] == ["consume_reconciliation"]
+    assert [t.__name__ for t in worker.tasks] == [
+        "consume_reconciliation",
+        "purge_expired_messages",
+    ]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
-from shop_messaging import MessagingWorker, Outbox
+from shop_messaging import MessagingWorker, Outbox, Retention
 from shop_servicekit import Authority, Database, Worker, create_app, kafka_check, utc_now
 
 from returns.application.queries import find_return, read_returns
@@ -60,7 +60,11 @@ def build_worker(settings: ReturnsSettings) -> Worker:
         await db.dispose()
 
     return Worker(
-        tasks=[messaging.relay(), messaging.consumer(GROUP, table)],
+        tasks=[
+            messaging.relay(),
+            messaging.retention(Retention.of(settings)),
+            messaging.consumer(GROUP, table),
+        ],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
         # The default registry: the messaging metrics (consumed, retries, relay) live there.
         registry=REGISTRY,
