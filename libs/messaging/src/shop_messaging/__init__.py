@@ -69,7 +69,9 @@ from ._tables import (
     MessagingTables,
     add_messaging_tables,
     create_messaging_tables,
+    create_retention_indexes,
     drop_messaging_tables,
+    drop_retention_indexes,
 )
 from ._worker import MessagingWorker, Subscriptions, topics_of
 
@@ -103,8 +105,10 @@ __all__ = [
     "classify",
     "correlated",
     "create_messaging_tables",
+    "create_retention_indexes",
     "current_traceparent",
     "drop_messaging_tables",
+    "drop_retention_indexes",
     "ensure_topics",
     "purge",
     "replay_dlq",

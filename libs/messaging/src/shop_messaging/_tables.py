@@ -14,6 +14,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 OUTBOX = "outbox"
 INBOX = "inbox"
 _UNPUBLISHED_INDEX = "ix_outbox_unpublished"
+# What the retention purge (`_retention`) looks rows up by.
+_PUBLISHED_AT_INDEX = "ix_outbox_published_at"
+_HANDLED_AT_INDEX = "ix_inbox_handled_at"
 
 
 def _outbox_columns() -> list[sa.Column[Any]]:
@@ -68,7 +71,13 @@ def add_messaging_tables(metadata: sa.MetaData) -> MessagingTables:
     outbox = sa.Table(OUTBOX, metadata, *_outbox_columns())
     # A partial index: the relay's scan touches only the (few) unpublished rows.
     sa.Index(_UNPUBLISHED_INDEX, outbox.c.id, postgresql_where=outbox.c.published_at.is_(None))
+    sa.Index(
+        _PUBLISHED_AT_INDEX,
+        outbox.c.published_at,
+        postgresql_where=outbox.c.published_at.is_not(None),
+    )
     inbox = sa.Table(INBOX, metadata, *_inbox_columns())
+    sa.Index(_HANDLED_AT_INDEX, inbox.c.handled_at)
     return MessagingTables(outbox, inbox)
 
 
@@ -87,13 +96,38 @@ def create_messaging_tables(op: Any) -> None:
         postgresql_where=outbox.c.published_at.is_(None),
     )
     op.create_table(INBOX, *_inbox_columns())
+    create_retention_indexes(op)
 
 
 def drop_messaging_tables(op: Any) -> None:
     """Undo `create_messaging_tables` in a migration's `downgrade()`."""
+    drop_retention_indexes(op)
     op.drop_table(INBOX)
     op.drop_index(_UNPUBLISHED_INDEX, table_name=OUTBOX)
     op.drop_table(OUTBOX)
+
+
+def create_retention_indexes(op: Any) -> None:
+    """The indexes the retention purge reads by, for a database migrated before they were
+    part of `create_messaging_tables` (`IF NOT EXISTS`: a newer database has them).
+
+    def upgrade() -> None:
+        create_retention_indexes(op)
+    """
+    op.create_index(
+        _PUBLISHED_AT_INDEX,
+        OUTBOX,
+        ["published_at"],
+        postgresql_where=sa.text("published_at IS NOT NULL"),
+        if_not_exists=True,
+    )
+    op.create_index(_HANDLED_AT_INDEX, INBOX, ["handled_at"], if_not_exists=True)
+
+
+def drop_retention_indexes(op: Any) -> None:
+    """Undo `create_retention_indexes` in a migration's `downgrade()`."""
+    op.drop_index(_HANDLED_AT_INDEX, table_name=INBOX, if_exists=True)
+    op.drop_index(_PUBLISHED_AT_INDEX, table_name=OUTBOX, if_exists=True)
 
 
 # The library's own handle on the tables for building statements; table names are fixed,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from prometheus_client import REGISTRY, CollectorRegistry
-from shop_messaging import MessagingWorker, Retention
+from shop_messaging import MessagingWorker
 from shop_servicekit import Authority, Database, Worker, create_app, kafka_check, utc_now
 
 from pricing.entrypoints.api.routes import pricing_router
@@ -51,14 +51,10 @@ def build_worker(settings: PricingSettings) -> Worker:
         await messaging.close()
         await db.dispose()
 
-    # Pricing has no outbox and an empty table, so `work` runs no consumer today; it exists
-    # so every service runs the same two commands, and a first subscription needs no
-    # rewiring. The retention purge runs all the same (an empty inbox costs one query).
+    # Pricing has no outbox and an empty table, so `work` runs no tasks today; it exists so
+    # every service runs the same two commands, and a first subscription needs no rewiring.
     return Worker(
-        tasks=[
-            *([messaging.consumer(GROUP, table)] if table else []),
-            messaging.retention(Retention.of(settings)),
-        ],
+        tasks=[messaging.consumer(GROUP, table)] if table else [],
         checks={"database": db.ping, "broker": kafka_check(settings.kafka_bootstrap_servers)},
         registry=REGISTRY,
         close=close,
