@@ -176,7 +176,8 @@ def missing_emails(truth: Truth) -> list[Anomaly]:
 
 
 def _mailbox(truth: Truth) -> list[Anomaly]:
-    """The mailbox against the notifications: one message per fact the service records."""
+    """The mailbox against the notifications: one distinct message (Message-ID) per fact the
+    service records."""
     facts: Counter[str] = Counter()
     orders = {str(o["order_id"]): o for o in truth.orders}
     recipient: dict[str, str] = {}

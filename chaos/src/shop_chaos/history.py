@@ -47,7 +47,11 @@ class Truth:
     shipments: Sequence[Row] = ()
     backorders: Sequence[Row] = ()
     notifications: Sequence[Row] = ()
-    mails: Mapping[str, int] = field(default_factory=dict)  # recipient -> messages
+    # recipient -> distinct messages (Message-IDs). A copy under a Message-ID already seen
+    # is the documented resend after a crash between the send and its SENT record
+    # (docs/messaging-failures.md): counted apart, in `resent_copies`, not as a new email.
+    mails: Mapping[str, int] = field(default_factory=dict)
+    resent_copies: int = 0
     stock: Mapping[str, Stock] = field(default_factory=dict)
 
 

@@ -10,7 +10,7 @@ inventory's public stock read and the mailbox from the mail sink's API.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -46,16 +46,23 @@ async def stock_ledger(shop: Shop, demand: Mapping[str, int]) -> Ledger:
     )
 
 
+def count_mails(messages: Sequence[Mapping[str, Any]]) -> tuple[dict[str, int], int]:
+    """Distinct messages (Message-IDs) per recipient, and how many copies repeated one."""
+    copies: Counter[tuple[str, str]] = Counter()
+    for message in messages:
+        for to in message["To"]:
+            copies[str(to["Address"]).lower(), str(message["MessageID"])] += 1
+    per_recipient = Counter(address for address, _ in copies)
+    return dict(per_recipient), sum(copies.values()) - len(copies)
+
+
 async def read_truth(shop: Shop, since: datetime) -> Truth:
     async def rows(service: str, what: str) -> list[dict[str, Any]]:
         found = await shop.internal_read(service, what, since)
         assert found is not None, f"{service} does not serve /internal/v1/{what}"
         return found
 
-    mails: Counter[str] = Counter()
-    for message in await shop.mails():
-        for to in message["To"]:
-            mails[str(to["Address"]).lower()] += 1
+    mails, resent_copies = count_mails(await shop.mails())
     return Truth(
         orders=await rows("checkout", "orders"),
         reservations=await rows("inventory", "reservations"),
@@ -63,6 +70,7 @@ async def read_truth(shop: Shop, since: datetime) -> Truth:
         shipments=await rows("fulfillment", "shipments"),
         backorders=await rows("fulfillment", "backorders"),
         notifications=await rows("communications", "notifications"),
-        mails=dict(mails),
+        mails=mails,
+        resent_copies=resent_copies,
         stock=await stock_levels(shop),
     )

@@ -35,6 +35,8 @@ def report_lines(run: Run) -> list[str]:
         f"answers: {dict(sorted(answers.items()))}; retried with the same key: {retried}",
         f"orders in checkout: {dict(sorted(orders.items()))}",
         f"captured {money['captured']} vs COMPLETED totals {money['completed']} (minor units)",
+        f"emails resent under their own Message-ID (a crash between send and record): "
+        f"{run.truth.resent_copies}",
         "",
         "-- convergence",
         f"on their own: {run.settle.get('alone')}",
