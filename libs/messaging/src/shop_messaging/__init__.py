@@ -19,7 +19,7 @@
     )
     table: Subscriptions = {OrderConfirmed: partial(allocate_order, outbox=outbox, clock=utc_now)}
     Worker(tasks=[messaging.relay(), messaging.consumer("fulfillment", table),
-                  messaging.retention(settings.messaging_retention)],
+                  messaging.retention(Retention.of(settings))],
            checks=..., registry=REGISTRY, close=messaging.close)
 
 The consumer's topics follow from its table (each event class knows its topic). Underneath,
